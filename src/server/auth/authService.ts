@@ -1,0 +1,163 @@
+import type { Db } from '../db/connection.js';
+import { tx } from '../db/connection.js';
+import { forbidden, HttpError, notFound, unauthorized, badRequest } from '../http/errors.js';
+import { newId } from '../ids.js';
+import type { ClientIdentity } from './authHeader.js';
+import type { DevicesRepo } from './devicesRepo.js';
+import { hashPassword, hashToken, newToken, verifyPassword, verifySha1Hex } from './passwords.js';
+import type { TokenRecord, TokensRepo } from './tokensRepo.js';
+import type { UserRecord, UsersRepo } from './usersRepo.js';
+import { DEFAULT_POLICY, type UserPolicy } from '../../shared/api/users.js';
+
+export interface AuthContext {
+  user: UserRecord;
+  deviceId: string;
+  deviceName: string;
+  client: string;
+  version: string;
+  tokenHash: string;
+}
+
+export interface LoginInput {
+  username: string;
+  pw?: string;
+  /** SHA-1 hex of the password, as old Emby clients send it. */
+  passwordSha1?: string;
+  identity: ClientIdentity;
+  remoteAddress?: string;
+}
+
+/** Failed sign-ins per (name, address) in a sliding window before answering 429. */
+const MAX_FAILURES = 8;
+const FAILURE_WINDOW_MS = 5 * 60_000;
+
+export class AuthService {
+  private readonly failures = new Map<string, number[]>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly users: UsersRepo,
+    private readonly tokens: TokensRepo,
+    private readonly devices: DevicesRepo,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async createUser(name: string, password: string | undefined, policy: Partial<UserPolicy> = {}): Promise<UserRecord> {
+    const clean = name.trim();
+    if (!clean) throw badRequest('Name must not be empty');
+    if (clean.length > 64) throw badRequest('Name is longer than 64 characters');
+    if (this.users.getByName(clean)) throw new HttpError(400, 'UserExists', `A user named "${clean}" already exists`);
+    const record: UserRecord = {
+      id: newId(),
+      name: clean,
+      passwordHash: password ? await hashPassword(password) : null,
+      policy: { ...DEFAULT_POLICY, ...policy },
+      configuration: { PlayDefaultAudioTrack: true },
+      dateCreated: this.now().toISOString(),
+      lastLoginDate: null,
+      lastActivityDate: null,
+    };
+    this.users.insert(record);
+    return record;
+  }
+
+  async setPassword(userId: string, password: string | undefined): Promise<void> {
+    this.users.setPasswordHash(userId, password ? await hashPassword(password) : null);
+  }
+
+  async checkPassword(user: UserRecord, pw: string): Promise<boolean> {
+    if (!user.passwordHash) return pw === '';
+    return verifyPassword(user.passwordHash, pw);
+  }
+
+  async authenticate(input: LoginInput): Promise<{ user: UserRecord; token: string; deviceId: string }> {
+    const throttleKey = `${input.username.toLowerCase()}|${input.remoteAddress ?? ''}`;
+    this.throwIfThrottled(throttleKey);
+    const deviceId = input.identity.deviceId;
+    if (!deviceId) throw badRequest('The X-Emby-Authorization header must name a DeviceId');
+    const user = this.users.getByName(input.username);
+    const ok = user ? await this.verify(user, input) : false;
+    if (!user || !ok) {
+      this.recordFailure(throttleKey);
+      throw unauthorized('Invalid user name or password');
+    }
+    if (user.policy.IsDisabled) throw unauthorized('This user is disabled');
+    if (!user.policy.EnableAllDevices && !user.policy.EnabledDevices.includes(deviceId)) {
+      throw forbidden('This user may not sign in on this device');
+    }
+    this.failures.delete(throttleKey);
+    const token = newToken();
+    const when = this.now().toISOString();
+    tx(this.db, () => {
+      this.tokens.deleteForUserDevice(user.id, deviceId);
+      this.tokens.insert({
+        tokenHash: hashToken(token),
+        userId: user.id,
+        deviceId,
+        appName: input.identity.client ?? null,
+        appVersion: input.identity.version ?? null,
+        dateCreated: when,
+        dateLastUsed: when,
+      });
+      this.devices.upsertSeen({
+        id: deviceId,
+        name: input.identity.device ?? deviceId,
+        appName: input.identity.client,
+        appVersion: input.identity.version,
+        userId: user.id,
+        when,
+      });
+      this.users.touchLogin(user.id, when);
+    });
+    return { user: this.users.get(user.id)!, token, deviceId };
+  }
+
+  private async verify(user: UserRecord, input: LoginInput): Promise<boolean> {
+    if (input.pw !== undefined) return this.checkPassword(user, input.pw);
+    if (input.passwordSha1 !== undefined) {
+      if (!user.passwordHash) return input.passwordSha1 === '' || input.passwordSha1 === 'da39a3ee5e6b4b0d3255bfef95601890afd80709';
+      return verifySha1Hex(user.passwordHash, input.passwordSha1);
+    }
+    return this.checkPassword(user, '');
+  }
+
+  private throwIfThrottled(key: string): void {
+    const cutoff = this.now().getTime() - FAILURE_WINDOW_MS;
+    const recent = (this.failures.get(key) ?? []).filter((t) => t > cutoff);
+    this.failures.set(key, recent);
+    if (recent.length >= MAX_FAILURES) {
+      throw new HttpError(429, 'TooManyRequests', 'Too many failed sign-ins; try again in a few minutes');
+    }
+  }
+
+  private recordFailure(key: string): void {
+    const list = this.failures.get(key) ?? [];
+    list.push(this.now().getTime());
+    this.failures.set(key, list);
+  }
+
+  /** Resolves a token to its user and device; undefined when unknown or the user is disabled. */
+  resolveToken(token: string): { record: TokenRecord; user: UserRecord } | undefined {
+    const record = this.tokens.get(hashToken(token));
+    if (!record) return undefined;
+    const user = this.users.get(record.userId);
+    if (!user || user.policy.IsDisabled) return undefined;
+    // Writing on every request would serialise reads behind the writer: only once a minute per token.
+    const now = this.now();
+    if (now.getTime() - Date.parse(record.dateLastUsed) > 60_000) {
+      this.tokens.touch(record.tokenHash, now.toISOString());
+      this.users.touchActivity(user.id, now.toISOString());
+    }
+    return { record, user };
+  }
+
+  logout(tokenHash: string): void {
+    this.tokens.delete(tokenHash);
+  }
+
+  requireUser(id: string): UserRecord {
+    const u = this.users.get(id);
+    if (!u) throw notFound('User not found');
+    return u;
+  }
+}

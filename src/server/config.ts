@@ -1,0 +1,48 @@
+import path from 'node:path';
+
+/** Everything the server reads from its environment, resolved once at start. */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Media folders to scan; empty means "generate and use the demo library". */
+  mediaDirs: string[];
+  adminUser?: string;
+  adminPassword?: string;
+  ffmpegPath?: string;
+  ffprobePath?: string;
+  logLevel: string;
+  redisUrl?: string;
+  /** Watch media folders for changes (off in most tests to keep them deterministic). */
+  watch: boolean;
+  /** Serve the built app from this folder when it exists. */
+  appDir: string;
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v && v.trim() !== '' ? v.trim() : undefined;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerConfig {
+  const port = Number(env.PORT ?? 8096);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0–65535, got ${env.PORT}`);
+  const mediaDirs = (nonEmpty(env.STOWAWAY_MEDIA_DIR) ?? '')
+    .split(path.delimiter)
+    .map((d) => d.trim())
+    .filter(Boolean)
+    .map((d) => path.resolve(cwd, d));
+  return {
+    port,
+    host: nonEmpty(env.HOST) ?? '127.0.0.1',
+    dataDir: path.resolve(cwd, nonEmpty(env.STOWAWAY_DATA_DIR) ?? './data'),
+    mediaDirs,
+    adminUser: nonEmpty(env.STOWAWAY_ADMIN_USER),
+    adminPassword: nonEmpty(env.STOWAWAY_ADMIN_PASSWORD),
+    ffmpegPath: nonEmpty(env.FFMPEG_PATH),
+    ffprobePath: nonEmpty(env.FFPROBE_PATH),
+    logLevel: nonEmpty(env.LOG_LEVEL) ?? 'info',
+    redisUrl: nonEmpty(env.REDIS_URL),
+    watch: env.STOWAWAY_WATCH !== '0',
+    appDir: path.resolve(cwd, nonEmpty(env.STOWAWAY_APP_DIR) ?? './dist/app'),
+  };
+}

@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import os from 'node:os';
+import { SERVER_VERSION, type AppDeps } from '../app.js';
+import type { SystemInfoPublic } from '../../shared/api/users.js';
+
+export function registerSystemRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const info = (req: { protocol: string; host: string }): SystemInfoPublic => ({
+    Id: deps.serverId,
+    ServerName: os.hostname() || 'Stowaway',
+    Version: SERVER_VERSION,
+    ProductName: 'Stowaway',
+    LocalAddress: `${req.protocol}://${req.host}`,
+    OperatingSystem: process.platform,
+    StartupWizardCompleted: true,
+  });
+  app.get('/System/Info/Public', { config: { auth: 'none' } }, async (req) => info(req));
+  app.get('/System/Info', async (req) => ({ ...info(req), HasPendingRestart: false, SupportsSync: true }));
+  app.get('/System/Ping', { config: { auth: 'none' } }, async () => 'Stowaway');
+  app.post('/System/Ping', { config: { auth: 'none' } }, async () => 'Stowaway');
+}

@@ -1,0 +1,21 @@
+import { randomBytes } from 'node:crypto';
+import type { AppDeps } from '../app.js';
+
+/**
+ * First run: an administrator from STOWAWAY_ADMIN_USER/PASSWORD, or `admin` with a generated password
+ * printed once (there is no other way to learn it, so it goes to stdout, not only the log).
+ */
+export async function ensureAdministrator(deps: Pick<AppDeps, 'users' | 'auth' | 'config' | 'log'>): Promise<void> {
+  if (deps.users.count() > 0) return;
+  const name = deps.config.adminUser ?? 'admin';
+  const given = deps.config.adminPassword;
+  const password = given ?? randomBytes(9).toString('base64url');
+  await deps.auth.createUser(name, password, { IsAdministrator: true });
+  if (given) {
+    deps.log.info({ user: name }, 'created the administrator from STOWAWAY_ADMIN_USER/STOWAWAY_ADMIN_PASSWORD');
+  } else {
+    process.stdout.write(
+      `\n  First run: created administrator "${name}" with password: ${password}\n  (shown once — change it after signing in)\n\n`,
+    );
+  }
+}
