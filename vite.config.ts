@@ -19,5 +19,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     environment: 'node',
+    // The JSON report feeds .ci/run's one-line summary.
+    reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
   },
 });

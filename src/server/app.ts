@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import path from 'node:path';
 import { AuthService } from './auth/authService.js';
@@ -19,6 +19,25 @@ import { registerUserRoutes } from './routes/users.js';
 import { registerSessionRoutes } from './routes/sessions.js';
 import { registerDeviceRoutes } from './routes/devices.js';
 import { createLogger } from './logger.js';
+import { ItemsRepo } from './library/itemsRepo.js';
+import { ItemDtoMapper } from './library/itemDto.js';
+import { CollectionsService } from './library/collectionsService.js';
+import { UserDataRepo } from './userdata/userDataRepo.js';
+import { UserDataService } from './userdata/userDataService.js';
+import { registerItemRoutes } from './routes/items.js';
+import { registerUserDataRoutes } from './routes/userData.js';
+import { registerCollectionRoutes } from './routes/collections.js';
+import { registerStreamRoutes } from './routes/streams.js';
+import { wireSync } from './sync/wireSync.js';
+import { wireLibrary, type Library } from './library/wireLibrary.js';
+import { registerLibraryRoutes } from './routes/library.js';
+import type { SyncService } from './sync/syncService.js';
+import type { Reconciler } from './sync/reconcile.js';
+import type { SyncEvents } from './sync/syncEvents.js';
+import type { SyncAccess } from './sync/syncAccess.js';
+import { SyncSettings } from './convert/syncSettings.js';
+import { registerSyncRoutes } from './routes/sync.js';
+import { registerSyncEventRoutes } from './routes/syncEvents.js';
 
 /** Everything routes and services need, wired once here (the only place that knows the real classes). */
 export interface AppDeps {
@@ -32,6 +51,18 @@ export interface AppDeps {
   devices: DevicesRepo;
   settings: SettingsRepo;
   auth: AuthService;
+  /** Library read side, item DTOs (sync info provider pluggable), user data, box sets and playlists. */
+  items: ItemsRepo;
+  itemDtos: ItemDtoMapper;
+  userData: UserDataService;
+  collections: CollectionsService;
+  library: Library;
+  /** The sync core: jobs, items, transfer, reconcile, live events; its settings. */
+  sync: SyncService;
+  reconcile: Reconciler;
+  syncEvents: SyncEvents;
+  syncAccess: SyncAccess;
+  syncSettings: SyncSettings;
   /** Work started after the server listens (demo library, first scan, watchers, queues). */
   startBackground?: () => Promise<void>;
   /** Clean-up hooks run on close, last registered first. */
@@ -63,11 +94,37 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   const devices = new DevicesRepo(db);
   const auth = new AuthService(db, users, tokens, devices);
   const binaries = resolveMediaBinaries(config);
-  const deps: AppDeps = { config, log, db, serverId, binaries, users, tokens, devices, settings, auth, onClose: [] };
+  const items = new ItemsRepo(db);
+  const userDataRepo = new UserDataRepo(db);
+  const itemDtos = new ItemDtoMapper(items, userDataRepo, serverId);
+  const userData = new UserDataService(db, userDataRepo, items);
+  const collections = new CollectionsService(db, items);
+  const library = wireLibrary(config, db, binaries, log);
+  const syncSettings = new SyncSettings(settings, config.dataDir);
+  const syncParts = wireSync({ db, log, serverId, users, devices, items, itemDtos, userData });
+  const deps: AppDeps = {
+    config, log, db, serverId, binaries, users, tokens, devices, settings, auth,
+    items, itemDtos, userData, collections, library,
+    sync: syncParts.service,
+    reconcile: syncParts.reconcile,
+    syncEvents: syncParts.events,
+    syncAccess: syncParts.access,
+    syncSettings,
+    onClose: [() => library.close()],
+    startBackground: () => library.start(),
+  };
+  // A library change re-expands SyncNewContent jobs at once (the 3-hour task is only a safety net).
+  library.scanner.on('changed', () => {
+    try {
+      syncParts.service.refresh(undefined, true);
+    } catch (err) {
+      log.error({ err }, 'sync refresh after a library change failed');
+    }
+  });
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
-    logController: { disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' },
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 500 },
     bodyLimit: 1024 * 1024,
     rewriteUrl: (req) => rewriteUrl(req.url ?? '/'),
@@ -81,6 +138,13 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   registerUserRoutes(app, deps);
   registerSessionRoutes(app, deps);
   registerDeviceRoutes(app, deps);
+  registerItemRoutes(app, deps);
+  registerUserDataRoutes(app, deps);
+  registerCollectionRoutes(app, deps);
+  registerStreamRoutes(app, deps);
+  registerLibraryRoutes(app, deps);
+  registerSyncRoutes(app, deps);
+  await registerSyncEventRoutes(app, deps);
   await registerAppStatic(app, deps);
 
   const close = async () => {

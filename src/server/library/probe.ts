@@ -70,7 +70,7 @@ export class MediaProber {
             const killed = (err as NodeJS.ErrnoException & { killed?: boolean }).killed;
             const reason = killed
               ? `ffprobe timed out after ${this.timeoutMs} ms`
-              : firstLine(stderr) || err.message || 'ffprobe failed';
+              : probeErrorReason(String(stderr), file) || err.message || 'ffprobe failed';
             reject(new ProbeError(reason, file));
             return;
           }
@@ -85,11 +85,12 @@ export class MediaProber {
   }
 }
 
-function firstLine(s: string): string {
-  // ffprobe prefixes errors with the file name, which the report already shows.
-  const line = s.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
-  const idx = line.lastIndexOf(': ');
-  return idx > 0 && line.length - idx < 200 ? line.slice(idx + 2) : line;
+/** ffprobe's first error line without its "[demuxer @ 0x…]" or "<file>: " prefix: the report shows the file. */
+export function probeErrorReason(stderr: string, file: string): string {
+  const line = stderr.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+  let reason = line.replace(/^\[[^\]]*@\s*0x[0-9a-f]+\]\s*/i, '');
+  if (reason.startsWith(file + ': ')) reason = reason.slice(file.length + 2);
+  return reason.slice(0, 300);
 }
 
 // ---------------------------------------------------------------------------------------------

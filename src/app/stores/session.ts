@@ -1,0 +1,139 @@
+/**
+ * Who is signed in where. Several servers' sessions may be kept (a home server and a friend's); one is
+ * active. Remembered sessions live in localStorage, the others only for this tab (sessionStorage), so
+ * "Remember me" off means closing the browser signs you out.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import { ApiClient, ApiError, normaliseServerUrl, type ClientIdentity } from '../api/client';
+import { authenticateByName, logout, reportCapabilities } from '../api/auth';
+import { APP_NAME, APP_VERSION, describeBrowser, ensureDeviceId } from '../device/identity';
+import { buildDeviceProfile } from '../profile/deviceProfile';
+import { browserProbe } from '../profile/probe';
+
+export interface ServerSession {
+  serverUrl: string;
+  serverId: string;
+  userId: string;
+  userName: string;
+  token: string;
+  deviceId: string;
+  isAdministrator: boolean;
+  remember: boolean;
+}
+
+const SESSIONS_KEY = 'stowaway.sessions';
+const ACTIVE_KEY = 'stowaway.activeSession';
+export const LAST_USER_KEY = 'stowaway.lastUserName';
+
+function sessionKey(s: Pick<ServerSession, 'serverId' | 'userId'>): string {
+  return `${s.serverId}/${s.userId}`;
+}
+
+function readList(storage: Storage): ServerSession[] {
+  try {
+    const parsed = JSON.parse(storage.getItem(SESSIONS_KEY) ?? '[]') as unknown;
+    return Array.isArray(parsed) ? (parsed as ServerSession[]).filter((s) => s && s.token && s.userId && s.serverUrl) : [];
+  } catch {
+    return [];
+  }
+}
+
+function identityFor(deviceId: string): ClientIdentity {
+  return { client: APP_NAME, device: describeBrowser(), deviceId, version: APP_VERSION };
+}
+
+export const useSessionStore = defineStore('session', () => {
+  const sessions = ref<ServerSession[]>([...readList(localStorage), ...readList(sessionStorage)]);
+  const activeKey = ref<string | undefined>(sessionStorage.getItem(ACTIVE_KEY) ?? localStorage.getItem(ACTIVE_KEY) ?? undefined);
+
+  const active = computed<ServerSession | undefined>(
+    () => sessions.value.find((s) => sessionKey(s) === activeKey.value) ?? sessions.value[0],
+  );
+  const isSignedIn = computed(() => active.value !== undefined);
+
+  /** The API client for the active session; rebuilt when the session changes. */
+  const api = computed<ApiClient | undefined>(() => {
+    const s = active.value;
+    return s ? new ApiClient(s.serverUrl, identityFor(s.deviceId), s.token, s.userId) : undefined;
+  });
+
+  function persist(): void {
+    localStorage.setItem(SESSIONS_KEY, JSON.stringify(sessions.value.filter((s) => s.remember)));
+    sessionStorage.setItem(SESSIONS_KEY, JSON.stringify(sessions.value.filter((s) => !s.remember)));
+    if (activeKey.value) {
+      sessionStorage.setItem(ACTIVE_KEY, activeKey.value);
+      localStorage.setItem(ACTIVE_KEY, activeKey.value);
+    } else {
+      sessionStorage.removeItem(ACTIVE_KEY);
+      localStorage.removeItem(ACTIVE_KEY);
+    }
+  }
+
+  async function signIn(serverUrl: string, userName: string, password: string, remember: boolean): Promise<ServerSession> {
+    const deviceId = await ensureDeviceId();
+    const anonymous = new ApiClient(normaliseServerUrl(serverUrl), identityFor(deviceId));
+    const result = await authenticateByName(anonymous, userName.trim(), password);
+    const session: ServerSession = {
+      serverUrl: anonymous.baseUrl,
+      serverId: result.ServerId,
+      userId: result.User.Id,
+      userName: result.User.Name,
+      token: result.AccessToken,
+      deviceId,
+      isAdministrator: result.User.Policy?.IsAdministrator ?? false,
+      remember,
+    };
+    sessions.value = [...sessions.value.filter((s) => sessionKey(s) !== sessionKey(session)), session];
+    activeKey.value = sessionKey(session);
+    persist();
+    if (remember) localStorage.setItem(LAST_USER_KEY, session.userName);
+    else localStorage.removeItem(LAST_USER_KEY);
+    // Not awaited by the caller's navigation: browsing works without it; sync targets need it, so a
+    // failure is logged and retried on the next start (see reportCapabilitiesOnce).
+    void reportCapabilitiesOnce();
+    return session;
+  }
+
+  let reported: string | undefined;
+  /** Tell the server what this browser plays (makes it a sync target). Once per session and page load. */
+  async function reportCapabilitiesOnce(): Promise<void> {
+    const client = api.value;
+    const s = active.value;
+    if (!client || !s || reported === s.token) return;
+    reported = s.token;
+    try {
+      const profile = await buildDeviceProfile(browserProbe(), { name: `${APP_NAME} (${describeBrowser()})` });
+      await reportCapabilities(client, profile);
+    } catch (err) {
+      reported = undefined;
+      console.warn('could not report capabilities', err);
+    }
+  }
+
+  /** Forget the session here; tell the server too when it's reachable (a token it can revoke). */
+  async function signOut(): Promise<void> {
+    const s = active.value;
+    const client = api.value;
+    if (!s) return;
+    sessions.value = sessions.value.filter((x) => sessionKey(x) !== sessionKey(s));
+    activeKey.value = sessions.value[0] ? sessionKey(sessions.value[0]) : undefined;
+    persist();
+    try {
+      if (client) await logout(client);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+    }
+  }
+
+  /** A 401 from the server means the token is gone (revoked, user deleted): drop it and sign in again. */
+  function handleUnauthorized(err: unknown): boolean {
+    if (err instanceof ApiError && err.status === 401) {
+      void signOut();
+      return true;
+    }
+    return false;
+  }
+
+  return { sessions, active, isSignedIn, api, signIn, signOut, reportCapabilitiesOnce, handleUnauthorized };
+});

@@ -1,0 +1,72 @@
+/**
+ * Spawns ffmpeg (never through a shell: paths are arguments, not code) and stops it quickly on abort.
+ * ffmpeg traps SIGTERM to finish the file it writes — for a faststart MP4 that can mean rewriting it — so
+ * SIGKILL follows after a short grace: a cancelled output is deleted anyway.
+ */
+import { spawn } from 'node:child_process';
+import { StderrTail } from './stderrTail.js';
+
+export const KILL_GRACE_MS = 400;
+
+export class AbortedError extends Error {
+  constructor(message = 'conversion cancelled') {
+    super(message);
+    this.name = 'AbortError';
+  }
+}
+
+export function isAbortError(err: unknown): boolean {
+  return err instanceof Error && err.name === 'AbortError';
+}
+
+/** ffmpeg failed; the message carries the end of its stderr, where the reason always is. */
+export class FfmpegError extends Error {
+  constructor(
+    readonly exitCode: number | null,
+    readonly exitSignal: string | null,
+    readonly stderrTail: string,
+  ) {
+    const how = exitSignal ? `was killed by ${exitSignal}` : `exited with code ${exitCode}`;
+    super(`ffmpeg ${how}${stderrTail ? `:\n${stderrTail}` : ' (no output on stderr)'}`);
+    this.name = 'FfmpegError';
+  }
+}
+
+export interface RunProcessOptions {
+  signal?: AbortSignal;
+  onStdout?: (chunk: string) => void;
+  stderrLines?: number;
+}
+
+/** Resolves when the process exits with 0; rejects with FfmpegError or AbortedError. */
+export function runProcess(binary: string, args: readonly string[], options: RunProcessOptions = {}): Promise<void> {
+  const { signal } = options;
+  if (signal?.aborted) return Promise.reject(new AbortedError());
+  return new Promise((resolve, reject) => {
+    const tail = new StderrTail(options.stderrLines ?? 20);
+    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    let killTimer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      child.kill('SIGTERM');
+      killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+      killTimer.unref();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (c: string) => options.onStdout?.(c));
+    child.stderr.on('data', (c: string) => tail.push(c));
+    let spawnError: Error | undefined;
+    child.on('error', (err) => {
+      spawnError = err;
+    });
+    child.on('close', (code, sig) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (killTimer) clearTimeout(killTimer);
+      if (signal?.aborted) reject(new AbortedError());
+      else if (spawnError) reject(new Error(`could not start ${binary}: ${spawnError.message}`));
+      else if (code === 0) resolve();
+      else reject(new FfmpegError(code, sig, tail.text()));
+    });
+  });
+}

@@ -1,0 +1,227 @@
+/**
+ * Produces one output: ffmpeg from a ConversionPlan into a temporary file, fsync + rename when complete,
+ * text subtitles as WebVTT sidecars, SHA-256 and a probe of the result. No database: the same code runs in
+ * the server (in-process queue) and in a BullMQ worker on another machine, which report the result back.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Logger } from 'pino';
+import type { MediaSourceInfo } from '../../shared/api/items.js';
+import { TICKS_PER_SECOND } from '../../shared/api/items.js';
+import type { ConversionPlan, SubtitleAction } from '../../shared/profile/decision.js';
+import { MediaProber } from '../library/probe.js';
+import type { MediaBinaries } from '../media/binaries.js';
+import type { ConversionJob, ConversionResult, SubtitleFile } from './conversionTypes.js';
+import { buildFfmpegArgs, buildSubtitleExtractArgs, type SubtitleOutput } from './ffmpegArgs.js';
+import { ProgressTracker } from './ffmpegProgress.js';
+import { AbortedError, runProcess } from './ffmpegProcess.js';
+import { isBareName, partialName } from './outputLayout.js';
+import { decodeSubtitleBytes } from './subtitleText.js';
+
+export interface RunConversionOptions {
+  output: ConversionJob;
+  binaries: MediaBinaries;
+  /** TranscodingCpuCoreLimit: encoder threads, 0 = ffmpeg decides. */
+  threads: number;
+  fullSpeed: boolean;
+  signal?: AbortSignal;
+  /** 0–100; rising; 100 only once everything is written, hashed and probed. */
+  onProgress?: (percent: number) => void;
+  log?: Logger;
+}
+
+/** A sidecar the run writes: where ffmpeg writes it first, and its final bare name. */
+interface PlannedSidecar {
+  action: SubtitleAction;
+  format: string;
+  name: string;
+  partial: string;
+}
+
+export async function runConversion(o: RunConversionOptions): Promise<ConversionResult> {
+  const started = Date.now();
+  const { output: job, signal } = o;
+  const plan = job.plan;
+  const temps: string[] = [];
+  const prober = new MediaProber(o.binaries.ffprobe);
+  await fs.promises.mkdir(job.outputDir, { recursive: true });
+  let lastPct = -1;
+  const report = (pct: number) => {
+    const p = Math.round(Math.min(100, pct) * 10) / 10;
+    if (p > lastPct) {
+      lastPct = p;
+      o.onProgress?.(p);
+    }
+  };
+  try {
+    const sidecars = planSidecars(job, plan);
+    temps.push(...sidecars.map((s) => s.partial));
+    const embedded = sidecars.filter((s) => !s.action.external);
+    const external = sidecars.filter((s) => s.action.external);
+
+    let mediaPath: string;
+    let size: number;
+    let sha256: string;
+    if (plan.kind === 'direct') {
+      // The original is served as is; embedded text subtitles are read out one by one (cheap: no video decode).
+      mediaPath = job.sourcePath;
+      for (const s of embedded) {
+        const args = buildSubtitleExtractArgs({ inputPath: job.sourcePath, streamIndex: s.action.index, format: s.format, outputPath: s.partial });
+        await runProcess(o.binaries.ffmpeg, args, { signal });
+      }
+      report(10);
+      ({ size, sha256 } = await hashFile(mediaPath, signal));
+    } else {
+      const duration = job.durationSeconds ?? (await probeDuration(prober, job.sourcePath, o.log));
+      const partial = path.join(job.outputDir, partialName(job.fileName));
+      temps.push(partial);
+      const subtitleOutputs: SubtitleOutput[] = embedded.map((s) => ({ streamIndex: s.action.index, format: s.format, path: s.partial }));
+      const args = buildFfmpegArgs(plan, {
+        inputPath: job.sourcePath,
+        outputPath: partial,
+        threads: o.threads,
+        fullSpeed: o.fullSpeed,
+        subtitleOutputs,
+      });
+      // The last few percent are hashing and probing: the encoder's 100 % is not "done".
+      const tracker = new ProgressTracker(duration, (pct) => report(Math.min(pct, 99) * 0.97));
+      o.log?.debug({ key: job.key, args }, 'ffmpeg start');
+      await runProcess(o.binaries.ffmpeg, args, { signal, onStdout: (c) => tracker.reader.push(c) });
+      report(97);
+      ({ size, sha256 } = await hashFile(partial, signal));
+      mediaPath = path.join(job.outputDir, job.fileName);
+      await commit(partial, mediaPath);
+    }
+
+    for (const s of external) await convertSidecar(o, job, s, temps, signal);
+    for (const s of sidecars) await commit(s.partial, path.join(job.outputDir, s.name));
+    await fsyncDir(job.outputDir);
+    report(99);
+
+    const probed = await prober.probe(mediaPath);
+    const mediaSource = toMediaSource(job, probed, size);
+    const subtitleFiles: SubtitleFile[] = sidecars.map((s) => ({
+      Name: s.name,
+      ...(s.action.language ? { Language: s.action.language } : {}),
+      IsForced: s.action.forced,
+      Codec: s.format,
+      Index: s.action.index,
+    }));
+    report(100);
+    return { fileName: job.fileName, size, sha256, mediaSource, subtitleFiles, servesSource: plan.kind === 'direct', elapsedMs: Date.now() - started };
+  } catch (err) {
+    await Promise.all(temps.map((t) => fs.promises.rm(t, { force: true })));
+    throw err;
+  }
+}
+
+/** Sidecar names: `<media stem>.<source index>[.<lang>][.forced].<format>` — bare, unique per stream. */
+function planSidecars(job: ConversionJob, plan: ConversionPlan): PlannedSidecar[] {
+  if (plan.kind === 'audio-remux' || plan.kind === 'audio-transcode') return [];
+  const stem = path.basename(job.fileName, path.extname(job.fileName));
+  return plan.subtitles
+    .filter((a) => a.action === 'extract')
+    .map((action) => {
+      const format = action.format ?? 'vtt';
+      const lang = action.language ? `.${action.language.replace(/[^A-Za-z0-9-]/g, '')}` : '';
+      const name = `${stem}.${action.index}${lang}${action.forced ? '.forced' : ''}.${format}`;
+      return { action, format, name, partial: path.join(job.outputDir, partialName(name)) };
+    });
+}
+
+/** A sidecar next to the source: decode in Node, hand ffmpeg a UTF-8 copy (see subtitleText.ts). */
+async function convertSidecar(o: RunConversionOptions, job: ConversionJob, s: PlannedSidecar, temps: string[], signal?: AbortSignal): Promise<void> {
+  const bare = s.action.path;
+  if (!bare || !isBareName(bare)) throw new Error(`sidecar subtitle ${s.action.index} has no usable file name (${JSON.stringify(bare)})`);
+  const sourceFile = path.join(path.dirname(job.sourcePath), bare);
+  const { text, encoding } = decodeSubtitleBytes(await fs.promises.readFile(sourceFile));
+  const ext = path.extname(bare).toLowerCase() || `.${s.action.codec}`;
+  const utf8Copy = path.join(job.outputDir, partialName(`source-${s.action.index}${ext}`));
+  temps.push(utf8Copy);
+  await fs.promises.writeFile(utf8Copy, text, 'utf8');
+  o.log?.debug({ key: job.key, sidecar: bare, encoding }, 'sidecar subtitle decoded');
+  try {
+    const args = buildSubtitleExtractArgs({ inputPath: utf8Copy, format: s.format, outputPath: s.partial });
+    await runProcess(o.binaries.ffmpeg, args, { signal });
+  } finally {
+    await fs.promises.rm(utf8Copy, { force: true });
+  }
+}
+
+async function probeDuration(prober: MediaProber, file: string, log?: Logger): Promise<number | undefined> {
+  try {
+    const r = await prober.probe(file);
+    return r.runTimeTicks ? r.runTimeTicks / TICKS_PER_SECOND : undefined;
+  } catch (err) {
+    // ffmpeg will fail on the same file with a better message; progress is just unknown until then.
+    log?.debug({ err, file }, 'source probe failed');
+    return undefined;
+  }
+}
+
+/** Streamed SHA-256 (never the whole file in memory) and the size of what was hashed. */
+export async function hashFile(file: string, signal?: AbortSignal): Promise<{ size: number; sha256: string }> {
+  const hash = crypto.createHash('sha256');
+  let size = 0;
+  await pipeline(
+    fs.createReadStream(file, { highWaterMark: 1 << 20 }),
+    async (chunks: AsyncIterable<Buffer>) => {
+      for await (const chunk of chunks) {
+        if (signal?.aborted) throw new AbortedError();
+        size += chunk.length;
+        hash.update(chunk);
+      }
+    },
+  );
+  return { size, sha256: hash.digest('hex') };
+}
+
+/** Data on disk before the name appears: after a power cut the final name never points at a torn file. */
+async function commit(partial: string, final: string): Promise<void> {
+  const fh = await fs.promises.open(partial, 'r+');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await fs.promises.rename(partial, final);
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  try {
+    const fh = await fs.promises.open(dir, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    // Some filesystems (and Windows) can't fsync a directory; the rename is still atomic.
+  }
+}
+
+function toMediaSource(job: ConversionJob, probed: Awaited<ReturnType<MediaProber['probe']>>, size: number): MediaSourceInfo {
+  const audio = probed.streams.filter((s) => s.Type === 'Audio');
+  const defaultAudio = audio.find((s) => s.IsDefault) ?? audio[0];
+  const source: MediaSourceInfo = {
+    Id: job.key,
+    Protocol: 'File',
+    Type: 'Default',
+    Size: size,
+    Name: path.basename(job.fileName, path.extname(job.fileName)),
+    Path: job.fileName,
+    IsRemote: false,
+    SupportsTranscoding: false,
+    SupportsDirectStream: true,
+    SupportsDirectPlay: true,
+    RequiresOpening: false,
+    MediaStreams: probed.streams,
+  };
+  if (probed.container) source.Container = probed.container;
+  if (probed.runTimeTicks) source.RunTimeTicks = probed.runTimeTicks;
+  if (probed.bitrate) source.Bitrate = probed.bitrate;
+  if (defaultAudio) source.DefaultAudioStreamIndex = defaultAudio.Index;
+  return source;
+}

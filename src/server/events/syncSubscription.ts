@@ -1,0 +1,92 @@
+/**
+ * One live view of sync state for one connection (WebSocket or SSE): the state once after `dueMs`, then at
+ * most once per `periodMs` whenever something it shows changed. Non-admins only ever see their own jobs.
+ */
+import type { AuthContext } from '../auth/authService.js';
+import type { SyncService } from '../sync/syncService.js';
+import type { SyncEvents } from '../sync/syncEvents.js';
+
+export type Send = (messageType: string, data: unknown) => void;
+
+export type SubscriptionSpec =
+  | { kind: 'jobs'; userId?: string; targetId?: string; dueMs: number; periodMs: number }
+  | { kind: 'job'; jobId: string; dueMs: number; periodMs: number };
+
+export class SyncSubscription {
+  private timer: NodeJS.Timeout | undefined;
+  private dirty = false;
+  private lastSent = 0;
+  private readonly off: () => void;
+  private closed = false;
+
+  constructor(
+    private readonly caller: AuthContext,
+    private readonly spec: SubscriptionSpec,
+    private readonly service: SyncService,
+    events: SyncEvents,
+    private readonly send: Send,
+  ) {
+    this.off = events.onEvent('jobChanged', (e) => {
+      if (this.concerns(e)) this.markDirty();
+    });
+    this.timer = setTimeout(() => this.flush(), Math.max(0, spec.dueMs));
+  }
+
+  private concerns(e: { jobId: string; userId: string; targetId: string }): boolean {
+    if (this.spec.kind === 'job') return e.jobId === this.spec.jobId;
+    const isAdmin = this.caller.user.policy.IsAdministrator;
+    const userId = this.spec.userId ?? (isAdmin ? undefined : this.caller.user.id);
+    if (userId && e.userId !== userId) return false;
+    if (this.spec.targetId && e.targetId !== this.spec.targetId) return false;
+    return true;
+  }
+
+  private markDirty(): void {
+    if (this.closed) return;
+    this.dirty = true;
+    if (this.timer) return;
+    const wait = Math.max(0, this.lastSent + this.spec.periodMs - Date.now());
+    this.timer = setTimeout(() => this.flush(), wait);
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    if (this.closed) return;
+    this.dirty = false;
+    this.lastSent = Date.now();
+    try {
+      if (this.spec.kind === 'job') {
+        const job = this.service.getJob(this.caller, this.spec.jobId);
+        const items = this.service.listJobItems(this.caller, { JobId: this.spec.jobId, AddMetadata: true });
+        this.send('SyncJob', { Job: job, JobItems: items.Items });
+      } else {
+        const list = this.service.listJobs(this.caller, { UserId: this.spec.userId, TargetId: this.spec.targetId });
+        this.send('SyncJobs', list.Items);
+      }
+    } catch {
+      // The job was deleted or access was lost: a job view sends nothing more.
+      if (this.spec.kind === 'job') this.send('SyncJob', null);
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.off();
+  }
+}
+
+/**
+ * Device notifications (API.md §3). Target-scoped data is shared by every user signed in on the device
+ * (the caller's right to the target is checked before subscribing).
+ */
+export function subscribeDeviceNotifications(targetId: string, events: SyncEvents, send: Send): () => void {
+  const mine = (_userId: string, t: string) => t === targetId;
+  const offs = [
+    events.onEvent('jobCreated', (e) => mine(e.userId, e.targetId) && send('SyncJobCreated', e.result)),
+    events.onEvent('jobCancelled', (e) => mine(e.userId, e.targetId) && send('SyncJobCancelled', e.job)),
+    events.onEvent('itemReady', (e) => mine(e.userId, e.targetId) && send('SyncJobItemReady', e.item)),
+    events.onEvent('itemCancelled', (e) => mine(e.userId, e.targetId) && send('SyncJobItemCancelled', e.item)),
+  ];
+  return () => offs.forEach((off) => off());
+}

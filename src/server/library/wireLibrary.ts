@@ -1,0 +1,51 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { ServerConfig } from '../config.js';
+import type { Db } from '../db/connection.js';
+import type { MediaBinaries } from '../media/binaries.js';
+import type { LibraryServices } from '../routes/library.js';
+import { ensureDemoLibrary } from './demoLibrary.js';
+import { ImageService } from './images.js';
+import { LibraryWriter } from './libraryWriter.js';
+import { MediaProber } from './probe.js';
+import { LibraryScanner } from './scanner.js';
+import { LibraryWatcher } from './watcher.js';
+
+export interface Library extends LibraryServices {
+  /** First run with no media folder: the demo library; then the first scan and the watcher. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The configured media folders, or the generated demo library when none is configured. */
+export function libraryRoots(config: ServerConfig): string[] {
+  return config.mediaDirs.length ? config.mediaDirs : [path.join(config.dataDir, 'demo-media')];
+}
+
+export function wireLibrary(config: ServerConfig, db: Db, binaries: MediaBinaries, log: Logger): Library {
+  const writer = new LibraryWriter(db);
+  const images = new ImageService({ ffmpegPath: binaries.ffmpeg, dataDir: config.dataDir, logger: log });
+  const roots = libraryRoots(config);
+  const scanner = new LibraryScanner({ roots, prober: new MediaProber(binaries.ffprobe), writer, images, logger: log });
+  let watcher: LibraryWatcher | undefined;
+  return {
+    scanner,
+    writer,
+    images,
+    async start() {
+      if (!config.mediaDirs.length) {
+        const started = Date.now();
+        await ensureDemoLibrary({ ffmpegPath: binaries.ffmpeg, dataDir: config.dataDir, logger: log });
+        log.info({ ms: Date.now() - started }, 'demo library ready');
+      }
+      const report = await scanner.scan();
+      log.info({ report: { ...report, issues: undefined } }, 'library scanned');
+      if (config.watch) {
+        watcher = new LibraryWatcher({ roots, onChange: () => void scanner.scan().catch((err) => log.error({ err }, 'scan failed')), logger: log });
+      }
+    },
+    async close() {
+      await watcher?.close();
+    },
+  };
+}

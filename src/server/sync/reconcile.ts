@@ -1,0 +1,136 @@
+/**
+ * What the device holds versus what the server wants (`POST /Sync/Data`, API.md §5.10) and the plays made
+ * offline (`POST /Sync/OfflineActions`, §5.12).
+ */
+import type { AuthContext } from '../auth/authService.js';
+import type { DevicesRepo } from '../auth/devicesRepo.js';
+import type { UsersRepo } from '../auth/usersRepo.js';
+import type { Db } from '../db/connection.js';
+import { tx } from '../db/connection.js';
+import { badRequest, forbidden } from '../http/errors.js';
+import { normalizeId } from '../ids.js';
+import { dateToDotNetTicks } from '../../shared/api/items.js';
+import type { SyncDataResponse, UserAction } from '../../shared/api/sync.js';
+import type { JobItemProcessor } from './jobItemProcessor.js';
+import type { SyncAccess } from './syncAccess.js';
+import type { SyncLibrary } from './syncLibrary.js';
+import type { JobItemRecord, SyncRepo } from './syncRepo.js';
+import type { SyncService } from './syncService.js';
+
+export interface ReconcileDeps {
+  db: Db;
+  repo: SyncRepo;
+  lib: SyncLibrary;
+  users: UsersRepo;
+  devices: DevicesRepo;
+  access: SyncAccess;
+  processor: JobItemProcessor;
+  service: SyncService;
+  /** The resume rules of §5.12, shared with online playback; returns false when the action was older than the last play. */
+  applyPlayed: (userId: string, itemId: string, positionTicks: number | undefined, date: string) => boolean | void;
+  now?: () => Date;
+}
+
+export interface SyncDataInput {
+  TargetId: string;
+  LocalItemIds?: string[];
+  OfflineUserIds?: string[];
+  SyncJobItemIds?: string[];
+}
+
+export class Reconciler {
+  constructor(private readonly d: ReconcileDeps) {}
+
+  syncData(caller: AuthContext, input: SyncDataInput): SyncDataResponse {
+    this.d.access.requireTarget(caller, input.TargetId);
+    const byJobItem = input.SyncJobItemIds !== undefined;
+    const local = new Set((byJobItem ? input.SyncJobItemIds! : (input.LocalItemIds ?? [])).map((id) => normalizeId(id) ?? id));
+    const synced = this.d.repo.itemsOfTarget(input.TargetId, ['Synced']);
+    const toRemove = new Set<string>();
+    const kept = new Set<string>();
+    const jobsToRefresh = new Set<string>();
+
+    tx(this.d.db, () => {
+      for (const ji of synced) {
+        const key = byJobItem ? ji.id : ji.itemId;
+        const job = this.d.repo.getJob(ji.jobId);
+        if (!job) continue;
+        if (local.has(key)) {
+          const reason = this.removalReason(ji, job.userId, job.unwatchedOnly);
+          if (reason) {
+            toRemove.add(key);
+            if (!ji.isMarkedForRemoval) this.d.processor.setItem(ji, job, { isMarkedForRemoval: true, errorMessage: reason });
+            continue;
+          }
+          kept.add(key);
+          const item = this.d.lib.getItem(job.userId, ji.itemId);
+          const ticks = item ? dateToDotNetTicks(item.dateModified) : undefined;
+          if (!job.unwatchedOnly && ticks !== undefined && ji.itemDateModifiedTicks != null && ticks !== ji.itemDateModifiedTicks) {
+            // The library file changed: convert and send it again (the device keeps the old copy until then).
+            this.d.processor.setItem(ji, job, { status: 'Queued', progress: 0 });
+            jobsToRefresh.add(job.id);
+          }
+        } else if (ji.isMarkedForRemoval) {
+          this.d.processor.setItem(ji, job, { status: 'RemovedFromDevice' });
+          jobsToRefresh.add(job.id);
+        } else {
+          // Acknowledged but not on the device (the user deleted it, storage was cleared): send it again.
+          this.d.processor.setItem(ji, job, { status: 'Queued', progress: 0 });
+          jobsToRefresh.add(job.id);
+        }
+      }
+      // Whatever the device holds that is not a Synced item of this target goes too.
+      const syncedKeys = new Set(synced.map((ji) => (byJobItem ? ji.id : ji.itemId)));
+      for (const id of local) if (!syncedKeys.has(id)) toRemove.add(id);
+    });
+    // RemovedFromDevice frees a slot (rolling window); re-queued items are planned again.
+    for (const jobId of jobsToRefresh) this.d.service.refreshJob(jobId);
+
+    const access: Record<string, string[]> = {};
+    if (!byJobItem) {
+      const offline = [...new Set((input.OfflineUserIds ?? []).map((id) => normalizeId(id)).filter((id): id is string => !!id))].sort();
+      for (const itemId of kept) {
+        access[itemId] = offline.filter((userId) => {
+          const user = this.d.users.get(userId);
+          return !!user && !user.policy.IsDisabled && !!this.d.lib.getItem(userId, itemId);
+        });
+      }
+    }
+    return { ItemIdsToRemove: [...toRemove], ItemUserAccess: access };
+  }
+
+  private removalReason(ji: JobItemRecord, userId: string, unwatchedOnly: boolean): string | undefined {
+    if (ji.isMarkedForRemoval) return 'Marked for removal';
+    const user = this.d.users.get(userId);
+    if (!user) return 'The user was deleted';
+    const item = this.d.lib.getItem(userId, ji.itemId);
+    if (!item) return 'The item left the library or is no longer visible';
+    if (unwatchedOnly && item.mediaType === 'Video' && this.d.lib.playedIds(userId, [item.id]).has(item.id)) return 'Watched';
+    return undefined;
+  }
+
+  offlineActions(caller: AuthContext, actions: UserAction[]): void {
+    for (const a of actions) {
+      if (String(a.Type) !== 'PlayedItem' && String(a.Type) !== '0') throw badRequest(`Unsupported offline action type "${a.Type}"`);
+      if (!a.Id || !a.ItemId || !a.Date || Number.isNaN(Date.parse(a.Date))) throw badRequest('Each action needs Id, ItemId and a valid Date');
+      const userId = a.UserId ? normalizeId(a.UserId) : caller.user.id;
+      if (!userId) throw badRequest('UserId is not a valid id');
+      if (userId !== caller.user.id && !this.d.devices.isUserOfDevice(caller.deviceId, userId)) {
+        throw forbidden('Offline actions may only be posted for users signed in on this device');
+      }
+    }
+    const sorted = [...actions].sort((a, b) => Date.parse(a.Date) - Date.parse(b.Date));
+    const now = (this.d.now?.() ?? new Date()).toISOString();
+    tx(this.d.db, () => {
+      for (const a of sorted) {
+        const userId = a.UserId ? normalizeId(a.UserId)! : caller.user.id;
+        // A repeated action Id is ignored: a client that resends after a lost reply changes nothing.
+        if (!this.d.repo.markActionApplied(a.Id, userId, now)) continue;
+        const itemId = normalizeId(a.ItemId);
+        if (!itemId || !this.d.lib.getItem(userId, itemId)) continue;
+        const position = a.PositionTicks === undefined || a.PositionTicks === null ? undefined : Number(a.PositionTicks);
+        this.d.applyPlayed(userId, itemId, Number.isFinite(position) ? position : undefined, new Date(Date.parse(a.Date)).toISOString());
+      }
+    });
+  }
+}

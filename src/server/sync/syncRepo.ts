@@ -1,0 +1,316 @@
+import type { Db } from '../db/connection.js';
+import type { SyncCategory, SyncJobItemStatus, SyncJobStatus } from '../../shared/api/sync.js';
+import type { ItemFileInfo } from '../../shared/api/sync.js';
+import type { MediaSourceInfo } from '../../shared/api/items.js';
+
+export interface JobRecord {
+  id: string;
+  userId: string;
+  targetId: string;
+  name: string;
+  quality: string;
+  bitrate: number | null;
+  profile: string;
+  category: SyncCategory | null;
+  parentId: string | null;
+  requestedItemIds: string[];
+  unwatchedOnly: boolean;
+  syncNewContent: boolean;
+  itemLimit: number | null;
+  status: SyncJobStatus;
+  progress: number | null;
+  itemCount: number;
+  dateCreated: string;
+  dateLastModified: string;
+}
+
+export interface JobItemRecord {
+  id: string;
+  jobId: string;
+  itemId: string;
+  targetId: string;
+  itemName: string;
+  status: SyncJobItemStatus;
+  progress: number;
+  jobItemIndex: number;
+  isMarkedForRemoval: boolean;
+  outputKey: string | null;
+  mediaSource: MediaSourceInfo | null;
+  additionalFiles: ItemFileInfo[];
+  outputFileName: string | null;
+  size: number | null;
+  sha256: string | null;
+  estimatedSize: number | null;
+  errorMessage: string | null;
+  itemDateModifiedTicks: number | null;
+  priority: number;
+  dateCreated: string;
+  dateModified: string;
+}
+
+/** Statuses in which a job item holds its place on the device (API.md §5.3 "active"). */
+export const ACTIVE_STATUSES: readonly SyncJobItemStatus[] = ['Queued', 'Converting', 'ReadyToTransfer', 'Transferring', 'Synced'];
+
+function toJob(r: any): JobRecord {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    targetId: r.target_id,
+    name: r.name,
+    quality: r.quality,
+    bitrate: r.bitrate,
+    profile: r.profile,
+    category: r.category,
+    parentId: r.parent_id,
+    requestedItemIds: JSON.parse(r.requested_item_ids),
+    unwatchedOnly: !!r.unwatched_only,
+    syncNewContent: !!r.sync_new_content,
+    itemLimit: r.item_limit,
+    status: r.status,
+    progress: r.progress,
+    itemCount: r.item_count,
+    dateCreated: r.date_created,
+    dateLastModified: r.date_last_modified,
+  };
+}
+
+function toItem(r: any): JobItemRecord {
+  return {
+    id: r.id,
+    jobId: r.job_id,
+    itemId: r.item_id,
+    targetId: r.target_id,
+    itemName: r.item_name,
+    status: r.status,
+    progress: r.progress,
+    jobItemIndex: r.job_item_index,
+    isMarkedForRemoval: !!r.is_marked_for_removal,
+    outputKey: r.output_key,
+    mediaSource: r.media_source ? JSON.parse(r.media_source) : null,
+    additionalFiles: JSON.parse(r.additional_files),
+    outputFileName: r.output_file_name,
+    size: r.size,
+    sha256: r.sha256,
+    estimatedSize: r.estimated_size,
+    errorMessage: r.error_message,
+    itemDateModifiedTicks: r.item_date_modified_ticks,
+    priority: r.priority,
+    dateCreated: r.date_created,
+    dateModified: r.date_modified,
+  };
+}
+
+export interface JobQuery {
+  userId?: string;
+  targetId?: string;
+  excludeTargetIds?: string[];
+  itemId?: string;
+  statuses?: string[];
+  syncNewContent?: boolean;
+  startIndex?: number;
+  limit?: number;
+}
+
+export interface JobItemQuery {
+  jobId?: string;
+  itemId?: string;
+  targetId?: string;
+  statuses?: string[];
+  /** Restrict to jobs of this user (non-admin callers). */
+  userId?: string;
+  startIndex?: number;
+  limit?: number;
+}
+
+function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(',');
+}
+
+export class SyncRepo {
+  constructor(private readonly db: Db) {}
+
+  // ---- jobs
+  insertJob(j: JobRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO sync_jobs (id, user_id, target_id, name, quality, bitrate, profile, category, parent_id,
+           requested_item_ids, unwatched_only, sync_new_content, item_limit, status, progress, item_count,
+           date_created, date_last_modified)
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+      )
+      .run(
+        j.id, j.userId, j.targetId, j.name, j.quality, j.bitrate, j.profile, j.category, j.parentId,
+        JSON.stringify(j.requestedItemIds), j.unwatchedOnly ? 1 : 0, j.syncNewContent ? 1 : 0, j.itemLimit,
+        j.status, j.progress, j.itemCount, j.dateCreated, j.dateLastModified,
+      );
+  }
+
+  getJob(id: string): JobRecord | undefined {
+    const r = this.db.prepare('SELECT * FROM sync_jobs WHERE id = ?').get(id);
+    return r ? toJob(r) : undefined;
+  }
+
+  updateJobSettings(j: JobRecord): void {
+    this.db
+      .prepare(
+        `UPDATE sync_jobs SET name = ?, quality = ?, bitrate = ?, profile = ?, unwatched_only = ?, sync_new_content = ?,
+           item_limit = ?, date_last_modified = ? WHERE id = ?`,
+      )
+      .run(j.name, j.quality, j.bitrate, j.profile, j.unwatchedOnly ? 1 : 0, j.syncNewContent ? 1 : 0, j.itemLimit, j.dateLastModified, j.id);
+  }
+
+  setJobStatus(id: string, status: SyncJobStatus, progress: number | null, itemCount: number, when: string): boolean {
+    const res = this.db
+      .prepare(
+        `UPDATE sync_jobs SET status = ?, progress = ?, item_count = ?, date_last_modified = ?
+         WHERE id = ? AND (status IS NOT ? OR progress IS NOT ? OR item_count IS NOT ?)`,
+      )
+      .run(status, progress, itemCount, when, id, status, progress, itemCount);
+    return res.changes > 0;
+  }
+
+  deleteJob(id: string): void {
+    this.db.prepare('DELETE FROM sync_jobs WHERE id = ?').run(id);
+  }
+
+  queryJobs(q: JobQuery): { items: JobRecord[]; total: number } {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.userId) (where.push('j.user_id = ?'), args.push(q.userId));
+    if (q.targetId) (where.push('j.target_id = ?'), args.push(q.targetId));
+    if (q.excludeTargetIds?.length) {
+      where.push(`j.target_id NOT IN (${placeholders(q.excludeTargetIds.length)})`);
+      args.push(...q.excludeTargetIds);
+    }
+    if (q.itemId) (where.push(`EXISTS (SELECT 1 FROM json_each(j.requested_item_ids) WHERE value = ?)`), args.push(q.itemId));
+    if (q.statuses?.length) (where.push(`j.status IN (${placeholders(q.statuses.length)})`), args.push(...q.statuses));
+    if (q.syncNewContent !== undefined) (where.push('j.sync_new_content = ?'), args.push(q.syncNewContent ? 1 : 0));
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM sync_jobs j ${w}`).get(...args) as { n: number }).n;
+    // Most recently active target first, then the newest change (API.md §3 "List jobs").
+    const rows = this.db
+      .prepare(
+        `SELECT j.* FROM sync_jobs j LEFT JOIN devices d ON d.id = j.target_id ${w}
+         ORDER BY d.date_last_activity DESC, j.date_last_modified DESC, j.id
+         LIMIT ? OFFSET ?`,
+      )
+      .all(...args, q.limit ?? -1, q.startIndex ?? 0);
+    return { items: rows.map(toJob), total };
+  }
+
+  jobsOfTarget(targetId: string): JobRecord[] {
+    return this.db.prepare('SELECT * FROM sync_jobs WHERE target_id = ? ORDER BY date_created').all(targetId).map(toJob);
+  }
+
+  allJobs(): JobRecord[] {
+    return this.db.prepare('SELECT * FROM sync_jobs ORDER BY date_created').all().map(toJob);
+  }
+
+  // ---- job items
+  insertItem(i: JobItemRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO sync_job_items (id, job_id, item_id, target_id, item_name, status, progress, job_item_index,
+           is_marked_for_removal, output_key, media_source, additional_files, output_file_name, size, sha256,
+           estimated_size, error_message, item_date_modified_ticks, priority, date_created, date_modified)
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+      )
+      .run(
+        i.id, i.jobId, i.itemId, i.targetId, i.itemName, i.status, i.progress, i.jobItemIndex, i.isMarkedForRemoval ? 1 : 0,
+        i.outputKey, i.mediaSource ? JSON.stringify(i.mediaSource) : null, JSON.stringify(i.additionalFiles),
+        i.outputFileName, i.size, i.sha256, i.estimatedSize, i.errorMessage, i.itemDateModifiedTicks, i.priority,
+        i.dateCreated, i.dateModified,
+      );
+  }
+
+  /** Writes every mutable field of a job item (the service changes records, then saves them). */
+  saveItem(i: JobItemRecord): void {
+    this.db
+      .prepare(
+        `UPDATE sync_job_items SET status = ?, progress = ?, is_marked_for_removal = ?, output_key = ?, media_source = ?,
+           additional_files = ?, output_file_name = ?, size = ?, sha256 = ?, estimated_size = ?, error_message = ?,
+           item_date_modified_ticks = ?, priority = ?, item_name = ?, date_modified = ? WHERE id = ?`,
+      )
+      .run(
+        i.status, i.progress, i.isMarkedForRemoval ? 1 : 0, i.outputKey, i.mediaSource ? JSON.stringify(i.mediaSource) : null,
+        JSON.stringify(i.additionalFiles), i.outputFileName, i.size, i.sha256, i.estimatedSize, i.errorMessage,
+        i.itemDateModifiedTicks, i.priority, i.itemName, i.dateModified, i.id,
+      );
+  }
+
+  getItem(id: string): JobItemRecord | undefined {
+    const r = this.db.prepare('SELECT * FROM sync_job_items WHERE id = ?').get(id);
+    return r ? toItem(r) : undefined;
+  }
+
+  itemsOfJob(jobId: string): JobItemRecord[] {
+    return this.db
+      .prepare('SELECT * FROM sync_job_items WHERE job_id = ? ORDER BY job_item_index, date_created')
+      .all(jobId)
+      .map(toItem);
+  }
+
+  itemsOfTarget(targetId: string, statuses?: readonly string[]): JobItemRecord[] {
+    const s = statuses?.length ? ` AND i.status IN (${placeholders(statuses.length)})` : '';
+    return this.db
+      .prepare(
+        `SELECT i.* FROM sync_job_items i JOIN sync_jobs j ON j.id = i.job_id
+         WHERE i.target_id = ?${s} ORDER BY j.date_created, i.job_item_index`,
+      )
+      .all(targetId, ...(statuses ?? []))
+      .map(toItem);
+  }
+
+  itemsWithOutput(key: string): JobItemRecord[] {
+    return this.db.prepare('SELECT * FROM sync_job_items WHERE output_key = ?').all(key).map(toItem);
+  }
+
+  itemsForLibraryItem(itemId: string): JobItemRecord[] {
+    return this.db.prepare('SELECT * FROM sync_job_items WHERE item_id = ?').all(itemId).map(toItem);
+  }
+
+  /** The active job item for a library item on a target, other than `exceptId` (one per item + target). */
+  activeItemFor(itemId: string, targetId: string, exceptId?: string): JobItemRecord | undefined {
+    const r = this.db
+      .prepare(
+        `SELECT * FROM sync_job_items WHERE item_id = ? AND target_id = ? AND id IS NOT ?
+         AND status IN (${placeholders(ACTIVE_STATUSES.length)}) ORDER BY date_created LIMIT 1`,
+      )
+      .get(itemId, targetId, exceptId ?? null, ...ACTIVE_STATUSES);
+    return r ? toItem(r) : undefined;
+  }
+
+  queryItems(q: JobItemQuery): { items: JobItemRecord[]; total: number } {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.jobId) (where.push('i.job_id = ?'), args.push(q.jobId));
+    if (q.itemId) (where.push('i.item_id = ?'), args.push(q.itemId));
+    if (q.targetId) (where.push('i.target_id = ?'), args.push(q.targetId));
+    if (q.userId) (where.push('j.user_id = ?'), args.push(q.userId));
+    if (q.statuses?.length) (where.push(`i.status IN (${placeholders(q.statuses.length)})`), args.push(...q.statuses));
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const from = 'FROM sync_job_items i JOIN sync_jobs j ON j.id = i.job_id';
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n ${from} ${w}`).get(...args) as { n: number }).n;
+    const rows = this.db
+      .prepare(`SELECT i.* ${from} ${w} ORDER BY j.date_created, i.job_item_index, i.date_created LIMIT ? OFFSET ?`)
+      .all(...args, q.limit ?? -1, q.startIndex ?? 0);
+    return { items: rows.map(toItem), total };
+  }
+
+  maxJobItemIndex(jobId: string): number {
+    const r = this.db.prepare('SELECT MAX(job_item_index) AS m FROM sync_job_items WHERE job_id = ?').get(jobId) as { m: number | null };
+    return r.m ?? -1;
+  }
+
+  deleteItemsOfJob(jobId: string): void {
+    this.db.prepare('DELETE FROM sync_job_items WHERE job_id = ?').run(jobId);
+  }
+
+  // ---- offline actions
+  markActionApplied(id: string, userId: string, when: string): boolean {
+    const res = this.db
+      .prepare('INSERT OR IGNORE INTO applied_offline_actions (id, user_id, date_applied) VALUES (?, ?, ?)')
+      .run(id, userId, when);
+    return res.changes > 0;
+  }
+}

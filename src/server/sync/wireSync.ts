@@ -1,0 +1,69 @@
+/**
+ * Builds the sync core from the server's parts. The conversion engine is optional: without it only items
+ * that need no conversion become ready (the others fail with a clear reason).
+ */
+import type { Logger } from 'pino';
+import type { DevicesRepo } from '../auth/devicesRepo.js';
+import type { UsersRepo } from '../auth/usersRepo.js';
+import type { Db } from '../db/connection.js';
+import type { ItemDtoMapper } from '../library/itemDto.js';
+import { ALL_FIELDS } from '../library/itemDto.js';
+import type { ItemsRepo } from '../library/itemsRepo.js';
+import { latestItems, nextUpEpisodes, resumeItems } from '../library/categories.js';
+import type { UserDataService } from '../userdata/userDataService.js';
+import type { ConversionPort } from './conversionPort.js';
+import { SqlItemSyncInfo } from './itemSyncInfo.js';
+import { JobItemProcessor } from './jobItemProcessor.js';
+import { Reconciler } from './reconcile.js';
+import { SqlSyncLibrary } from './sqlSyncLibrary.js';
+import { SyncAccess } from './syncAccess.js';
+import { SyncEvents } from './syncEvents.js';
+import { SyncRepo } from './syncRepo.js';
+import { SyncService } from './syncService.js';
+
+export interface SyncParts {
+  repo: SyncRepo;
+  events: SyncEvents;
+  service: SyncService;
+  reconcile: Reconciler;
+  processor: JobItemProcessor;
+  access: SyncAccess;
+}
+
+export function wireSync(d: {
+  db: Db;
+  log: Logger;
+  serverId: string;
+  users: UsersRepo;
+  devices: DevicesRepo;
+  items: ItemsRepo;
+  itemDtos: ItemDtoMapper;
+  userData: UserDataService;
+  conversion?: ConversionPort;
+}): SyncParts {
+  const repo = new SyncRepo(d.db);
+  const events = new SyncEvents();
+  const ids = (rows: { id: string }[]) => rows.map((r) => r.id);
+  const lib = new SqlSyncLibrary(d.db, {
+    latest: (userId, parentId) => ids(latestItems(d.items, { userId, parentId })),
+    resume: (userId, parentId) => ids(resumeItems(d.items, { userId, parentId }).rows),
+    nextUp: (userId, parentId) => ids(nextUpEpisodes(d.items, { userId, parentId }).rows),
+  });
+  const access = new SyncAccess(repo, d.devices);
+  const processor = new JobItemProcessor({ db: d.db, repo, lib, users: d.users, devices: d.devices, events, conversion: d.conversion, log: d.log });
+  const itemDto = (userId: string, itemId: string) => {
+    const row = d.items.getVisible(userId, itemId);
+    const user = d.users.get(userId);
+    return row && user ? d.itemDtos.toDto(row, { userId, fields: ALL_FIELDS, enableSync: user.policy.EnableSync }) : undefined;
+  };
+  const service = new SyncService({
+    db: d.db, repo, lib, users: d.users, devices: d.devices, access, processor, events, conversion: d.conversion,
+    serverId: d.serverId, itemDto, log: d.log,
+  });
+  const reconcile = new Reconciler({
+    db: d.db, repo, lib, users: d.users, devices: d.devices, access, processor, service,
+    applyPlayed: (userId, itemId, position, date) => !!d.userData.applyPlayedPosition(userId, itemId, position, date),
+  });
+  d.itemDtos.useSyncInfoProvider(new SqlItemSyncInfo(d.db));
+  return { repo, events, service, reconcile, processor, access };
+}

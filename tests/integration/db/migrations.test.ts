@@ -1,0 +1,78 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { migrate } from '../../../src/server/db/migrate.js';
+import { migrations } from '../../../src/server/db/migrations/index.js';
+import { openDatabase } from '../../../src/server/db/connection.js';
+
+function tempDb(): Database.Database {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stowaway-mig-'));
+  return new Database(path.join(dir, 'db.sqlite'));
+}
+
+const version = (db: Database.Database) => db.pragma('user_version', { simple: true }) as number;
+
+describe('migrations', () => {
+  it('are numbered 1..n without gaps', () => {
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+  });
+
+  it('001 creates the base schema on an empty database', () => {
+    const db = tempDb();
+    migrate(db, 1);
+    expect(version(db)).toBe(1);
+    db.prepare(`INSERT INTO users (id, name, policy, date_created) VALUES ('u1', 'Ann', '{}', '2026-01-01')`).run();
+    db.prepare(
+      `INSERT INTO items (id, type, name, sort_name, date_created, date_modified) VALUES ('i1','Movie','M','m','2026','2026')`,
+    ).run();
+    db.prepare(`INSERT INTO user_data (user_id, item_id, played) VALUES ('u1','i1',1)`).run();
+    expect(() => db.prepare(`INSERT INTO users (id, name, policy, date_created) VALUES ('u2', 'ann', '{}', 'x')`).run()).toThrow(
+      /UNIQUE/,
+    );
+  });
+
+  it('002 adds sync tables on a 001 database with data, keeping that data', () => {
+    const db = tempDb();
+    migrate(db, 1);
+    db.prepare(`INSERT INTO users (id, name, policy, date_created) VALUES ('u1', 'Ann', '{}', '2026-01-01')`).run();
+    db.prepare(
+      `INSERT INTO items (id, type, name, sort_name, date_created, date_modified) VALUES ('i1','Movie','M','m','2026','2026')`,
+    ).run();
+    migrate(db, 2);
+    expect(version(db)).toBe(2);
+    expect(db.prepare('SELECT name FROM users').all()).toEqual([{ name: 'Ann' }]);
+    db.prepare(
+      `INSERT INTO sync_jobs (id, user_id, target_id, name, quality, date_created, date_last_modified) VALUES ('j1','u1','t','J','high','x','x')`,
+    ).run();
+    db.prepare(
+      `INSERT INTO sync_job_items (id, job_id, item_id, target_id, item_name, status, job_item_index, date_created, date_modified)
+       VALUES ('ji1','j1','i1','t','M','Queued',0,'x','x')`,
+    ).run();
+    // Deleting a job deletes its items (one statement, no orphans).
+    db.prepare(`DELETE FROM sync_jobs WHERE id = 'j1'`).run();
+    expect(db.prepare('SELECT COUNT(*) AS n FROM sync_job_items').get()).toEqual({ n: 0 });
+  });
+
+  it('openDatabase runs every migration, uses WAL, and is idempotent on reopen', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stowaway-mig-'));
+    const file = path.join(dir, 'x.db');
+    const db = openDatabase(file);
+    expect(version(db)).toBe(migrations.length);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+    const again = openDatabase(file);
+    expect(version(again)).toBe(migrations.length);
+    again.close();
+  });
+
+  it('a failing migration leaves the database at the previous version', () => {
+    const db = tempDb();
+    migrate(db, 1);
+    db.exec('CREATE TABLE sync_jobs (id TEXT)'); // makes 002 fail part-way
+    expect(() => migrate(db)).toThrow();
+    expect(version(db)).toBe(1);
+    expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'conversion_outputs'`).get()).toBeUndefined();
+  });
+});
