@@ -18,7 +18,7 @@ precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 
 /**
- * Client-side routes (/items/…, /library/…) load the precached index.html, so a reload offline still
+ * Client-side routes (/item/…, /browse/…) load the precached index.html, so a reload offline still
  * shows the app. API paths are excluded: their 404s and 401s must stay JSON, never become the shell.
  */
 const API_PREFIXES =

@@ -1,5 +1,7 @@
 /**
- * Routes of the shell. Later views (sync jobs, downloads, offline library, player) add routes here; every
+ * Routes of the shell. Paths avoid the server's API prefixes (/Items, /Library … are matched
+ * case-insensitively there and by the service worker's navigation denylist), so a reload on a deep link
+ * gets the shell, not an API answer. Later views (sync jobs, downloads, offline library, player) add routes here; every
  * route needs a session unless `meta.public`.
  */
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
@@ -15,8 +17,8 @@ declare module 'vue-router' {
 const routes: RouteRecordRaw[] = [
   { path: '/signin', name: 'signin', component: () => import('./views/SignIn.vue'), meta: { public: true, title: 'Sign in' } },
   { path: '/', name: 'home', component: () => import('./views/Home.vue'), meta: { title: 'Home' } },
-  { path: '/library/:parentId', name: 'list', component: () => import('./views/ItemList.vue'), props: true },
-  { path: '/items/:id', name: 'item', component: () => import('./views/ItemDetail.vue'), props: true },
+  { path: '/browse/:parentId', name: 'list', component: () => import('./views/ItemList.vue'), props: true },
+  { path: '/item/:id', name: 'item', component: () => import('./views/ItemDetail.vue'), props: true },
   { path: '/:pathMatch(.*)*', redirect: { name: 'home' } },
 ];
 

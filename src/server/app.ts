@@ -29,6 +29,7 @@ import { registerUserDataRoutes } from './routes/userData.js';
 import { registerCollectionRoutes } from './routes/collections.js';
 import { registerStreamRoutes } from './routes/streams.js';
 import { wireSync } from './sync/wireSync.js';
+import { startSyncPrepareTask } from './sync/syncPrepareTask.js';
 import { wireLibrary, type Library } from './library/wireLibrary.js';
 import { registerLibraryRoutes } from './routes/library.js';
 import type { SyncService } from './sync/syncService.js';
@@ -36,6 +37,9 @@ import type { Reconciler } from './sync/reconcile.js';
 import type { SyncEvents } from './sync/syncEvents.js';
 import type { SyncAccess } from './sync/syncAccess.js';
 import { SyncSettings } from './convert/syncSettings.js';
+import { OutputStore } from './convert/outputStore.js';
+import { createConversionQueue } from './convert/createQueue.js';
+import { ConversionEngine } from './convert/conversionEngine.js';
 import { registerSyncRoutes } from './routes/sync.js';
 import { registerSyncEventRoutes } from './routes/syncEvents.js';
 
@@ -57,6 +61,8 @@ export interface AppDeps {
   userData: UserDataService;
   collections: CollectionsService;
   library: Library;
+  /** Shared conversion outputs (disk usage for the admin). */
+  outputs: OutputStore;
   /** The sync core: jobs, items, transfer, reconcile, live events; its settings. */
   sync: SyncService;
   reconcile: Reconciler;
@@ -101,7 +107,10 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   const collections = new CollectionsService(db, items);
   const library = wireLibrary(config, db, binaries, log);
   const syncSettings = new SyncSettings(settings, config.dataDir);
-  const syncParts = wireSync({ db, log, serverId, users, devices, items, itemDtos, userData });
+  const outputs = new OutputStore(db, syncSettings.workDir(), log);
+  const queue = createConversionQueue({ redisUrl: config.redisUrl, store: outputs, settings: syncSettings, binaries, log });
+  const conversion = new ConversionEngine(outputs, queue, log);
+  const syncParts = wireSync({ db, log, serverId, users, devices, items, itemDtos, userData, conversion });
   const deps: AppDeps = {
     config, log, db, serverId, binaries, users, tokens, devices, settings, auth,
     items, itemDtos, userData, collections, library,
@@ -110,9 +119,16 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
     syncEvents: syncParts.events,
     syncAccess: syncParts.access,
     syncSettings,
-    onClose: [() => library.close()],
-    startBackground: () => library.start(),
+    outputs,
+    onClose: [() => library.close(), () => queue.stop()],
+    startBackground: async () => {
+      await library.start();
+      startSyncPrepareTask(syncParts.service, outputs, log, deps.onClose);
+    },
   };
+  // Durable queue (§9.6): Converting items and outputs go back to Queued, partial files go, work resumes.
+  syncParts.service.recoverAfterRestart();
+  await queue.start();
   // A library change re-expands SyncNewContent jobs at once (the 3-hour task is only a safety net).
   library.scanner.on('changed', () => {
     try {

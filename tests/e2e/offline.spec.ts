@@ -29,7 +29,7 @@ test('the service worker precaches the shell and serves it offline', async ({ pe
     await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
 
     // A deep link (client-side route) is answered with the shell too, which then routes to sign-in.
-    const deep = await page.goto(`${server.url}/items/0123456789abcdef0123456789abcdef`);
+    const deep = await page.goto(`${server.url}/item/0123456789abcdef0123456789abcdef`);
     expect(deep?.fromServiceWorker()).toBe(true);
     await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
     await expect(page.getByRole('img').first()).toBeVisible();

@@ -105,7 +105,7 @@ export class LibraryRows {
     return id;
   }
 
-  view(kind: 'movies' | 'tvshows' | 'music' | 'photos', name = kind): string {
+  view(kind: 'movies' | 'tvshows' | 'music' | 'photos', name: string = kind): string {
     return this.item({ type: 'CollectionFolder', name, isFolder: true, collectionType: kind });
   }
 

@@ -6,7 +6,7 @@
  *
  * Owner round-robin is not done here (BullMQ has no fair groups without Pro); priorities are.
  */
-import { Queue, QueueEvents, type Job } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import fs from 'node:fs';
 import type { Logger } from 'pino';
@@ -217,4 +217,3 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-export type { Job };

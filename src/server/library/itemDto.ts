@@ -143,7 +143,8 @@ export class ItemDtoMapper {
     const f = ctx.fields;
     const ids = [...new Set(rows.map((r) => r.id))];
     const userData = this.userData.getMany(ctx.userId, ids);
-    const folders = this.items.folderStats(ctx.userId, [...new Set(rows.filter((r) => r.is_folder).map((r) => r.id))]);
+    const folderRows = new Map(rows.filter((r) => r.is_folder).map((r) => [r.id, r]));
+    const folders = this.items.folderStats(ctx.userId, [...folderRows.values()]);
     const needLinks = f.has('genres') || f.has('studios') || f.has('people') || rows.some((r) => r.type === 'Audio' || r.type === 'MusicAlbum');
     const links = needLinks ? this.items.links(ids) : new Map<string, ItemLink[]>();
     const parentIds = [...new Set(rows.flatMap((r) => [r.series_id, r.album_id]).filter((x): x is string => !!x))];

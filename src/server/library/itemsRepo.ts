@@ -147,6 +147,9 @@ const SORT_COLUMNS: Record<string, string> = {
   isfolder: 'a.is_folder',
 };
 
+/** Columns that are never NULL: sorting them needs no "nulls last" term (which would defeat their index). */
+const NOT_NULL_SORT_COLUMNS: ReadonlySet<string> = new Set(['a.sort_name', 'a.name COLLATE NOCASE', 'a.date_created', 'COALESCE(ud.play_count, 0)', 'a.is_folder']);
+
 /** Case and accents folded, so "amelie" finds "Amélie" (registered as an SQL function below). */
 export function foldForSearch(s: string): string {
   return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -155,10 +158,6 @@ export function foldForSearch(s: string): string {
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
-
-/** Non-folder descendants of folder `a` reachable without recursion (the columns the scanner fills). */
-const DESCENDANT_OF_A = `(c.parent_id = a.id OR c.series_id = a.id OR c.season_id = a.id OR c.album_id = a.id
-  OR c.top_parent_id = a.id OR c.id IN (SELECT fe.item_id FROM folder_entries fe WHERE fe.folder_id = a.id))`;
 
 /** Collects named parameters while a statement is assembled. */
 class Params {
@@ -242,42 +241,56 @@ export class ItemsRepo {
     return this.query({ userId }).rows;
   }
 
-  /** Direct children, non-folder descendants and played counts for folders, in a fixed number of statements. */
-  folderStats(userId: string, folderIds: readonly string[]): Map<string, FolderStats> {
+  /**
+   * Direct children, non-folder media descendants and played counts for folders, in two statements.
+   * Each folder type reaches its descendants through one indexed relation, so the branches never overlap.
+   */
+  folderStats(userId: string, folders: ReadonlyArray<Pick<ItemRow, 'id' | 'type'>>): Map<string, FolderStats> {
     const out = new Map<string, FolderStats>();
-    if (folderIds.length === 0) return out;
-    const ids = JSON.stringify(folderIds);
-    const inIds = '(SELECT value FROM json_each(@ids))';
+    if (folders.length === 0) return out;
+    const groups = { series: [] as string[], album: [] as string[], view: [] as string[], entries: [] as string[], byName: [] as string[], other: [] as string[] };
+    for (const f of folders) {
+      out.set(f.id, { childCount: 0, recursiveCount: 0, playedCount: 0 });
+      if (f.type === 'Series') groups.series.push(f.id);
+      else if (f.type === 'MusicAlbum') groups.album.push(f.id);
+      else if (f.type === 'CollectionFolder') groups.view.push(f.id);
+      else if (ENTRY_FOLDER_TYPES.has(f.type)) groups.entries.push(f.id);
+      else if (BY_NAME_TYPES.has(f.type)) groups.byName.push(f.id);
+      else groups.other.push(f.id);
+    }
+    const params: Record<string, string> = { user: userId };
+    for (const [k, ids] of Object.entries(groups)) params[k] = JSON.stringify(ids);
+    const inGroup = (k: string) => `(SELECT value FROM json_each(@${k}))`;
+    const media = `c.is_folder = 0 AND c.media_type IS NOT NULL`;
     const recursive = this.db
       .prepare(
         `WITH d(k, id) AS (
-           SELECT series_id, id FROM items WHERE series_id IN ${inIds} AND is_folder = 0
-           UNION SELECT season_id, id FROM items WHERE season_id IN ${inIds} AND is_folder = 0
-           UNION SELECT album_id, id FROM items WHERE album_id IN ${inIds} AND is_folder = 0
-           UNION SELECT top_parent_id, id FROM items WHERE top_parent_id IN ${inIds} AND is_folder = 0
-           UNION SELECT parent_id, id FROM items WHERE parent_id IN ${inIds} AND is_folder = 0
-           UNION SELECT fe.folder_id, fe.item_id FROM folder_entries fe JOIN items x ON x.id = fe.item_id AND x.is_folder = 0
-             WHERE fe.folder_id IN ${inIds}
-           UNION SELECT l.target_id, l.item_id FROM item_links l JOIN items x ON x.id = l.item_id AND x.is_folder = 0
-             WHERE l.target_id IN ${inIds}
+           SELECT c.series_id, c.id FROM items c WHERE c.series_id IN ${inGroup('series')} AND ${media}
+           UNION ALL SELECT c.album_id, c.id FROM items c WHERE c.album_id IN ${inGroup('album')} AND ${media}
+           UNION ALL SELECT c.top_parent_id, c.id FROM items c WHERE c.top_parent_id IN ${inGroup('view')} AND ${media}
+           UNION ALL SELECT fe.folder_id, c.id FROM folder_entries fe JOIN items c ON c.id = fe.item_id
+             WHERE fe.folder_id IN ${inGroup('entries')} AND ${media}
+           UNION ALL SELECT l.target_id, c.id FROM item_links l JOIN items c ON c.id = l.item_id
+             WHERE l.target_id IN ${inGroup('byName')} AND ${media}
+           UNION ALL SELECT c.parent_id, c.id FROM items c WHERE c.parent_id IN ${inGroup('other')} AND ${media}
          )
-         SELECT d.k AS id, COUNT(*) AS n, SUM(COALESCE(ud.played, 0)) AS played
-         FROM d JOIN items i ON i.id = d.id AND i.media_type IS NOT NULL
-         LEFT JOIN user_data ud ON ud.item_id = d.id AND ud.user_id = @user
+         SELECT d.k AS id, COUNT(DISTINCT d.id) AS n,
+           COUNT(DISTINCT CASE WHEN ud.played = 1 THEN d.id END) AS played
+         FROM d LEFT JOIN user_data ud ON ud.item_id = d.id AND ud.user_id = @user
          GROUP BY d.k`,
       )
-      .all({ ids, user: userId }) as Array<{ id: string; n: number; played: number }>;
+      .all(params) as Array<{ id: string; n: number; played: number }>;
+    const all = JSON.stringify(folders.map((f) => f.id));
     const direct = this.db
       .prepare(
-        `SELECT parent_id AS id, COUNT(*) AS n FROM items WHERE parent_id IN ${inIds} GROUP BY parent_id
+        `SELECT parent_id AS id, COUNT(*) AS n FROM items WHERE parent_id IN (SELECT value FROM json_each(@all)) GROUP BY parent_id
          UNION ALL
          SELECT fe.folder_id, COUNT(*) FROM folder_entries fe JOIN items x ON x.id = fe.item_id
-           WHERE fe.folder_id IN ${inIds} GROUP BY fe.folder_id
+           WHERE fe.folder_id IN ${inGroup('entries')} GROUP BY fe.folder_id
          UNION ALL
-         SELECT target_id, COUNT(*) FROM item_links WHERE target_id IN ${inIds} GROUP BY target_id`,
+         SELECT target_id, COUNT(*) FROM item_links WHERE target_id IN ${inGroup('byName')} GROUP BY target_id`,
       )
-      .all({ ids }) as Array<{ id: string; n: number }>;
-    for (const id of folderIds) out.set(id, { childCount: 0, recursiveCount: 0, playedCount: 0 });
+      .all({ all, entries: params.entries, byName: params.byName }) as Array<{ id: string; n: number }>;
     for (const r of recursive) Object.assign(out.get(r.id)!, { recursiveCount: r.n, playedCount: r.played });
     for (const r of direct) out.get(r.id)!.childCount += r.n;
     return out;
@@ -360,6 +373,9 @@ export class ItemsRepo {
     const scope = q.parentId ? this.scope({ userId: q.userId, parentId: q.parentId, recursive: true }, p) : undefined;
     const where = [`a.type = 'Episode'`, `a.series_id IS NOT NULL`, `COALESCE(a.parent_index_number, 1) <> 0`, ...(scope?.where ?? [])];
     if (q.seriesId) where.push(`a.series_id = ${p.add(q.seriesId)}`);
+    // Only series with a played episode can have a next one: start from the user's played rows.
+    where.push(`a.series_id IN (SELECT e.series_id FROM user_data u JOIN items e ON e.id = u.item_id
+      WHERE u.user_id = ${user} AND u.played = 1 AND e.series_id IS NOT NULL)`);
     const cte = `WITH ep AS (
         SELECT a.id, a.series_id, a.sort_name,
           COALESCE(a.parent_index_number, 1) * 1000000 + COALESCE(a.index_number, 0) AS ord,
@@ -454,25 +470,33 @@ export class ItemsRepo {
     if (q.seriesId) w.push(`a.series_id = ${p.add(q.seriesId)}`);
     if (q.seasonId) w.push(`a.season_id = ${p.add(q.seasonId)}`);
     if (q.parentIndexNumber !== undefined) w.push(`a.parent_index_number = ${p.add(q.parentIndexNumber)}`);
-    if (q.isFavorite !== undefined) w.push(`COALESCE(ud.is_favorite, 0) = ${q.isFavorite ? 1 : 0}`);
-    if (q.isResumable) w.push(`COALESCE(ud.playback_position_ticks, 0) > 0`);
+    // Positive user-data filters start from the user's few user_data rows instead of every item.
+    if (q.isFavorite === true) w.push(`a.id IN (SELECT item_id FROM user_data WHERE user_id = ${user} AND is_favorite = 1)`);
+    if (q.isFavorite === false) w.push(`COALESCE(ud.is_favorite, 0) = 0`);
+    if (q.isResumable) {
+      w.push(`a.id IN (SELECT item_id FROM user_data WHERE user_id = ${user} AND playback_position_ticks > 0)`);
+    }
     if (q.isPlayed !== undefined) w.push(`${playedSql(user)} = ${q.isPlayed ? 1 : 0}`);
     if (q.searchTerm) w.push(`stow_fold(a.name) LIKE ${p.add(`%${escapeLike(foldForSearch(q.searchTerm))}%`)} ESCAPE '\\'`);
     if (q.nameStartsWith) {
       w.push(`stow_fold(a.sort_name) LIKE ${p.add(`${escapeLike(foldForSearch(q.nameStartsWith))}%`)} ESCAPE '\\'`);
     }
+    // Links are matched as sets computed once (item_links_target index), not per item.
+    const linkedTo = (targets: string, kinds: string[], roles?: string[]) => {
+      const cond = `l.target_id IN ${targets} AND l.kind IN ${p.list(kinds)}${roles?.length ? ` AND l.role IN ${p.list(roles)}` : ''}`;
+      // Albums and series carry few links themselves: they match through their tracks and episodes too.
+      w.push(`(a.id IN (SELECT l.item_id FROM item_links l WHERE ${cond})
+        OR (a.is_folder = 1 AND (a.id IN (SELECT c.album_id FROM item_links l JOIN items c ON c.id = l.item_id WHERE ${cond})
+          OR a.id IN (SELECT c.series_id FROM item_links l JOIN items c ON c.id = l.item_id WHERE ${cond}))))`);
+    };
     if (q.genres?.length) {
-      w.push(`EXISTS (SELECT 1 FROM item_links l JOIN items g ON g.id = l.target_id
-        WHERE l.item_id = a.id AND g.type IN ('Genre', 'MusicGenre')
-          AND stow_fold(g.name) IN ${p.list(q.genres.map(foldForSearch))})`);
+      linkedTo(
+        `(SELECT g.id FROM items g WHERE g.type IN ('Genre', 'MusicGenre') AND stow_fold(g.name) IN ${p.list(q.genres.map(foldForSearch))})`,
+        ['genre', 'musicgenre'],
+      );
     }
     const linked = (ids: string[] | undefined, kinds: string[], roles?: string[]) => {
-      if (!ids?.length) return;
-      const cond = `l.target_id IN ${p.list(ids)} AND l.kind IN ${p.list(kinds)}${roles?.length ? ` AND l.role IN ${p.list(roles)}` : ''}`;
-      // Albums and series carry few links themselves: they match through their tracks and episodes too.
-      w.push(`(EXISTS (SELECT 1 FROM item_links l WHERE l.item_id = a.id AND ${cond})
-        OR (a.is_folder = 1 AND EXISTS (SELECT 1 FROM items c JOIN item_links l ON l.item_id = c.id
-          WHERE (c.album_id = a.id OR c.series_id = a.id) AND ${cond})))`);
+      if (ids?.length) linkedTo(p.list(ids), kinds, roles);
     };
     linked(q.genreIds, ['genre', 'musicgenre']);
     linked(q.studioIds, ['studio']);
@@ -489,7 +513,8 @@ export class ItemsRepo {
     const terms = keys.map((col, i) => {
       const dir = (orders[i] ?? orders[0]) === 'Descending' ? 'DESC' : 'ASC';
       // Items without a value go last either way (SQLite puts NULL first when ascending).
-      return col === 'random()' ? col : `${col} IS NULL, ${col} ${dir}`;
+      if (col === 'random()') return col;
+      return NOT_NULL_SORT_COLUMNS.has(col) ? `${col} ${dir}` : `${col} IS NULL, ${col} ${dir}`;
     });
     return [...terms, 'a.sort_name', 'a.id'].join(', ');
   }
@@ -510,12 +535,22 @@ function indexOrder(): string[] {
 
 /**
  * Played as Emby shows it: a file item by its user data; a folder when it has playable descendants and
- * none of them is unplayed.
+ * none of them is unplayed. Each folder type reaches its descendants through one indexed column (an OR
+ * over all of them defeats the indexes: measured 2.6 s for a 200-series page on a 20 000-item library).
  */
 function playedSql(user: string): string {
-  const playable = `c.is_folder = 0 AND c.media_type IS NOT NULL AND ${DESCENDANT_OF_A}`;
-  return `(CASE WHEN a.is_folder = 0 THEN COALESCE(ud.played, 0)
-    ELSE (EXISTS (SELECT 1 FROM items c WHERE ${playable})
-      AND NOT EXISTS (SELECT 1 FROM items c LEFT JOIN user_data cu ON cu.item_id = c.id AND cu.user_id = ${user}
-        WHERE ${playable} AND COALESCE(cu.played, 0) = 0)) END)`;
+  const via = (from: string) => {
+    const playable = `c.is_folder = 0 AND c.media_type IS NOT NULL`;
+    return `(EXISTS (SELECT 1 FROM ${from} AND ${playable})
+      AND NOT EXISTS (SELECT 1 FROM ${from} AND ${playable} AND NOT EXISTS (
+        SELECT 1 FROM user_data cu WHERE cu.item_id = c.id AND cu.user_id = ${user} AND cu.played = 1)))`;
+  };
+  return `(CASE
+    WHEN a.is_folder = 0 THEN COALESCE(ud.played, 0)
+    WHEN a.type = 'Series' THEN ${via('items c WHERE c.series_id = a.id')}
+    WHEN a.type = 'MusicAlbum' THEN ${via('items c WHERE c.album_id = a.id')}
+    WHEN a.type = 'CollectionFolder' THEN ${via('items c WHERE c.top_parent_id = a.id')}
+    WHEN a.type IN ('BoxSet', 'Playlist') THEN ${via('folder_entries fe JOIN items c ON c.id = fe.item_id WHERE fe.folder_id = a.id')}
+    WHEN a.type IN ('Genre', 'MusicGenre', 'Studio', 'MusicArtist') THEN ${via('item_links l JOIN items c ON c.id = l.item_id WHERE l.target_id = a.id')}
+    ELSE ${via('items c WHERE c.parent_id = a.id')} END)`;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app.js';
 import type { BaseItemDto, QueryResult } from '../../shared/api/items.js';
-import { ALL_FIELDS, parseFields } from '../library/itemDto.js';
+import { ALL_FIELDS } from '../library/itemDto.js';
 import type { ByNameCounts, ItemQuery, ItemRow, SortOrder } from '../library/itemsRepo.js';
 import { latestItems, nextUpEpisodes, resumeItems } from '../library/categories.js';
 import { clampLimit, dtoContext, idList, libraryUser, optionalItemId, visibleItem } from './libraryAccess.js';

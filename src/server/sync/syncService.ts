@@ -513,6 +513,36 @@ export class SyncService {
     this.d.processor.processJob(job.id, true);
   }
 
+  /** Items whose finished output is no longer on disk go back to Queued (the output is converted again). */
+  requeueVanishedOutputs(isPresent: (key: string) => boolean): number {
+    let count = 0;
+    for (const status of ['ReadyToTransfer', 'Transferring', 'Synced'] as const) {
+      for (const ji of this.d.repo.queryItems({ statuses: [status] }).items) {
+        if (!ji.outputKey || isPresent(ji.outputKey)) continue;
+        // A Synced item keeps its copy on the device; only what still has to be downloaded is redone.
+        if (status === 'Synced') continue;
+        const job = this.d.repo.getJob(ji.jobId);
+        if (job) {
+          this.requeueMissing(ji, job);
+          count++;
+        }
+      }
+    }
+    return count;
+  }
+
+  /** After a restart: downloads that were running broke off, conversions start again from Queued. */
+  recoverAfterRestart(): void {
+    tx(this.d.db, () => {
+      for (const ji of this.d.repo.queryItems({ statuses: ['Converting', 'Transferring'] }).items) {
+        const job = this.d.repo.getJob(ji.jobId);
+        if (!job) continue;
+        if (ji.status === 'Converting') this.d.processor.setItem(ji, job, { status: 'Queued', progress: 0 });
+        else this.d.processor.setItem(ji, job, { status: 'ReadyToTransfer', progress: 50 });
+      }
+    });
+  }
+
   transferStarted(item: JobItemRecord, job: JobRecord): void {
     const fresh = this.d.repo.getItem(item.id);
     if (fresh?.status === 'ReadyToTransfer') tx(this.d.db, () => this.d.processor.setItem(fresh, job, { status: 'Transferring' }));

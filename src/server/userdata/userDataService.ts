@@ -25,14 +25,11 @@ function iso(date: Date | string): string {
   return typeof date === 'string' ? new Date(date).toISOString() : date.toISOString();
 }
 
-export interface UserDataService {
-  on(event: 'userDataChanged', listener: (e: UserDataChangedEvent) => void): this;
-  off(event: 'userDataChanged', listener: (e: UserDataChangedEvent) => void): this;
-  emit(event: 'userDataChanged', e: UserDataChangedEvent): boolean;
+export interface UserDataEvents {
+  userDataChanged: [UserDataChangedEvent];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- typed events for the emitter
-export class UserDataService extends EventEmitter {
+export class UserDataService extends EventEmitter<UserDataEvents> {
   constructor(
     private readonly db: Db,
     private readonly repo: UserDataRepo,
@@ -43,7 +40,7 @@ export class UserDataService extends EventEmitter {
 
   /** The user's data for an item as Emby shows it (folders with their unplayed counts). */
   userDataDto(userId: string, item: ItemRow): UserItemDataDto {
-    const stats = item.is_folder ? this.items.folderStats(userId, [item.id]).get(item.id) : undefined;
+    const stats = item.is_folder ? this.items.folderStats(userId, [item]).get(item.id) : undefined;
     return toUserItemDataDto(item, this.repo.get(userId, item.id), stats);
   }
 

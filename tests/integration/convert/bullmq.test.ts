@@ -30,7 +30,8 @@ let redis: TestRedis;
 let queueN = 0;
 
 beforeAll(async () => {
-  if (!hasRedis) return;
+  // Never a silent skip: the queue tests need redis-server (.ci/run installs it).
+  if (!hasRedis) throw new Error('redis-server is not installed and STOWAWAY_TEST_REDIS_URL is not set: apt-get install redis-server');
   [clips, redis] = await Promise.all([makeClips({ hevcMkv: false, flac: false, directMp4: false, corruptMkv: false }), startTestRedis()]);
 });
 
@@ -75,7 +76,7 @@ function waitFor(queue: BullmqConversionQueue, type: 'ready' | 'failed' | 'start
 
 const fast = { lockDurationMs: 1500, stalledIntervalMs: 500 };
 
-describe.skipIf(!hasRedis)('BullMQ queue with real Redis and ffmpeg', () => {
+describe('BullMQ queue with real Redis and ffmpeg', () => {
   it('two workers share a batch; the server writes every result and collapses duplicate schedules', async () => {
     const { db, store, queue, queueName, events } = setup();
     const workers: ConversionWorker[] = [];
@@ -167,14 +168,12 @@ describe.skipIf(!hasRedis)('BullMQ queue with real Redis and ffmpeg', () => {
       expect(fs.readdirSync(store.layout.dir(key))).toEqual([]);
       await new Promise((r) => setTimeout(r, 200));
       expect(events.filter((e) => e.type === 'failed')).toEqual([]);
-      // Scheduling again after a cancel works (the old job is gone).
-      const ready = waitFor(queue, 'ready', [key]);
+      // The cancelled job is gone from Redis, and the worker carries on with the next one.
       const quick = ensure(store, db, clips.h264Ac3Mkv, aRemuxPlan());
       const quickReady = waitFor(queue, 'ready', [quick]);
       await queue.schedule(quick, 0);
       await quickReady;
       expect(await queue.queue.getJob(key)).toBeUndefined();
-      void ready;
     } finally {
       await w.close(true);
       await queue.stop();
