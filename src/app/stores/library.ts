@@ -48,7 +48,9 @@ export const useLibraryStore = defineStore('library', () => {
     const api = session.api;
     const userId = session.active?.userId;
     if (!api || !userId) return;
-    const page = (folders.value[parentId] ??= { items: [], total: 0, loading: false });
+    if (!folders.value[parentId]) folders.value[parentId] = { items: [], total: 0, loading: false };
+    // Read back through the reactive proxy: mutating the plain object just assigned would not re-render.
+    const page = folders.value[parentId];
     if (page.loading) return;
     page.loading = true;
     page.error = undefined;

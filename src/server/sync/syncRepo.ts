@@ -126,6 +126,22 @@ function placeholders(n: number): string {
   return Array.from({ length: n }, () => '?').join(',');
 }
 
+/** Collects optional filter clauses and their values in step. */
+class Where {
+  readonly clauses: string[] = [];
+  readonly args: unknown[] = [];
+  add(clause: string, ...values: unknown[]): void {
+    this.clauses.push(clause);
+    this.args.push(...values);
+  }
+  in(column: string, values: readonly unknown[]): void {
+    this.add(`${column} IN (${placeholders(values.length)})`, ...values);
+  }
+  toSql(): string {
+    return this.clauses.length ? `WHERE ${this.clauses.join(' AND ')}` : '';
+  }
+}
+
 export class SyncRepo {
   constructor(private readonly db: Db) {}
 
@@ -174,18 +190,15 @@ export class SyncRepo {
   }
 
   queryJobs(q: JobQuery): { items: JobRecord[]; total: number } {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (q.userId) (where.push('j.user_id = ?'), args.push(q.userId));
-    if (q.targetId) (where.push('j.target_id = ?'), args.push(q.targetId));
-    if (q.excludeTargetIds?.length) {
-      where.push(`j.target_id NOT IN (${placeholders(q.excludeTargetIds.length)})`);
-      args.push(...q.excludeTargetIds);
-    }
-    if (q.itemId) (where.push(`EXISTS (SELECT 1 FROM json_each(j.requested_item_ids) WHERE value = ?)`), args.push(q.itemId));
-    if (q.statuses?.length) (where.push(`j.status IN (${placeholders(q.statuses.length)})`), args.push(...q.statuses));
-    if (q.syncNewContent !== undefined) (where.push('j.sync_new_content = ?'), args.push(q.syncNewContent ? 1 : 0));
-    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const where = new Where();
+    if (q.userId) where.add('j.user_id = ?', q.userId);
+    if (q.targetId) where.add('j.target_id = ?', q.targetId);
+    if (q.excludeTargetIds?.length) where.add(`j.target_id NOT IN (${placeholders(q.excludeTargetIds.length)})`, ...q.excludeTargetIds);
+    if (q.itemId) where.add('EXISTS (SELECT 1 FROM json_each(j.requested_item_ids) WHERE value = ?)', q.itemId);
+    if (q.statuses?.length) where.in('j.status', q.statuses);
+    if (q.syncNewContent !== undefined) where.add('j.sync_new_content = ?', q.syncNewContent ? 1 : 0);
+    const w = where.toSql();
+    const args = where.args;
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM sync_jobs j ${w}`).get(...args) as { n: number }).n;
     // Most recently active target first, then the newest change (API.md §3 "List jobs").
     const rows = this.db
@@ -281,14 +294,14 @@ export class SyncRepo {
   }
 
   queryItems(q: JobItemQuery): { items: JobItemRecord[]; total: number } {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (q.jobId) (where.push('i.job_id = ?'), args.push(q.jobId));
-    if (q.itemId) (where.push('i.item_id = ?'), args.push(q.itemId));
-    if (q.targetId) (where.push('i.target_id = ?'), args.push(q.targetId));
-    if (q.userId) (where.push('j.user_id = ?'), args.push(q.userId));
-    if (q.statuses?.length) (where.push(`i.status IN (${placeholders(q.statuses.length)})`), args.push(...q.statuses));
-    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const where = new Where();
+    if (q.jobId) where.add('i.job_id = ?', q.jobId);
+    if (q.itemId) where.add('i.item_id = ?', q.itemId);
+    if (q.targetId) where.add('i.target_id = ?', q.targetId);
+    if (q.userId) where.add('j.user_id = ?', q.userId);
+    if (q.statuses?.length) where.in('i.status', q.statuses);
+    const w = where.toSql();
+    const args = where.args;
     const from = 'FROM sync_job_items i JOIN sync_jobs j ON j.id = i.job_id';
     const total = (this.db.prepare(`SELECT COUNT(*) AS n ${from} ${w}`).get(...args) as { n: number }).n;
     const rows = this.db

@@ -25,7 +25,7 @@ import type {
 import { estimateSize } from '../../shared/profile/decision.js';
 import { isQualityAllowed, parseQualityId, defaultQualityId, qualityOptions, type SyncQualityId } from '../../shared/quality.js';
 import { syncDialogOptions } from '../../shared/syncOptions.js';
-import { expandJob, isItemSyncable, itemsFor } from './expansion.js';
+import { expandJob, isItemSyncable } from './expansion.js';
 import type { JobItemProcessor } from './jobItemProcessor.js';
 import type { SyncAccess } from './syncAccess.js';
 import { toSyncJob, toSyncJobItem, toSyncedItem } from './syncDto.js';
