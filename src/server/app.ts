@@ -42,6 +42,7 @@ import { createConversionQueue } from './convert/createQueue.js';
 import { ConversionEngine } from './convert/conversionEngine.js';
 import { registerSyncRoutes } from './routes/sync.js';
 import { registerSyncEventRoutes } from './routes/syncEvents.js';
+import { registerSyncAdminRoutes } from './routes/syncAdmin.js';
 
 /** Everything routes and services need, wired once here (the only place that knows the real classes). */
 export interface AppDeps {
@@ -160,6 +161,7 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   registerStreamRoutes(app, deps);
   registerLibraryRoutes(app, deps);
   registerSyncRoutes(app, deps);
+  registerSyncAdminRoutes(app, deps);
   await registerSyncEventRoutes(app, deps);
   await registerAppStatic(app, deps);
 

@@ -21,25 +21,36 @@ export interface StowawayServer extends TestServer {
   password: string;
 }
 
-async function startServer(): Promise<StowawayServer> {
+async function startServer(demoLibrary: boolean): Promise<StowawayServer> {
   if (!fs.existsSync(path.join(APP_DIR, 'index.html')) || !fs.existsSync(path.join(APP_DIR, 'sw.js'))) {
     throw new Error('dist/app is not built: run `npm run build` first (`npm run test:e2e` does).');
   }
   const server = await startTestServer({ appDir: APP_DIR, mediaDirs: [], adminUser: ADMIN_USER, adminPassword: ADMIN_PASSWORD });
   await ensureAdministrator(server.built.deps);
   // Not awaited: generating the demo library takes up to a minute and the UI must cope with "not yet".
-  void server.built.deps.startBackground?.().catch((err: unknown) => console.error('background start failed', err));
-  return { ...server, user: ADMIN_USER, password: ADMIN_PASSWORD };
+  const background = demoLibrary
+    ? server.built.deps.startBackground?.().catch((err: unknown) => console.error('background start failed', err))
+    : undefined;
+  return {
+    ...server,
+    user: ADMIN_USER,
+    password: ADMIN_PASSWORD,
+    // Closing mid-generation would delete the data dir under ffmpeg's feet; let the start finish first.
+    close: async () => {
+      await background;
+      await server.close();
+    },
+  };
 }
 
 /** One server per spec file: started for the file's first test, closed when the next file begins. */
 class ServerPerFile {
   private current?: { file: string; server: Promise<StowawayServer> };
 
-  async forFile(file: string): Promise<StowawayServer> {
+  async forFile(file: string, demoLibrary: boolean): Promise<StowawayServer> {
     if (this.current?.file !== file) {
       await this.close();
-      this.current = { file, server: startServer() };
+      this.current = { file, server: startServer(demoLibrary) };
     }
     return this.current.server;
   }
@@ -51,7 +62,12 @@ class ServerPerFile {
   }
 }
 
-export const test = base.extend<{ server: StowawayServer; persistentContext: BrowserContext }, { serverPerFile: ServerPerFile }>({
+export const test = base.extend<
+  { server: StowawayServer; persistentContext: BrowserContext; demoLibrary: boolean },
+  { serverPerFile: ServerPerFile }
+>({
+  /** `test.use({ demoLibrary: false })` in a file that needs no media: no ffmpeg work for its server. */
+  demoLibrary: [true, { option: true }],
   serverPerFile: [
     async ({}, use) => {
       const pool = new ServerPerFile();
@@ -60,8 +76,8 @@ export const test = base.extend<{ server: StowawayServer; persistentContext: Bro
     },
     { scope: 'worker' },
   ],
-  server: async ({ serverPerFile }, use, testInfo) => {
-    await use(await serverPerFile.forFile(testInfo.file));
+  server: async ({ serverPerFile, demoLibrary }, use, testInfo) => {
+    await use(await serverPerFile.forFile(testInfo.file, demoLibrary));
   },
   /**
    * A Chromium with its own fresh profile dir, for service-worker tests (README §3): SW registrations

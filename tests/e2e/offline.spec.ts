@@ -5,6 +5,8 @@
  */
 import { expect, snapshot, test } from './fixtures';
 
+test.use({ demoLibrary: false });
+
 test('the service worker precaches the shell and serves it offline', async ({ persistentContext, server }) => {
   const page = persistentContext.pages()[0] ?? (await persistentContext.newPage());
   await page.goto(`${server.url}/`);

@@ -2,7 +2,20 @@
  * Signing in and browsing through the page, like a person: the shell, the library views, a poster grid,
  * an item's detail. Screenshots land in tests/e2e/artifacts/ for a human look.
  */
+import type { Page } from '@playwright/test';
 import { expect, signInThroughPage, snapshot, test } from './fixtures';
+
+/** From Home, opens the view whose name matches, then (unless told not to) its first item. */
+async function openFirstItemOfView(page: Page, name: RegExp, openItem = true): Promise<void> {
+  await page.getByRole('link', { name: 'Stowaway home' }).click();
+  await page.getByTestId('views').getByRole('link', { name }).first().click();
+  const first = page.getByTestId('items').getByRole('link').first();
+  await expect(first).toBeVisible();
+  if (openItem) {
+    await first.click();
+    await expect(page.getByTestId('item-name')).toBeVisible();
+  }
+}
 
 /** The demo library is generated and scanned after start; on a cold machine that takes up to a minute. */
 const LIBRARY_READY_TIMEOUT = 150_000;
@@ -65,9 +78,22 @@ test('signs in, reports capabilities, browses a view and opens an item', async (
   await expect(page.locator('.media-info')).toContainText(/Container/);
   await snapshot(page, '04-detail');
 
+  await test.step('a series shows its seasons and episodes', async () => {
+    await openFirstItemOfView(page, /tv|shows/i);
+    await expect(page.getByRole('tablist', { name: 'Seasons' }).getByRole('tab').first()).toBeVisible();
+    await expect(page.getByRole('list', { name: 'Episodes' }).getByRole('link').first()).toBeVisible();
+    await snapshot(page, '06-series');
+  });
+
+  await test.step('an album shows its tracks', async () => {
+    await openFirstItemOfView(page, /music/i);
+    await expect(page.getByRole('list', { name: 'Tracks' }).getByRole('link').first()).toBeVisible();
+    await snapshot(page, '07-album');
+  });
+
   // The same shell on a 360 px phone: two poster columns, header still usable.
   await page.setViewportSize({ width: 360, height: 740 });
-  await page.goBack();
+  await openFirstItemOfView(page, /movies/i, false);
   await expect(posters.first()).toBeVisible();
   await snapshot(page, '05-list-phone');
 

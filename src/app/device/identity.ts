@@ -3,7 +3,8 @@
  * reloads: it is made once per browser profile and kept in localStorage (read synchronously by the page)
  * AND IndexedDB (the only one of the two a service worker can read, for the later sync loop).
  */
-import { readMeta, writeMeta } from '../../../sw/db';
+// Dexie is loaded on demand (it is most of a bundle's weight and only sign-in needs it so far).
+const loadDb = () => import('../../../sw/db');
 
 export const DEVICE_ID_KEY = 'stowaway.deviceId';
 export const APP_NAME = 'Stowaway Web';
@@ -40,7 +41,7 @@ export async function ensureDeviceId(): Promise<string> {
   const local = readLocal();
   let stored: string | undefined;
   try {
-    stored = await readMeta<string>('deviceId');
+    stored = await (await loadDb()).readMeta<string>('deviceId');
   } catch {
     stored = undefined; // No IndexedDB (some private modes): localStorage alone must do.
   }
@@ -48,7 +49,7 @@ export async function ensureDeviceId(): Promise<string> {
   if (local !== id) writeLocal(id);
   if (stored !== id) {
     try {
-      await writeMeta('deviceId', id);
+      await (await loadDb()).writeMeta('deviceId', id);
     } catch {
       // Best effort, see above.
     }
