@@ -10,6 +10,8 @@ import { openDatabase, type Db } from './db/connection.js';
 import { registerAuth } from './http/authPlugin.js';
 import { registerErrorHandling } from './http/errorHandler.js';
 import { registerTolerantInput } from './http/tolerantInput.js';
+import { registerSecurityHeaders } from './http/securityHeaders.js';
+import type { RouteOptions } from 'fastify';
 import { appShellIndex, registerAppStatic, spaFallback } from './http/appStatic.js';
 import { newId } from './ids.js';
 import { resolveMediaBinaries, type MediaBinaries } from './media/binaries.js';
@@ -42,6 +44,10 @@ import { createConversionQueue } from './convert/createQueue.js';
 import { ConversionEngine } from './convert/conversionEngine.js';
 import { registerSyncRoutes } from './routes/sync.js';
 import { registerSyncEventRoutes } from './routes/syncEvents.js';
+import { wirePlayback } from './playback/wirePlayback.js';
+import type { PlaybackSessions } from './playback/sessionRegistry.js';
+import type { SubtitleVttCache } from './playback/subtitleVtt.js';
+import { registerPlaybackRoutes } from './routes/playback.js';
 import { registerSyncAdminRoutes } from './routes/syncAdmin.js';
 
 /** Everything routes and services need, wired once here (the only place that knows the real classes). */
@@ -70,8 +76,13 @@ export interface AppDeps {
   syncEvents: SyncEvents;
   syncAccess: SyncAccess;
   syncSettings: SyncSettings;
+  /** Online playback: one HLS encoder per play session; text subtitles as WebVTT on demand. */
+  playback: PlaybackSessions;
+  subtitleVtt: SubtitleVttCache;
   /** Work started after the server listens (demo library, first scan, watchers, queues). */
   startBackground?: () => Promise<void>;
+  /** Every registered route (method, url, schema). */
+  routeCatalog: Array<Pick<RouteOptions, 'method' | 'url' | 'schema'>>;
   /** Clean-up hooks run on close, last registered first. */
   onClose: Array<() => Promise<void> | void>;
 }
@@ -111,6 +122,7 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   const outputs = new OutputStore(db, syncSettings.workDir(), log);
   const queue = createConversionQueue({ redisUrl: config.redisUrl, store: outputs, settings: syncSettings, binaries, log });
   const conversion = new ConversionEngine(outputs, queue, log);
+  const playbackParts = wirePlayback(config, binaries, log);
   const syncParts = wireSync({ db, log, serverId, users, devices, items, itemDtos, userData, conversion });
   const deps: AppDeps = {
     config, log, db, serverId, binaries, users, tokens, devices, settings, auth,
@@ -121,6 +133,8 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
     syncAccess: syncParts.access,
     syncSettings,
     outputs,
+    ...playbackParts,
+    routeCatalog: [],
     onClose: [() => library.close(), () => queue.stop()],
     startBackground: async () => {
       await library.start();
@@ -149,7 +163,12 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   });
   registerErrorHandling(app, spaFallback(appShellIndex(config.appDir)));
   registerTolerantInput(app);
+  registerSecurityHeaders(app);
   registerAuth(app, auth);
+  // Every route with its schema, for the route-driven fuzz and authorization tests.
+  app.addHook('onRoute', (route: RouteOptions) => {
+    deps.routeCatalog.push({ method: route.method, url: route.url, schema: route.schema });
+  });
 
   registerSystemRoutes(app, deps);
   registerUserRoutes(app, deps);
@@ -159,6 +178,8 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   registerUserDataRoutes(app, deps);
   registerCollectionRoutes(app, deps);
   registerStreamRoutes(app, deps);
+  registerPlaybackRoutes(app, deps);
+  deps.onClose.push(() => playbackParts.playback.close());
   registerLibraryRoutes(app, deps);
   registerSyncRoutes(app, deps);
   registerSyncAdminRoutes(app, deps);

@@ -46,18 +46,26 @@ export class AuthService {
     const clean = name.trim();
     if (!clean) throw badRequest('Name must not be empty');
     if (clean.length > 64) throw badRequest('Name is longer than 64 characters');
-    if (this.users.getByName(clean)) throw new HttpError(400, 'UserExists', `A user named "${clean}" already exists`);
+    const exists = () => new HttpError(400, 'UserExists', `A user named "${clean}" already exists`);
+    if (this.users.getByName(clean)) throw exists();
+    // Hashing yields to the event loop: another request may create the same name meanwhile.
+    const passwordHash = password ? await hashPassword(password) : null;
     const record: UserRecord = {
       id: newId(),
       name: clean,
-      passwordHash: password ? await hashPassword(password) : null,
+      passwordHash,
       policy: { ...DEFAULT_POLICY, ...policy },
       configuration: { PlayDefaultAudioTrack: true },
       dateCreated: this.now().toISOString(),
       lastLoginDate: null,
       lastActivityDate: null,
     };
-    this.users.insert(record);
+    try {
+      this.users.insert(record);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw exists();
+      throw err;
+    }
     return record;
   }
 

@@ -151,6 +151,16 @@ describe('users and policy', () => {
     expect((await admin.req('DELETE', `/Users/${gus.userId}`)).status).toBe(404);
   });
 
+  it('creating the same name twice at once gives one user and a 400, never a 500', async () => {
+    const [a, b] = await Promise.all([
+      admin.req('POST', '/Users/New', { Name: 'twin', Password: 'x' }),
+      admin.req('POST', '/Users/New', { Name: 'TWIN', Password: 'y' }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 400]);
+    const all = await admin.json<any[]>('GET', '/Users');
+    expect(all.filter((u) => u.Name.toLowerCase() === 'twin')).toHaveLength(1);
+  });
+
   it('lists public users without a token', async () => {
     const res = await fetch(`${server.url}/Users/Public`);
     expect(res.status).toBe(200);
