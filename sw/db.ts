@@ -3,30 +3,148 @@
  * browser"). Versions only ever go up; each new version lists every table again (Dexie's rule) and may
  * carry an upgrade function.
  *
- * Extension points for the sync work (later issues), to be added as version(2+):
- *   - `items`     the offline catalogue: SyncedItem + BaseItemDto per server/user, by ServerId+ItemId
- *   - `downloads` per job item: status, bytes done, sha256 state, chunk count
- *   - `chunks`    media bytes, [fileId+index] → Blob (e.g. 4 MiB), so a download resumes with Range
- *   - `outbox`    offline UserActions waiting for POST /Sync/OfflineActions
+ *   v1 `meta`      small facts: `deviceId` (the sync TargetId), sync settings, the last run's summary
+ *   v2 `servers`   the signed-in sessions, mirrored from the page (a service worker cannot read
+ *                  localStorage), one row per server + user
+ *      `items`     the offline catalogue: one LocalItem per server + job item (API.md §7) with its
+ *                  download state (bytes, ETag, running SHA-256 state, chunk size)
+ *      `chunks`    media bytes, [fileId+index] → ArrayBuffer (default 4 MiB), written as they arrive so a
+ *                  download resumes with `Range: bytes=N-` from the last whole chunk
+ *      `outbox`    offline UserActions waiting for POST /Sync/OfflineActions, each with its own Id
+ *      `progress`  per-server outcome of the last sync run (when, what failed), for the app to show
+ * Posters and subtitles are small and live in Cache Storage (OFFLINE_CACHE) under /offline/… URLs.
  * Must stay free of DOM and WebWorker-only types: it is compiled by both tsconfig.app.json and
  * tsconfig.sw.json.
  */
 import Dexie, { type Table } from 'dexie';
+import type { BaseItemDto } from '../src/shared/api/items';
+import type { ItemFileInfo, UserAction } from '../src/shared/api/sync';
 
-/** Small facts both sides need: `deviceId` (the sync TargetId), later the active session for the SW. */
 export interface MetaRow {
   key: string;
   value: unknown;
 }
 
+/** A session the service worker may use: what the page's session store keeps, minus UI-only fields. */
+export interface ServerRow {
+  /** `${serverId}/${userId}` */
+  key: string;
+  serverUrl: string;
+  serverId: string;
+  userId: string;
+  userName: string;
+  token: string;
+  deviceId: string;
+  /** The name the page reports for this browser ("Chrome on Linux"), so both send the same identity. */
+  deviceName?: string;
+  /** The user's DTO from GET /Users/{id}/Offline, for showing names with no network. */
+  user?: unknown;
+}
+
+/**
+ * Where an item is in the loop. Each step is persisted before the next begins, so a run cut at any point
+ * (event time out, tab closed, browser killed) continues at the same step:
+ *   media     → bytes are (being) fetched into `chunks`; resumes from `nextChunk`
+ *   extras    → media verified; images and subtitles go into Cache Storage
+ *   transfer  → everything is on the device; POST …/Transferred is owed
+ *   synced    → acknowledged: reported in Sync/Data LocalItemIds, playable offline
+ */
+export type LocalItemStep = 'media' | 'extras' | 'transfer' | 'synced';
+
+/** Why a download does not move: the person paused it, storage is full, or the last attempt failed. */
+export type BlockReason = 'user' | 'quota' | 'error';
+
+/** The subset of the running SHA-256 needed to continue it: 8 state words and the bytes hashed so far. */
+export interface HashState {
+  h: number[];
+  length: number;
+}
+
+export interface LocalItem {
+  /** `${ServerId}_${SyncJobItemId}` (no slash: it travels in /offline/… URL paths) */
+  Id: string;
+  ServerId: string;
+  ItemId: string;
+  SyncJobItemId: string;
+  SyncJobId: string;
+  SyncJobName: string;
+  UserId: string;
+  Item: BaseItemDto;
+  /** Series, season or album of the item, fetched once (GET /Users/{uid}/Items/{id}). */
+  Parents: BaseItemDto[];
+  OriginalFileName: string;
+  /** Key of the media bytes in `chunks` (= Id; a restart after an ETag change keeps the key). */
+  FileId: string;
+  LocalPath: string;
+  UserIdsWithAccess: string[];
+  AdditionalFiles: ItemFileInfo[];
+  /** Subtitle files stored in Cache Storage (names from AdditionalFiles). */
+  Subtitles: ItemFileInfo[];
+  /** Image keys stored (`${itemId}/Primary`), so a removal frees only what no other item needs. */
+  Images: string[];
+  step: LocalItemStep;
+  blocked?: BlockReason;
+  error?: string;
+  attempts: number;
+  /** Size and SHA-256 the server announced (API.md §9.4). */
+  size?: number;
+  sha256?: string;
+  etag?: string;
+  contentType?: string;
+  chunkSize: number;
+  /** Chunks 0 … nextChunk-1 are stored; `bytes` = their total. */
+  nextChunk: number;
+  bytes: number;
+  hash?: HashState;
+  /** Offline resume position, seconds. */
+  position?: number;
+  addedAt: number;
+  updatedAt: number;
+}
+
+export interface ChunkRow {
+  fileId: string;
+  index: number;
+  data: ArrayBuffer;
+}
+
+export interface OutboxRow extends UserAction {
+  /** Set when a send failed for a reason worth showing. */
+  lastError?: string;
+}
+
+export interface ProgressRow {
+  serverId: string;
+  lastRunAt: number;
+  ok: boolean;
+  error?: string;
+}
+
 export const DB_NAME = 'stowaway';
+/** Cache Storage name for posters and subtitles (small files), keyed by their /offline/… URL. */
+export const OFFLINE_CACHE = 'stowaway-offline-v1';
+/** Where the service worker announces progress and finished runs to every open page. */
+export const SYNC_CHANNEL = 'stowaway-sync';
 
 export class StowawayDb extends Dexie {
   meta!: Table<MetaRow, string>;
+  servers!: Table<ServerRow, string>;
+  items!: Table<LocalItem, string>;
+  chunks!: Table<ChunkRow, [string, number]>;
+  outbox!: Table<OutboxRow, string>;
+  progress!: Table<ProgressRow, string>;
 
   constructor(name = DB_NAME) {
     super(name);
     this.version(1).stores({ meta: 'key' });
+    this.version(2).stores({
+      meta: 'key',
+      servers: 'key, serverId',
+      items: 'Id, ServerId, ItemId, SyncJobItemId, SyncJobId, step, [ServerId+ItemId]',
+      chunks: '[fileId+index], fileId',
+      outbox: 'Id, ServerId, Date',
+      progress: 'serverId',
+    });
   }
 }
 
@@ -45,4 +163,17 @@ export async function readMeta<T>(key: string): Promise<T | undefined> {
 
 export async function writeMeta(key: string, value: unknown): Promise<void> {
   await openDb().meta.put({ key, value });
+}
+
+/** Images and subtitles are addressed by these URLs in Cache Storage and through the service worker. */
+export function offlineImageUrl(serverId: string, itemId: string, type = 'Primary'): string {
+  return `/offline/images/${encodeURIComponent(serverId)}/${encodeURIComponent(itemId)}/${type}`;
+}
+
+export function offlineSubtitleUrl(localId: string, name: string): string {
+  return `/offline/subtitles/${encodeURIComponent(localId)}/${encodeURIComponent(name)}`;
+}
+
+export function offlineMediaUrl(localId: string): string {
+  return `/offline/media/${encodeURIComponent(localId)}`;
 }

@@ -19,6 +19,17 @@ const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: () => import('./views/Home.vue'), meta: { title: 'Home' } },
   { path: '/browse/:parentId', name: 'list', component: () => import('./views/ItemList.vue'), props: true },
   { path: '/item/:id', name: 'item', component: () => import('./views/ItemDetail.vue'), props: true },
+  { path: '/play/:id', name: 'play', component: () => import('./player/PlayerView.vue'), props: true, meta: { title: 'Player' } },
+  // Sync UI. Not under /sync: that prefix is the server's API and the service worker's navigation denylist.
+  { path: '/jobs', name: 'sync-jobs', component: () => import('./sync/MyJobsView.vue'), meta: { title: 'Sync jobs' } },
+  { path: '/jobs/:jobId', name: 'sync-job', component: () => import('./sync/JobDetailView.vue'), props: true, meta: { title: 'Sync job' } },
+  { path: '/admin/sync', name: 'admin-sync', component: () => import('./admin/AdminSyncView.vue'), meta: { title: 'Sync · Dashboard' } },
+  { path: '/admin/users', name: 'admin-users', component: () => import('./admin/AdminUsersView.vue'), meta: { title: 'Users · Dashboard' } },
+  { path: '/search', name: 'search', component: () => import('./views/SearchView.vue'), meta: { title: 'Search' } },
+  { path: '/discover/:kind', name: 'discover', component: () => import('./views/DiscoverView.vue'), props: true, meta: { title: 'Browse' } },
+  // Offline library and player. Not under /offline: that prefix is the service worker's media responder.
+  { path: '/on-device', name: 'on-device', component: () => import('./offline/OnDevice.vue'), meta: { title: 'On this device' } },
+  { path: '/on-device/play/:id', name: 'offline-play', component: () => import('./offline/OfflinePlayer.vue'), props: true, meta: { title: 'Play offline' } },
   { path: '/:pathMatch(.*)*', redirect: { name: 'home' } },
 ];
 

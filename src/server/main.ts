@@ -10,8 +10,10 @@ async function main(): Promise<void> {
   const built = await buildApp(config, log);
   await ensureAdministrator(built.deps);
   await built.app.listen({ port: config.port, host: config.host });
+  const address = built.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
   const shown = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  log.info(`Stowaway is running: open http://${shown}:${config.port}/`);
+  log.info({ port }, `Stowaway is running: open http://${shown}:${port}/`);
   await built.deps.startBackground?.();
 
   let stopping = false;

@@ -2,8 +2,11 @@
 import type { BaseItemDto, QueryResult } from '../../shared/api/items';
 import type { ApiClient } from './client';
 
-/** What list views ask for: poster shape and whether the item could be synced (for the later sync UI). */
-export const LIST_FIELDS = 'PrimaryImageAspectRatio,BasicSyncInfo';
+/**
+ * What list views ask for: poster shape, and the item's sync state on this device (SupportsSync,
+ * SyncPercent, IsSynced, HasSyncJob come with SyncInfo; API.md §4 "Item sync info").
+ */
+export const LIST_FIELDS = 'PrimaryImageAspectRatio,SyncInfo';
 
 export function getViews(api: ApiClient, userId: string): Promise<QueryResult<BaseItemDto>> {
   return api.get(`/Users/${userId}/Views`);
@@ -67,4 +70,44 @@ export function posterSource(item: BaseItemDto): PosterSource | undefined {
 /** <img> cannot send headers, so the token rides as api_key (API.md §2 allows it for this). */
 export function imageUrl(api: ApiClient, source: PosterSource, maxWidth: number): string {
   return api.url(`/Items/${source.itemId}/Images/Primary`, { maxWidth, tag: source.tag, api_key: api.accessToken });
+}
+
+/** Home rows (Emby's own calls): resumable videos, next episodes, and the newest items of one view. */
+export function getResume(api: ApiClient, userId: string, parentId?: string, limit = 12): Promise<QueryResult<BaseItemDto>> {
+  return api.get(`/Users/${userId}/Items/Resume`, { ParentId: parentId, Limit: limit, Fields: LIST_FIELDS, MediaTypes: 'Video' });
+}
+
+export function getNextUp(api: ApiClient, userId: string, parentId?: string, limit = 12): Promise<QueryResult<BaseItemDto>> {
+  return api.get('/Shows/NextUp', { UserId: userId, ParentId: parentId, Limit: limit, Fields: LIST_FIELDS });
+}
+
+/** Latest answers with a plain array, not a QueryResult (an Emby quirk the server keeps). */
+export function getLatest(api: ApiClient, userId: string, parentId: string, limit = 12): Promise<BaseItemDto[]> {
+  return api.get(`/Users/${userId}/Items/Latest`, { ParentId: parentId, Limit: limit, Fields: LIST_FIELDS });
+}
+
+export function searchItems(api: ApiClient, userId: string, term: string, signal?: AbortSignal): Promise<QueryResult<BaseItemDto>> {
+  return api.get(
+    `/Users/${userId}/Items`,
+    {
+      SearchTerm: term,
+      Recursive: true,
+      IncludeItemTypes: 'Movie,Series,Episode,MusicAlbum,Audio,BoxSet,Playlist,MusicArtist,Person,Genre,Studio',
+      Fields: LIST_FIELDS,
+      Limit: 60,
+    },
+    signal,
+  );
+}
+
+export type ByNameKind = 'Genres' | 'MusicGenres' | 'Studios' | 'Persons' | 'Artists';
+
+/** Genres, studios, people, artists: items-by-name, optionally within one view. */
+export function getItemsByName(api: ApiClient, userId: string, kind: ByNameKind, parentId?: string): Promise<QueryResult<BaseItemDto>> {
+  return api.get(`/${kind}`, { UserId: userId, ParentId: parentId, Fields: LIST_FIELDS, SortBy: 'SortName', Recursive: true });
+}
+
+/** Box sets and playlists anywhere in the library (they live outside the media views). */
+export function getCollectionsAndPlaylists(api: ApiClient, userId: string): Promise<QueryResult<BaseItemDto>> {
+  return api.get(`/Users/${userId}/Items`, { Recursive: true, IncludeItemTypes: 'BoxSet,Playlist', Fields: LIST_FIELDS, SortBy: 'SortName' });
 }

@@ -10,6 +10,7 @@ import { authenticateByName, logout, reportCapabilities } from '../api/auth';
 import { APP_NAME, APP_VERSION, describeBrowser, ensureDeviceId } from '../device/identity';
 import { buildDeviceProfile } from '../profile/deviceProfile';
 import { browserProbe } from '../profile/probe';
+import { sessionsChanged } from '../offline/bridge';
 
 export interface ServerSession {
   serverUrl: string;
@@ -26,7 +27,7 @@ const SESSIONS_KEY = 'stowaway.sessions';
 const ACTIVE_KEY = 'stowaway.activeSession';
 export const LAST_USER_KEY = 'stowaway.lastUserName';
 
-function sessionKey(s: Pick<ServerSession, 'serverId' | 'userId'>): string {
+export function sessionKey(s: Pick<ServerSession, 'serverId' | 'userId'>): string {
   return `${s.serverId}/${s.userId}`;
 }
 
@@ -68,6 +69,8 @@ export const useSessionStore = defineStore('session', () => {
       sessionStorage.removeItem(ACTIVE_KEY);
       localStorage.removeItem(ACTIVE_KEY);
     }
+    // The service worker cannot read localStorage: it gets the sessions through Dexie (offline sync).
+    sessionsChanged(sessions.value);
   }
 
   async function signIn(serverUrl: string, userName: string, password: string, remember: boolean): Promise<ServerSession> {
@@ -135,5 +138,14 @@ export const useSessionStore = defineStore('session', () => {
     return false;
   }
 
-  return { sessions, active, isSignedIn, api, signIn, signOut, reportCapabilitiesOnce, handleUnauthorized };
+  /** The server switcher: make another kept session the active one (each keeps its own token and user). */
+  function switchTo(key: string): boolean {
+    if (!sessions.value.some((x) => sessionKey(x) === key)) return false;
+    activeKey.value = key;
+    persist();
+    void reportCapabilitiesOnce();
+    return true;
+  }
+
+  return { sessions, active, isSignedIn, api, signIn, signOut, reportCapabilitiesOnce, handleUnauthorized, switchTo };
 });

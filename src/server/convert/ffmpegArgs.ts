@@ -298,3 +298,22 @@ export function buildSubtitleExtractArgs(o: SubtitleExtractOptions): string[] {
     o.outputPath,
   ];
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Building blocks for other command builders (the streaming HLS builder in playback/hlsArgs.ts), so a
+// transcode encodes the same way whether it is synced or streamed.
+
+/** The encoder options of a video transcode (codec, preset, rate control, forced keyframes). */
+export function videoEncoderArgs(video: VideoEncode): string[] {
+  return encoderArgs(video);
+}
+
+/** The `-vf` chain of a video transcode (frame rate cap, scale), without any burned-in subtitle. */
+export function videoFilterChain(video: VideoEncode): string {
+  return videoFilters(video).join(',');
+}
+
+/** ffmpeg's encoder name for an audio codec (throws for one we can't encode). */
+export function audioEncoderName(codec: string): string {
+  return audioEncoder(codec);
+}

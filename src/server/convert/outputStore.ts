@@ -287,15 +287,18 @@ export class OutputStore {
     } catch {
       return report; // no work dir yet
     }
-    const exists = this.db.prepare('SELECT 1 FROM conversion_outputs WHERE key = ?');
+    const statusOf = this.db.prepare('SELECT status FROM conversion_outputs WHERE key = ?');
     for (const entry of entries) {
       if (!entry.isDirectory() || !isOutputKey(entry.name) || options.keep?.has(entry.name)) continue;
       const dir = path.join(this.workDir, entry.name);
-      if (!exists.get(entry.name)) {
+      const row = statusOf.get(entry.name) as { status: string } | undefined;
+      if (!row) {
         await fs.promises.rm(dir, { recursive: true, force: true });
         report.removedDirs++;
         continue;
       }
+      // A conversion running right now writes its partial file here (the periodic task runs beside it).
+      if (row.status === 'converting') continue;
       for (const name of await fs.promises.readdir(dir)) {
         if (!isPartialName(name)) continue;
         await fs.promises.rm(path.join(dir, name), { force: true });

@@ -129,9 +129,10 @@ export class JobItemProcessor {
   /**
    * Plans one Queued item and moves it as far as it can go now: ReadyToTransfer when no conversion is
    * needed or a shared output is finished, Converting/Queued behind a shared output, Failed or Cancelled
-   * when it cannot be synced. `allowConversion` false is the non-converting pass.
+   * when it cannot be synced. `_allowConversion` false (the non-converting pass) no longer changes anything
+   * here: see the comment at the schedule call.
    */
-  processItem(ji: JobItemRecord, allowConversion = true): void {
+  processItem(ji: JobItemRecord, _allowConversion = true): void {
     if (ji.status !== 'Queued') return;
     const job = this.d.repo.getJob(ji.jobId);
     if (!job) return;
@@ -173,7 +174,10 @@ export class JobItemProcessor {
     const previousKey = ji.outputKey;
     this.applyOutput({ ...ji, ...common, outputKey: out.key }, job, out, source, item);
     if (previousKey && previousKey !== out.key) this.releaseIfUnused(previousKey);
-    if (allowConversion && (out.status === 'queued' || out.status === 'converting')) conversion.schedule(out.key, ji.priority);
+    // Queued even by the non-converting pass: schedule() only enqueues after this call returns (ffmpeg never
+    // runs inside the request), and an item that GET /Sync/Items/Ready's refresh added (a Resume or Next Up
+    // job gaining an item) has no other way into the queue — it stayed Queued until the next restart.
+    if (_allowConversion && (out.status === 'queued' || out.status === 'converting')) conversion.schedule(out.key, ji.priority);
   }
 
   /** Runs the non-converting pass (or a full pass) over a target's Queued items. */
@@ -251,7 +255,7 @@ export class JobItemProcessor {
   }
 
   /** An item left the device: a newer job's Cancelled item for the same library item may now go. */
-  private wakeWaitingDuplicate(left: JobItemRecord): void {
+  wakeWaitingDuplicate(left: Pick<JobItemRecord, 'id' | 'itemId' | 'targetId'>): void {
     if (this.d.repo.activeItemFor(left.itemId, left.targetId)) return;
     const waiting = this.d.repo
       .itemsForLibraryItem(left.itemId)

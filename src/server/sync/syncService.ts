@@ -370,9 +370,15 @@ export class SyncService {
   cancelJob(job: JobRecord): void {
     const dto = this.jobDto(job);
     const keys = new Set<string>();
+    const leaving: JobItemRecord[] = [];
     tx(this.d.db, () => {
-      for (const ji of this.d.repo.itemsOfJob(job.id)) if (ji.outputKey) keys.add(ji.outputKey);
+      for (const ji of this.d.repo.itemsOfJob(job.id)) {
+        if (ji.outputKey) keys.add(ji.outputKey);
+        if (ACTIVE_STATUSES.includes(ji.status)) leaving.push(ji);
+      }
       this.d.repo.deleteJob(job.id);
+      // Another job's item for the same library item and device was waiting (Cancelled): it goes now.
+      for (const ji of leaving) this.d.processor.wakeWaitingDuplicate(ji);
     });
     for (const key of keys) this.d.processor.releaseIfUnused(key);
     this.d.events.emitEvent('jobCancelled', { userId: job.userId, targetId: job.targetId, job: { ...dto, Status: 'Cancelled' } });

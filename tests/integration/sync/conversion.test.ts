@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, type Session } from '../../helpers/server.js';
 import { startSyncFixture, type SyncFixture } from './fixture.js';
@@ -60,8 +62,11 @@ describe('sync with conversion', () => {
     for (const s of [f.admin, await signIn(f.server.url, 'admin', 'pw', 'admin-tablet')]) {
       for (const j of (await s.json('GET', `/Sync/Jobs?TargetId=${s.deviceId}`)).Items) await s.req('DELETE', `/Sync/Jobs/${j.Id}`);
     }
-    await new Promise((r) => setTimeout(r, 300));
+    // Release runs after the cancelling request returns (it may have to stop ffmpeg first).
+    const end = Date.now() + 10_000;
+    while (ffmpegRuns() > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
     expect(ffmpegRuns()).toBe(0);
+    expect(fs.readdirSync(path.join(f.server.dataDir, 'sync')).filter((d) => /^[0-9a-f]{64}$/.test(d))).toEqual([]);
   });
 
   it('an edit that changes the quality re-plans items not yet on the device', async () => {

@@ -1,0 +1,82 @@
+/** Grouping of the offline catalogue for the "On this device" view: by job, by series, by album. Pure. */
+import type { LocalItem } from '../../../sw/db';
+
+export type GroupBy = 'job' | 'series' | 'album';
+
+export interface ItemGroup {
+  key: string;
+  title: string;
+  /** An item id whose poster represents the group (series, album or the first item). */
+  posterItemId?: string;
+  items: LocalItem[];
+  bytes: number;
+}
+
+function keyOf(item: LocalItem, by: GroupBy): { key: string; title: string; poster?: string } {
+  const it = item.Item;
+  if (by === 'series' && it.SeriesId)
+    return {
+      key: `s:${it.SeriesId}`,
+      title: it.SeriesName ?? 'Series',
+      poster: it.SeriesId,
+    };
+  if (by === 'album' && it.AlbumId)
+    return {
+      key: `a:${it.AlbumId}`,
+      title: it.Album ?? 'Album',
+      poster: it.AlbumId,
+    };
+  if (by === 'job')
+    return {
+      key: `j:${item.SyncJobId}`,
+      title: item.SyncJobName || 'Sync job',
+      poster: it.SeriesId ?? it.AlbumId ?? it.Id,
+    };
+  return {
+    key: 'other',
+    title: by === 'series' ? 'Not in a series' : 'Not in an album',
+  };
+}
+
+function order(a: LocalItem, b: LocalItem): number {
+  const ai = a.Item;
+  const bi = b.Item;
+  return (
+    (ai.ParentIndexNumber ?? 0) - (bi.ParentIndexNumber ?? 0) ||
+    (ai.IndexNumber ?? 0) - (bi.IndexNumber ?? 0) ||
+    (ai.SortName ?? ai.Name).localeCompare(bi.SortName ?? bi.Name)
+  );
+}
+
+export function groupItems(items: readonly LocalItem[], by: GroupBy): ItemGroup[] {
+  const groups = new Map<string, ItemGroup>();
+  for (const item of items) {
+    const k = keyOf(item, by);
+    let g = groups.get(k.key);
+    if (!g) {
+      g = {
+        key: k.key,
+        title: k.title,
+        posterItemId: k.poster,
+        items: [],
+        bytes: 0,
+      };
+      groups.set(k.key, g);
+    }
+    g.items.push(item);
+    g.bytes += item.bytes;
+  }
+  const list = [...groups.values()];
+  for (const g of list) g.items.sort(order);
+  return list.sort((a, b) => (a.key === 'other' ? 1 : b.key === 'other' ? -1 : a.title.localeCompare(b.title)));
+}
+
+export function stateText(step: LocalItem['step'], blocked: LocalItem['blocked'], bytes: number, size: number | undefined): string {
+  if (step === 'synced') return 'Available offline';
+  const pct = size ? Math.floor((bytes / size) * 100) : 0;
+  if (blocked === 'user') return `Paused at ${pct} %`;
+  if (blocked === 'quota') return `Stopped: storage full (${pct} %)`;
+  if (blocked === 'error') return `Waiting to retry (${pct} %)`;
+  if (step === 'media') return bytes > 0 ? `Downloading ${pct} %` : 'Queued';
+  return 'Finishing…';
+}

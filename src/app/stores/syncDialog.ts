@@ -1,0 +1,23 @@
+/** One sync dialog for the whole app: any card, list, row or detail page opens it with a selection. */
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { SyncSelection } from '../sync/selection';
+
+export const useSyncDialogStore = defineStore('syncDialog', () => {
+  const selection = ref<SyncSelection>();
+  /** Where focus goes back to when the dialog closes (keyboard users keep their place). */
+  let opener: HTMLElement | null = null;
+
+  function open(next: SyncSelection): void {
+    opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    selection.value = next;
+  }
+
+  function close(): void {
+    selection.value = undefined;
+    opener?.focus();
+    opener = null;
+  }
+
+  return { selection, open, close };
+});

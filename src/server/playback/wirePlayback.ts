@@ -1,0 +1,33 @@
+/**
+ * Builds the playback parts from the server config: the encoder registry and the subtitle cache.
+ * `STOWAWAY_STREAM_IDLE_SECONDS` and `STOWAWAY_MAX_STREAMS` tune the registry (defaults: 45 s, 4).
+ */
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { ServerConfig } from '../config.js';
+import type { MediaBinaries } from '../media/binaries.js';
+import { DEFAULT_PLAYBACK_OPTIONS, PlaybackSessions } from './sessionRegistry.js';
+import { SubtitleVttCache } from './subtitleVtt.js';
+
+export interface PlaybackParts {
+  playback: PlaybackSessions;
+  subtitleVtt: SubtitleVttCache;
+}
+
+function positive(raw: string | undefined): number | undefined {
+  const n = Number(raw);
+  return raw && Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+export function wirePlayback(config: ServerConfig, binaries: MediaBinaries, log: Logger, env: NodeJS.ProcessEnv = process.env): PlaybackParts {
+  const idleSeconds = positive(env.STOWAWAY_STREAM_IDLE_SECONDS);
+  const playback = new PlaybackSessions({
+    ...DEFAULT_PLAYBACK_OPTIONS,
+    dataDir: config.dataDir,
+    ffmpeg: binaries.ffmpeg,
+    idleTimeoutMs: idleSeconds ? idleSeconds * 1000 : DEFAULT_PLAYBACK_OPTIONS.idleTimeoutMs,
+    maxSessions: positive(env.STOWAWAY_MAX_STREAMS) ?? DEFAULT_PLAYBACK_OPTIONS.maxSessions,
+    log: log.child({ module: 'playback' }),
+  });
+  return { playback, subtitleVtt: new SubtitleVttCache(path.join(config.dataDir, 'subtitles-vtt'), binaries.ffmpeg) };
+}

@@ -1,0 +1,131 @@
+/**
+ * The StoragePort on the real device: Dexie (IndexedDB) for records and media chunks, Cache Storage for
+ * posters and subtitles.
+ *
+ * Test-only quota switch: the SW message `{type: 'test-quota', bytes}` (see index.ts) stores a byte limit
+ * in `meta.testQuotaBytes`; past it, writeChunk throws a DOMException named QuotaExceededError exactly as
+ * IndexedDB does when the origin's quota is spent. Real quota cannot be made small in a test browser
+ * without also starving the app shell, so the e2e test simulates it here, at the port — the loop's
+ * handling (pause, message, keep what is complete) is the same code either way.
+ */
+import { OFFLINE_CACHE, offlineSubtitleUrl, openDb, type LocalItem, type OutboxRow, type ServerRow, type StowawayDb } from '../db';
+import { DEFAULT_SETTINGS, type StoragePort, type SyncSettings } from './ports';
+
+export class DexieStorage implements StoragePort {
+  constructor(private readonly db: StowawayDb = openDb()) {}
+
+  async settings(): Promise<SyncSettings> {
+    const row = await this.db.meta.get('syncSettings');
+    return {
+      ...DEFAULT_SETTINGS,
+      ...((row?.value as Partial<SyncSettings> | undefined) ?? {}),
+    };
+  }
+
+  listServers(): Promise<ServerRow[]> {
+    return this.db.servers.toArray();
+  }
+
+  async saveServerUser(key: string, user: unknown): Promise<void> {
+    await this.db.servers.update(key, { user });
+  }
+
+  listItems(serverId?: string): Promise<LocalItem[]> {
+    return serverId ? this.db.items.where('ServerId').equals(serverId).toArray() : this.db.items.toArray();
+  }
+
+  getItem(id: string): Promise<LocalItem | undefined> {
+    return this.db.items.get(id);
+  }
+
+  async putItem(item: LocalItem): Promise<void> {
+    await this.db.items.put(item);
+  }
+
+  async writeChunk(item: LocalItem, index: number, data: Uint8Array): Promise<void> {
+    const limit = (await this.db.meta.get('testQuotaBytes'))?.value as number | undefined;
+    if (limit !== undefined) {
+      const used = (await this.db.items.toArray()).reduce((sum, i) => sum + (i.Id === item.Id ? 0 : i.bytes), 0);
+      if (used + item.bytes > limit) throw new DOMException('The quota has been exceeded (test limit).', 'QuotaExceededError');
+    }
+    // A copy that owns exactly its bytes: the caller's buffer is a view and is reused.
+    const bytes = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data.buffer : data.slice().buffer;
+    await this.db.transaction('rw', this.db.chunks, this.db.items, async () => {
+      const current = await this.db.items.get(item.Id);
+      // Removed or paused-and-reset while this chunk was in flight: do not resurrect it.
+      if (!current) return;
+      await this.db.chunks.put({
+        fileId: item.FileId,
+        index,
+        data: bytes as ArrayBuffer,
+      });
+      await this.db.items.put({
+        ...item,
+        blocked: current.blocked === 'user' ? 'user' : item.blocked,
+      });
+    });
+  }
+
+  async resetMedia(item: LocalItem): Promise<LocalItem> {
+    const reset: LocalItem = {
+      ...item,
+      bytes: 0,
+      nextChunk: 0,
+      hash: undefined,
+      etag: undefined,
+    };
+    await this.db.transaction('rw', this.db.chunks, this.db.items, async () => {
+      await this.db.chunks.where('fileId').equals(item.FileId).delete();
+      await this.db.items.put(reset);
+    });
+    return reset;
+  }
+
+  async removeItem(id: string): Promise<void> {
+    const item = await this.db.items.get(id);
+    if (!item) return;
+    await this.db.transaction('rw', this.db.chunks, this.db.items, async () => {
+      await this.db.chunks.where('fileId').equals(item.FileId).delete();
+      await this.db.items.delete(id);
+    });
+    if (typeof caches === 'undefined') return;
+    const cache = await caches.open(OFFLINE_CACHE);
+    for (const file of item.AdditionalFiles) await cache.delete(offlineSubtitleUrl(item.Id, file.Name));
+    // Posters are shared (a series poster serves every episode): free only those nothing else holds.
+    const stillUsed = new Set((await this.db.items.where('ServerId').equals(item.ServerId).toArray()).flatMap((i) => i.Images));
+    for (const key of item.Images) {
+      if (stillUsed.has(key)) continue;
+      const [itemId, type] = key.split('/');
+      await cache.delete(`/offline/images/${encodeURIComponent(item.ServerId)}/${encodeURIComponent(itemId!)}/${type}`);
+    }
+  }
+
+  async hasCached(url: string): Promise<boolean> {
+    return !!(await (await caches.open(OFFLINE_CACHE)).match(url));
+  }
+
+  async putCached(url: string, body: Blob, contentType: string): Promise<void> {
+    const cache = await caches.open(OFFLINE_CACHE);
+    await cache.put(
+      url,
+      new Response(body, {
+        headers: {
+          'Content-Type': contentType,
+          'Content-Length': String(body.size),
+        },
+      }),
+    );
+  }
+
+  outbox(serverId: string): Promise<OutboxRow[]> {
+    return this.db.outbox.where('ServerId').equals(serverId).toArray();
+  }
+
+  async deleteOutbox(ids: string[]): Promise<void> {
+    await this.db.outbox.bulkDelete(ids);
+  }
+
+  async recordRun(serverId: string, ok: boolean, error?: string): Promise<void> {
+    await this.db.progress.put({ serverId, lastRunAt: Date.now(), ok, error });
+  }
+}

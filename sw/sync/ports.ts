@@ -1,0 +1,170 @@
+/**
+ * The sync loop reaches the world only through these ports (STYLE.md, after Immich's services): the
+ * server (ApiPort, one per signed-in server), the device's storage (StoragePort: Dexie + Cache Storage),
+ * time (Clock) and the pages (Notifier). The service worker wires the real ones (serverApi.ts,
+ * dexieStorage.ts, index.ts); tests/unit/sw gives the loop in-memory fakes and checks its behaviour in
+ * milliseconds.
+ */
+import type { BaseItemDto } from '../../src/shared/api/items';
+import type { SyncDataRequest, SyncDataResponse, SyncedItem, UserAction } from '../../src/shared/api/sync';
+import type { LocalItem, OutboxRow, ServerRow } from '../db';
+
+/** Why a request failed: `status` 0 is "no answer at all" (offline, refused, reset mid-body). */
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiFailure';
+  }
+
+  get isNetwork(): boolean {
+    return this.status === 0;
+  }
+
+  /** Worth trying again later: no answer, a server error, or a throttle. */
+  get isTransient(): boolean {
+    return this.status === 0 || this.status >= 500 || this.status === 429 || this.status === 408;
+  }
+}
+
+export function isNetworkFailure(err: unknown): boolean {
+  return err instanceof ApiFailure && err.isNetwork;
+}
+
+/** One media-file answer: the status decides resume (206) or restart (200), the body is streamed. */
+export interface FileResponse {
+  status: number;
+  /** Strong ETag of the bytes, for If-Range on the next resume. */
+  etag?: string;
+  /** First byte of the body within the file (0 for 200). */
+  start: number;
+  /** Whole file size, from Content-Range or Content-Length. */
+  total?: number;
+  contentType?: string;
+  body: ReadableStream<Uint8Array>;
+}
+
+export interface ApiPort {
+  readonly serverId: string;
+  getOfflineUser(userId: string): Promise<unknown>;
+  postOfflineActions(actions: UserAction[]): Promise<void>;
+  syncData(request: SyncDataRequest): Promise<SyncDataResponse>;
+  readyItems(targetId: string): Promise<SyncedItem[]>;
+  getItem(userId: string, itemId: string): Promise<BaseItemDto>;
+  transferred(syncJobItemId: string): Promise<void>;
+  markForRemoval(syncJobItemId: string): Promise<void>;
+  /**
+   * GET …/File, bytes `start`…`end` (inclusive; end omitted = to the end) with If-Range; throws
+   * ApiFailure for statuses other than 200/206/416.
+   */
+  fetchFile(
+    syncJobItemId: string,
+    start: number,
+    end: number | undefined,
+    ifRange: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<FileResponse>;
+  /** A subtitle sidecar (small: read whole). */
+  fetchAdditionalFile(syncJobItemId: string, name: string): Promise<Blob>;
+  /** A poster; undefined when the item has none (404). */
+  fetchImage(itemId: string, type: string, tag: string | undefined): Promise<Blob | undefined>;
+}
+
+export interface SyncSettings {
+  /** Bytes per stored chunk; a multiple of 64 (the SHA-256 block) — 4 MiB by default. */
+  chunkSize: number;
+  /** Items downloading at once. */
+  concurrency: number;
+  /** Attempts per request before the item is left for the next run. */
+  retries: number;
+  /** First retry delay; doubles each time. */
+  backoffMs: number;
+}
+
+export const DEFAULT_SETTINGS: SyncSettings = {
+  chunkSize: 4 * 1024 * 1024,
+  concurrency: 2,
+  retries: 3,
+  backoffMs: 1000,
+};
+
+export interface StoragePort {
+  settings(): Promise<SyncSettings>;
+  listServers(): Promise<ServerRow[]>;
+  saveServerUser(key: string, user: unknown): Promise<void>;
+  listItems(serverId?: string): Promise<LocalItem[]>;
+  getItem(id: string): Promise<LocalItem | undefined>;
+  putItem(item: LocalItem): Promise<void>;
+  /**
+   * Stores chunk `item.nextChunk - 1` and the item (bytes, hash state, step) in one transaction, so the
+   * record never claims bytes that are not there. May throw a QuotaExceededError.
+   */
+  writeChunk(item: LocalItem, index: number, data: Uint8Array): Promise<void>;
+  /** Drops every chunk of the file and resets the item's byte counters (a changed file restarts). */
+  resetMedia(item: LocalItem): Promise<LocalItem>;
+  /** Frees chunks, subtitles, images no other item uses, and the record. */
+  removeItem(id: string): Promise<void>;
+  hasCached(url: string): Promise<boolean>;
+  putCached(url: string, body: Blob, contentType: string): Promise<void>;
+  outbox(serverId: string): Promise<OutboxRow[]>;
+  deleteOutbox(ids: string[]): Promise<void>;
+  recordRun(serverId: string, ok: boolean, error?: string): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export interface ItemProgress {
+  id: string;
+  name: string;
+  step: LocalItem['step'];
+  bytes: number;
+  size?: number;
+  blocked?: LocalItem['blocked'];
+  error?: string;
+}
+
+export interface RunSummary {
+  reason: string;
+  startedAt: number;
+  finishedAt: number;
+  servers: number;
+  /** Items that became synced in this run. */
+  downloaded: number;
+  removed: number;
+  actionsSent: number;
+  quotaExceeded: boolean;
+  /** One line per server or item that failed; the others carried on. */
+  errors: string[];
+  /** True when some server could not be reached: worth a one-off Background Sync. */
+  offline: boolean;
+}
+
+export interface Notifier {
+  progress(item: ItemProgress): void;
+  runStarted(reason: string): void;
+  runFinished(summary: RunSummary): void;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const t = setTimeout(resolve, ms);
+      signal?.addEventListener('abort', () => {
+        clearTimeout(t);
+        reject(signal.reason);
+      });
+    }),
+};
+
+/** DOMException's name in every browser; Dexie wraps it but keeps the name (or `inner.name`). */
+export function isQuotaError(err: unknown): boolean {
+  const e = err as { name?: string; inner?: { name?: string } } | null;
+  return e?.name === 'QuotaExceededError' || e?.inner?.name === 'QuotaExceededError';
+}

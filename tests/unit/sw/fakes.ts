@@ -1,0 +1,377 @@
+/**
+ * In-memory fakes of the sync loop's ports (sw/sync/ports.ts): a server that follows API.md's rules for
+ * the calls the loop makes (Ready, Data, Transferred, OfflineActions, ranged File), and a device storage.
+ * Builders name the test data (aReadyMovie, anEpisode) so tests read as behaviour.
+ */
+import { createHash } from 'node:crypto';
+import type { BaseItemDto } from '../../../src/shared/api/items';
+import type { SyncDataRequest, SyncDataResponse, SyncedItem, UserAction } from '../../../src/shared/api/sync';
+import type { LocalItem, OutboxRow, ServerRow } from '../../../sw/db';
+import {
+  ApiFailure,
+  DEFAULT_SETTINGS,
+  type ApiPort,
+  type Clock,
+  type FileResponse,
+  type ItemProgress,
+  type Notifier,
+  type RunSummary,
+  type StoragePort,
+  type SyncSettings,
+} from '../../../sw/sync/ports';
+
+export const SERVER_ID = 'a'.repeat(32);
+export const USER_ID = 'b'.repeat(32);
+export const DEVICE = 'device-1';
+
+export function bytesOf(size: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(size);
+  let x = seed;
+  for (let i = 0; i < size; i++) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    out[i] = x >>> 16;
+  }
+  return out;
+}
+
+export function sha256Hex(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+let counter = 0;
+function id(): string {
+  return (++counter).toString(16).padStart(32, '0');
+}
+
+export interface ServerItem {
+  ready: SyncedItem;
+  file: Uint8Array;
+  status: 'ReadyToTransfer' | 'Synced' | 'RemovedFromDevice';
+  unwatchedOnly?: boolean;
+  played?: boolean;
+  etag: string;
+}
+
+export function aReadyItem(name: string, size: number, over: Partial<BaseItemDto> = {}, seed = 7): ServerItem {
+  const file = bytesOf(size, seed);
+  const itemId = id();
+  return {
+    file,
+    status: 'ReadyToTransfer',
+    etag: `"${itemId}-${size}"`,
+    ready: {
+      ServerId: SERVER_ID,
+      SyncJobId: 'j'.repeat(32),
+      SyncJobName: 'Job',
+      SyncJobDateCreated: new Date(0).toISOString(),
+      SyncJobItemId: id(),
+      OriginalFileName: `${name}.mp4`,
+      Item: {
+        Id: itemId,
+        ServerId: SERVER_ID,
+        Name: name,
+        Type: 'Movie',
+        IsFolder: false,
+        MediaType: 'Video',
+        ImageTags: {},
+        BackdropImageTags: [],
+        ...over,
+      },
+      UserId: USER_ID,
+      AdditionalFiles: [],
+      Size: size,
+      Sha256: sha256Hex(file),
+    },
+  };
+}
+
+/** A fake server following API.md §5.10 (Data), §5.12 (actions, once per Id) and §9.3 (ranges). */
+export class FakeServer implements ApiPort {
+  readonly serverId = SERVER_ID;
+  items: ServerItem[] = [];
+  actionsSeen = new Set<string>();
+  actionsApplied: UserAction[] = [];
+  calls: string[] = [];
+  bytesServed = new Map<string, number>();
+  /** Fail every call with no answer (status 0). */
+  unreachable = false;
+  /** Break a File body after this many bytes (once). */
+  breakFileAfter?: number;
+  /** Answer OfflineActions with this status. */
+  actionsStatus = 204;
+  /** Items that arrive when an UnwatchedOnly slot frees (API.md §5.3 rolling window). */
+  nextUnwatched: ServerItem[] = [];
+  /** Change a file's bytes (new ETag) before the next File request. */
+  mutateOnNextFile?: ServerItem;
+
+  private find(jobItemId: string): ServerItem {
+    const it = this.items.find((i) => i.ready.SyncJobItemId === jobItemId);
+    if (!it) throw new ApiFailure(404, 'unknown job item');
+    return it;
+  }
+
+  private call(name: string): void {
+    this.calls.push(name);
+    if (this.unreachable) throw new ApiFailure(0, 'no answer');
+  }
+
+  async getOfflineUser(userId: string): Promise<unknown> {
+    this.call('offlineUser');
+    return { Id: userId };
+  }
+
+  async postOfflineActions(actions: UserAction[]): Promise<void> {
+    this.call('offlineActions');
+    if (this.actionsStatus >= 400) throw new ApiFailure(this.actionsStatus, 'rejected');
+    for (const a of actions) {
+      if (this.actionsSeen.has(a.Id)) continue;
+      this.actionsSeen.add(a.Id);
+      this.actionsApplied.push(a);
+      const it = this.items.find((i) => i.ready.Item.Id === a.ItemId);
+      if (it) it.played = true;
+    }
+  }
+
+  async syncData(req: SyncDataRequest): Promise<SyncDataResponse> {
+    this.call('syncData');
+    const local = new Set(req.LocalItemIds);
+    const remove: string[] = [];
+    for (const id of local) {
+      const it = this.items.find((i) => i.ready.Item.Id === id && i.status === 'Synced');
+      if (!it) remove.push(id);
+      else if (it.unwatchedOnly && it.played) {
+        remove.push(id);
+        it.status = 'RemovedFromDevice';
+        const next = this.nextUnwatched.shift();
+        if (next) this.items.push(next);
+      }
+    }
+    for (const it of this.items) if (it.status === 'Synced' && !local.has(it.ready.Item.Id)) it.status = 'ReadyToTransfer';
+    return {
+      ItemIdsToRemove: remove,
+      ItemUserAccess: Object.fromEntries([...local].filter((i) => !remove.includes(i)).map((i) => [i, [USER_ID]])),
+    };
+  }
+
+  async readyItems(targetId: string): Promise<SyncedItem[]> {
+    this.call('ready');
+    if (targetId !== DEVICE) throw new ApiFailure(403, 'not this device');
+    return this.items.filter((i) => i.status === 'ReadyToTransfer').map((i) => i.ready);
+  }
+
+  async getItem(_userId: string, itemId: string): Promise<BaseItemDto> {
+    this.call('getItem');
+    return {
+      Id: itemId,
+      ServerId: SERVER_ID,
+      Name: `parent ${itemId}`,
+      Type: 'Series',
+      IsFolder: true,
+      ImageTags: { Primary: 'p' },
+      BackdropImageTags: [],
+    };
+  }
+
+  async transferred(jobItemId: string): Promise<void> {
+    this.call('transferred');
+    const it = this.items.find((i) => i.ready.SyncJobItemId === jobItemId);
+    if (it && it.status === 'ReadyToTransfer') it.status = 'Synced';
+  }
+
+  async markForRemoval(jobItemId: string): Promise<void> {
+    this.call('markForRemoval');
+    this.items = this.items.filter((i) => i.ready.SyncJobItemId !== jobItemId);
+  }
+
+  async fetchFile(jobItemId: string, start: number, end: number | undefined, ifRange: string | undefined): Promise<FileResponse> {
+    this.call('file');
+    const it = this.find(jobItemId);
+    if (this.mutateOnNextFile === it) {
+      it.file = bytesOf(it.file.length, 99);
+      it.etag = `"changed-${it.file.length}"`;
+      it.ready.Sha256 = sha256Hex(it.file);
+      this.mutateOnNextFile = undefined;
+    }
+    const size = it.file.length;
+    let status = 200;
+    let from = 0;
+    let to = size - 1;
+    if ((start > 0 || end !== undefined) && (!ifRange || ifRange === it.etag)) {
+      if (start >= size)
+        return {
+          status: 416,
+          start: 0,
+          total: size,
+          etag: it.etag,
+          body: new ReadableStream({ start: (c) => c.close() }),
+        };
+      status = 206;
+      from = start;
+      to = Math.min(end ?? size - 1, size - 1);
+    }
+    let slice = it.file.subarray(from, to + 1);
+    const breakAfter = this.breakFileAfter;
+    if (breakAfter !== undefined) {
+      this.breakFileAfter = undefined;
+      slice = slice.subarray(0, Math.max(0, breakAfter));
+    }
+    const broken = breakAfter !== undefined;
+    this.bytesServed.set(jobItemId, (this.bytesServed.get(jobItemId) ?? 0) + slice.length);
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < slice.length; i += 1000) parts.push(slice.subarray(i, i + 1000));
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        const p = parts.shift();
+        if (p) c.enqueue(p);
+        else if (broken) c.error(new TypeError('network error'));
+        else c.close();
+      },
+    });
+    return {
+      status,
+      start: from,
+      total: size,
+      etag: it.etag,
+      contentType: 'video/mp4',
+      body,
+    };
+  }
+
+  async fetchAdditionalFile(_jobItemId: string, name: string): Promise<Blob> {
+    this.call('additional');
+    return new Blob([`WEBVTT\n\n00:00.000 --> 00:01.000\n${name}\n`], {
+      type: 'text/vtt',
+    });
+  }
+
+  async fetchImage(itemId: string): Promise<Blob | undefined> {
+    this.call('image');
+    return new Blob([itemId], { type: 'image/jpeg' });
+  }
+}
+
+export class FakeStorage implements StoragePort {
+  servers: ServerRow[] = [
+    {
+      key: `${SERVER_ID}/${USER_ID}`,
+      serverUrl: 'http://server',
+      serverId: SERVER_ID,
+      userId: USER_ID,
+      userName: 'ann',
+      token: 't',
+      deviceId: DEVICE,
+    },
+  ];
+  items = new Map<string, LocalItem>();
+  chunks = new Map<string, Uint8Array>();
+  cached = new Map<string, Blob>();
+  outboxRows: OutboxRow[] = [];
+  runs: Array<{ serverId: string; ok: boolean; error?: string }> = [];
+  settingsValue: SyncSettings = {
+    ...DEFAULT_SETTINGS,
+    chunkSize: 4096,
+    backoffMs: 10,
+  };
+  /** Throw QuotaExceededError once stored chunk bytes would pass this. */
+  quotaBytes?: number;
+
+  async settings(): Promise<SyncSettings> {
+    return this.settingsValue;
+  }
+  async listServers(): Promise<ServerRow[]> {
+    return this.servers;
+  }
+  async saveServerUser(): Promise<void> {}
+  async listItems(serverId?: string): Promise<LocalItem[]> {
+    return [...this.items.values()].filter((i) => !serverId || i.ServerId === serverId).map((i) => structuredClone(i));
+  }
+  async getItem(id: string): Promise<LocalItem | undefined> {
+    const i = this.items.get(id);
+    return i && structuredClone(i);
+  }
+  async putItem(item: LocalItem): Promise<void> {
+    this.items.set(item.Id, structuredClone(item));
+  }
+  storedBytes(): number {
+    let n = 0;
+    for (const c of this.chunks.values()) n += c.length;
+    return n;
+  }
+  async writeChunk(item: LocalItem, index: number, data: Uint8Array): Promise<void> {
+    if (this.quotaBytes !== undefined && this.storedBytes() + data.length > this.quotaBytes) {
+      throw Object.assign(new Error('quota'), { name: 'QuotaExceededError' });
+    }
+    if (!this.items.has(item.Id)) return;
+    this.chunks.set(`${item.FileId}#${index}`, data.slice());
+    this.items.set(item.Id, structuredClone(item));
+  }
+  chunksOf(fileId: string): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (let i = 0; this.chunks.has(`${fileId}#${i}`); i++) out.push(this.chunks.get(`${fileId}#${i}`)!);
+    return out;
+  }
+  fileOf(fileId: string): Uint8Array {
+    return Buffer.concat(this.chunksOf(fileId));
+  }
+  async resetMedia(item: LocalItem): Promise<LocalItem> {
+    for (const k of [...this.chunks.keys()]) if (k.startsWith(`${item.FileId}#`)) this.chunks.delete(k);
+    const reset = {
+      ...item,
+      bytes: 0,
+      nextChunk: 0,
+      hash: undefined,
+      etag: undefined,
+    };
+    this.items.set(item.Id, structuredClone(reset));
+    return reset;
+  }
+  async removeItem(id: string): Promise<void> {
+    const item = this.items.get(id);
+    if (!item) return;
+    for (const k of [...this.chunks.keys()]) if (k.startsWith(`${item.FileId}#`)) this.chunks.delete(k);
+    for (const k of [...this.cached.keys()]) if (k.includes(item.Id)) this.cached.delete(k);
+    this.items.delete(id);
+    const used = new Set([...this.items.values()].flatMap((i) => i.Images));
+    for (const key of item.Images) if (!used.has(key)) this.cached.delete(`/offline/images/${item.ServerId}/${key}`);
+  }
+  async hasCached(url: string): Promise<boolean> {
+    return this.cached.has(url);
+  }
+  async putCached(url: string, body: Blob): Promise<void> {
+    this.cached.set(url, body);
+  }
+  async outbox(serverId: string): Promise<OutboxRow[]> {
+    return this.outboxRows.filter((r) => r.ServerId === serverId);
+  }
+  async deleteOutbox(ids: string[]): Promise<void> {
+    this.outboxRows = this.outboxRows.filter((r) => !ids.includes(r.Id));
+  }
+  async recordRun(serverId: string, ok: boolean, error?: string): Promise<void> {
+    this.runs.push({ serverId, ok, error });
+  }
+}
+
+export class FakeClock implements Clock {
+  t = 1_000_000;
+  sleeps: number[] = [];
+  now(): number {
+    return this.t;
+  }
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw signal.reason;
+    this.sleeps.push(ms);
+    this.t += ms;
+  }
+}
+
+export class RecordingNotifier implements Notifier {
+  events: ItemProgress[] = [];
+  summaries: RunSummary[] = [];
+  progress(item: ItemProgress): void {
+    this.events.push(item);
+  }
+  runStarted(): void {}
+  runFinished(summary: RunSummary): void {
+    this.summaries.push(summary);
+  }
+}

@@ -1,0 +1,415 @@
+/**
+ * The sync loop's state machine (sw/sync/syncLoop.ts) over fakes of its ports: what it asks the server,
+ * in which order, what it keeps on the device, and how it resumes after being cut anywhere.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ServerRow } from '../../../sw/db';
+import { QUOTA_MESSAGE, SyncLoop } from '../../../sw/sync/syncLoop';
+import { ApiFailure, type ApiPort, type ItemProgress, type Notifier } from '../../../sw/sync/ports';
+import { aReadyItem, DEVICE, FakeClock, FakeServer, FakeStorage, RecordingNotifier, SERVER_ID, sha256Hex, USER_ID } from './fakes';
+
+const CHUNK = 4096;
+
+function setup(
+  opts: {
+    apiFor?: (s: ServerRow) => ApiPort;
+    notifier?: Notifier;
+    isPaused?: (id: string) => boolean;
+  } = {},
+) {
+  const server = new FakeServer();
+  const storage = new FakeStorage();
+  const clock = new FakeClock();
+  const notifier = opts.notifier ?? new RecordingNotifier();
+  const loop = new SyncLoop({
+    storage,
+    clock,
+    notifier,
+    apiFor: opts.apiFor ?? (() => server),
+    isPaused: opts.isPaused,
+  });
+  return { server, storage, clock, notifier, loop };
+}
+
+function localOf(storage: FakeStorage, jobItemId: string) {
+  return [...storage.items.values()].find((i) => i.SyncJobItemId === jobItemId);
+}
+
+describe('a run of the sync loop', () => {
+  it('downloads a ready item in chunks, checks its SHA-256, stores poster and subtitles, then sends Transferred and Sync/Data', async () => {
+    const { server, storage, loop } = setup();
+    const movie = aReadyItem('Movie', 3 * CHUNK + 100, {
+      ImageTags: { Primary: 'tag' },
+      MediaSources: [{ MediaStreams: [{ Type: 'Subtitle', Index: 3 }] } as never],
+    });
+    movie.ready.AdditionalFiles = [
+      { Type: 'Subtitles', Name: 'a.vtt', Index: 3 },
+      { Type: 'Subtitles', Name: 'orphan.vtt', Index: 9 },
+    ];
+    server.items.push(movie);
+
+    const summary = await loop.run({ reason: 'test' });
+
+    expect(summary).toMatchObject({
+      downloaded: 1,
+      errors: [],
+      quotaExceeded: false,
+      offline: false,
+    });
+    const local = localOf(storage, movie.ready.SyncJobItemId)!;
+    expect(local).toMatchObject({
+      step: 'synced',
+      bytes: movie.file.length,
+      nextChunk: 4,
+      size: movie.file.length,
+    });
+    expect(storage.chunksOf(local.FileId).map((c) => c.length)).toEqual([CHUNK, CHUNK, CHUNK, 100]);
+    expect(sha256Hex(storage.fileOf(local.FileId))).toBe(movie.ready.Sha256);
+    expect(local.Subtitles.map((s) => s.Name)).toEqual(['a.vtt']);
+    expect([...storage.cached.keys()].sort()).toEqual(
+      [`/offline/images/${SERVER_ID}/${movie.ready.Item.Id}/Primary`, `/offline/subtitles/${local.Id}/a.vtt`].sort(),
+    );
+    expect(movie.status).toBe('Synced');
+    // API.md §7 order: Data (what we hold) → Ready → File… → Transferred → Data again.
+    const order = server.calls.filter((c) => c !== 'file' && c !== 'image' && c !== 'additional');
+    expect(order).toEqual(['offlineUser', 'syncData', 'ready', 'transferred', 'syncData']);
+  });
+
+  it('does nothing more on a second run: a stored item is neither downloaded nor acknowledged again', async () => {
+    const { server, loop } = setup();
+    server.items.push(aReadyItem('Movie', 5000));
+    await loop.run({ reason: 'first' });
+    server.calls = [];
+    const summary = await loop.run({ reason: 'second' });
+    expect(summary.downloaded).toBe(0);
+    expect(server.calls).toEqual(['offlineUser', 'syncData', 'ready', 'syncData']);
+  });
+
+  it('resumes a download cut mid-file from the last whole chunk, re-sending at most one chunk', async () => {
+    const { server, storage, loop } = setup();
+    const movie = aReadyItem('Movie', 10 * CHUNK + 7);
+    server.items.push(movie);
+    storage.settingsValue.retries = 1;
+    // The connection drops 40 % into the file, in the middle of a chunk.
+    const cutAt = Math.floor(movie.file.length * 0.4);
+    let served = 0;
+    const fetchFile = server.fetchFile.bind(server);
+    server.fetchFile = async (...args) => {
+      const res = await fetchFile(...args);
+      const length = Number(args[2]) - Number(args[1]) + 1;
+      served += length;
+      if (served > cutAt) {
+        server.unreachable = true;
+        return {
+          ...res,
+          body: new ReadableStream({
+            pull: (c) => c.error(new TypeError('network gone')),
+          }),
+        };
+      }
+      return res;
+    };
+
+    const first = await loop.run({ reason: 'cut' });
+    expect(first).toMatchObject({ downloaded: 0, offline: true });
+    const partial = localOf(storage, movie.ready.SyncJobItemId)!;
+    expect(partial).toMatchObject({ step: 'media', blocked: 'error' });
+    expect(partial.bytes).toBe(Math.floor(cutAt / CHUNK) * CHUNK);
+    expect(partial.hash?.length).toBe(partial.bytes);
+
+    server.unreachable = false;
+    server.fetchFile = fetchFile;
+    server.bytesServed.clear();
+    const second = await loop.run({ reason: 'online' });
+    expect(second.downloaded).toBe(1);
+    const resent = partial.bytes + (server.bytesServed.get(movie.ready.SyncJobItemId) ?? 0) - movie.file.length;
+    expect(resent).toBe(0); // ranged per chunk: nothing stored is asked for twice
+    expect(sha256Hex(storage.fileOf(partial.FileId))).toBe(movie.ready.Sha256);
+  });
+
+  it('picks up exactly where a run was stopped (event time over) and finishes on the next one', async () => {
+    const controller = new AbortController();
+    const notifier = new RecordingNotifier();
+    const stopping: Notifier = {
+      ...notifier,
+      runStarted: () => {},
+      runFinished: (s) => notifier.runFinished(s),
+      progress: (p: ItemProgress) => {
+        notifier.progress(p);
+        if (p.bytes >= 3 * CHUNK) controller.abort(new DOMException('event time is up', 'AbortError'));
+      },
+    };
+    const { server, storage, loop } = setup({ notifier: stopping });
+    const movie = aReadyItem('Movie', 8 * CHUNK);
+    server.items.push(movie);
+
+    await loop.run({ reason: 'sync', signal: controller.signal });
+    const cut = localOf(storage, movie.ready.SyncJobItemId)!;
+    expect(cut.step).toBe('media');
+    expect(cut.blocked).toBeUndefined();
+    expect(cut.bytes).toBe(3 * CHUNK);
+
+    const servedBefore = server.bytesServed.get(movie.ready.SyncJobItemId)!;
+    await loop.run({ reason: 'sync again' });
+    expect(localOf(storage, movie.ready.SyncJobItemId)!.step).toBe('synced');
+    // The chunk requested ahead when the run was cut is the only one asked for twice.
+    expect(server.bytesServed.get(movie.ready.SyncJobItemId)! - movie.file.length).toBeLessThanOrEqual(CHUNK);
+    expect(servedBefore).toBeLessThanOrEqual(4 * CHUNK);
+  });
+
+  it('restarts cleanly from byte 0 when the file changed on the server (If-Range mismatch → 200)', async () => {
+    const { server, storage, loop } = setup();
+    const movie = aReadyItem('Movie', 6 * CHUNK);
+    server.items.push(movie);
+    storage.settingsValue.retries = 1;
+    server.breakFileAfter = 100; // first chunk breaks: nothing stored yet
+    const fetchFile = server.fetchFile.bind(server);
+    let calls = 0;
+    server.fetchFile = async (...args) => {
+      if (++calls === 4) server.mutateOnNextFile = movie; // after two whole chunks
+      return fetchFile(...args);
+    };
+    // First run: 1 broken request; second: 2 chunks, then the file changes → 200 → restart from 0.
+    await loop.run({ reason: 'one' });
+    await loop.run({ reason: 'two' });
+    const local = localOf(storage, movie.ready.SyncJobItemId)!;
+    // The old Sha256 no longer matches; the next Ready carries the new one and the item completes.
+    await loop.run({ reason: 'three' });
+    const final = localOf(storage, movie.ready.SyncJobItemId)!;
+    expect(final.step).toBe('synced');
+    expect(sha256Hex(storage.fileOf(local.FileId))).toBe(sha256Hex(movie.file));
+    expect(movie.etag).toContain('changed');
+  });
+
+  it('keeps going when one item fails: the others are stored and acknowledged', async () => {
+    const { server, storage, loop } = setup();
+    const broken = aReadyItem('Broken', 5000);
+    const fine = aReadyItem('Fine', 5000);
+    server.items.push(broken, fine);
+    broken.ready.Sha256 = 'f'.repeat(64); // never matches: integrity failure after its retries
+
+    const summary = await loop.run({ reason: 'test' });
+
+    expect(summary.downloaded).toBe(1);
+    expect(summary.errors.join()).toContain('SHA-256 mismatch');
+    expect(localOf(storage, fine.ready.SyncJobItemId)!.step).toBe('synced');
+    expect(localOf(storage, broken.ready.SyncJobItemId)).toMatchObject({
+      step: 'media',
+      blocked: 'error',
+      bytes: 0,
+    });
+    expect(storage.chunksOf(localOf(storage, broken.ready.SyncJobItemId)!.FileId)).toEqual([]);
+  });
+
+  it('retries a failing request with exponential backoff before leaving the item for the next run', async () => {
+    const { server, storage, clock, loop } = setup();
+    server.items.push(aReadyItem('Movie', 5000));
+    storage.settingsValue = {
+      ...storage.settingsValue,
+      retries: 3,
+      backoffMs: 100,
+    };
+    const fetchFile = server.fetchFile.bind(server);
+    let failures = 2;
+    server.fetchFile = async (...args) => {
+      if (failures-- > 0) throw new ApiFailure(503, 'busy');
+      return fetchFile(...args);
+    };
+    const summary = await loop.run({ reason: 'test' });
+    expect(summary.downloaded).toBe(1);
+    expect(clock.sleeps).toEqual([100, 200]);
+  });
+
+  it('keeps syncing the other servers when one cannot be reached', async () => {
+    const reachable = new FakeServer();
+    const offline = new FakeServer();
+    offline.unreachable = true;
+    const { storage, loop } = setup({
+      apiFor: (s) => (s.serverId === SERVER_ID ? offline : reachable),
+    });
+    const other = {
+      ...storage.servers[0]!,
+      key: 'other/user',
+      serverId: 'c'.repeat(32),
+      serverUrl: 'http://other',
+    };
+    storage.servers.push(other);
+    const movie = aReadyItem('Elsewhere', 3000);
+    reachable.items.push(movie);
+
+    const summary = await loop.run({ reason: 'test' });
+
+    expect(summary).toMatchObject({ servers: 2, downloaded: 1, offline: true });
+    expect(summary.errors).toEqual(['http://server: no answer']);
+    expect(storage.runs.map((r) => r.ok)).toEqual([false, true]);
+  });
+
+  it('frees chunks, subtitles and posters of items Sync/Data says to remove, keeping a poster another item still uses', async () => {
+    const { server, storage, loop } = setup();
+    const series = {
+      SeriesId: 's'.repeat(32),
+      SeriesPrimaryImageTag: 'st',
+      ImageTags: { Primary: 'e' },
+    };
+    const e1 = aReadyItem('E1', 5000, series);
+    const e2 = aReadyItem('E2', 5000, series);
+    server.items.push(e1, e2);
+    await loop.run({ reason: 'download' });
+    expect(storage.chunks.size).toBe(4);
+
+    // Job item of E1 cancelled on the server: Data lists it for removal.
+    server.items = server.items.filter((i) => i !== e1);
+    const summary = await loop.run({ reason: 'after cancel' });
+
+    expect(summary.removed).toBe(1);
+    expect(localOf(storage, e1.ready.SyncJobItemId)).toBeUndefined();
+    expect(storage.chunks.size).toBe(2);
+    const keys = [...storage.cached.keys()];
+    expect(keys).not.toContain(`/offline/images/${SERVER_ID}/${e1.ready.Item.Id}/Primary`);
+    expect(keys).toContain(`/offline/images/${SERVER_ID}/${series.SeriesId}/Primary`);
+  });
+
+  it('drops a half-downloaded item whose job was cancelled (no longer offered by Items/Ready)', async () => {
+    const { server, storage, loop } = setup();
+    const movie = aReadyItem('Movie', 8 * CHUNK);
+    server.items.push(movie);
+    storage.settingsValue.retries = 1;
+    server.breakFileAfter = 10;
+    await loop.run({ reason: 'broken' });
+    expect(localOf(storage, movie.ready.SyncJobItemId)).toBeDefined();
+    server.items = [];
+    await loop.run({ reason: 'cancelled' });
+    expect(storage.items.size).toBe(0);
+    expect(storage.chunks.size).toBe(0);
+  });
+
+  it('sends offline actions once, oldest first, and an UnwatchedOnly item watched offline leaves while the next one arrives', async () => {
+    const { server, storage, loop } = setup();
+    const e1 = aReadyItem('E1', 3000);
+    e1.unwatchedOnly = true;
+    const e2 = aReadyItem('E2', 3000);
+    e2.unwatchedOnly = true;
+    server.items.push(e1);
+    server.nextUnwatched.push(e2);
+    await loop.run({ reason: 'download' });
+
+    const action = (id: string, date: string) => ({
+      Id: id,
+      ServerId: SERVER_ID,
+      UserId: USER_ID,
+      ItemId: e1.ready.Item.Id,
+      Type: 'PlayedItem' as const,
+      Date: date,
+    });
+    storage.outboxRows.push(action('late', '2024-01-02T00:00:00Z'), action('early', '2024-01-01T00:00:00Z'));
+    server.unreachable = true;
+    await loop.run({ reason: 'offline' });
+    expect(storage.outboxRows).toHaveLength(2); // no answer: kept
+
+    server.unreachable = false;
+    const summary = await loop.run({ reason: 'back online' });
+    expect(server.actionsApplied.map((a) => a.Id)).toEqual(['early', 'late']);
+    expect(storage.outboxRows).toEqual([]);
+    expect(summary).toMatchObject({
+      actionsSent: 2,
+      removed: 1,
+      downloaded: 1,
+    });
+    expect(localOf(storage, e1.ready.SyncJobItemId)).toBeUndefined();
+    expect(localOf(storage, e2.ready.SyncJobItemId)?.step).toBe('synced');
+
+    // Sent twice (the answer was lost): the server applies it once.
+    storage.outboxRows.push(action('early', '2024-01-01T00:00:00Z'));
+    await loop.run({ reason: 'resend' });
+    expect(server.actionsApplied).toHaveLength(2);
+  });
+
+  it('drops offline actions the server refuses (4xx) but keeps them on a server error', async () => {
+    const { server, storage, loop } = setup();
+    storage.outboxRows.push({
+      Id: 'x',
+      ServerId: SERVER_ID,
+      UserId: USER_ID,
+      ItemId: 'i',
+      Type: 'PlayedItem',
+      Date: '2024-01-01T00:00:00Z',
+    });
+    server.actionsStatus = 503;
+    await loop.run({ reason: '5xx' });
+    expect(storage.outboxRows).toHaveLength(1);
+    server.actionsStatus = 400;
+    await loop.run({ reason: '4xx' });
+    expect(storage.outboxRows).toHaveLength(0);
+  });
+
+  it('stops downloading on QuotaExceededError, says so, and keeps what is complete', async () => {
+    const { server, storage, loop } = setup();
+    const small = aReadyItem('Small', 2 * CHUNK);
+    server.items.push(small);
+    await loop.run({ reason: 'first' });
+    const big = aReadyItem('Big', 6 * CHUNK);
+    const bigger = aReadyItem('Bigger', 6 * CHUNK);
+    server.items.push(big, bigger);
+    storage.quotaBytes = 4 * CHUNK;
+    storage.settingsValue.concurrency = 1;
+
+    const summary = await loop.run({ reason: 'full' });
+
+    expect(summary.quotaExceeded).toBe(true);
+    expect(summary.errors).toContain(QUOTA_MESSAGE);
+    expect(localOf(storage, small.ready.SyncJobItemId)?.step).toBe('synced');
+    expect(storage.chunksOf(localOf(storage, small.ready.SyncJobItemId)!.FileId)).toHaveLength(2);
+    expect(localOf(storage, big.ready.SyncJobItemId)).toMatchObject({
+      step: 'media',
+      blocked: 'quota',
+      bytes: 2 * CHUNK,
+      error: QUOTA_MESSAGE,
+    });
+    // Once full, the loop does not start the next item.
+    expect(localOf(storage, bigger.ready.SyncJobItemId)?.bytes).toBe(0);
+
+    // An automatic run leaves quota-blocked items alone; "Sync now" retries them.
+    storage.quotaBytes = undefined;
+    await loop.run({ reason: 'timer' });
+    expect(localOf(storage, big.ready.SyncJobItemId)?.blocked).toBe('quota');
+    await loop.run({ reason: 'user', retryQuota: true });
+    expect(localOf(storage, big.ready.SyncJobItemId)?.step).toBe('synced');
+  });
+
+  it('stops a paused item after its current chunk and skips it until resumed', async () => {
+    const paused = new Set<string>();
+    const { server, storage, loop } = setup({
+      isPaused: (id) => paused.has(id),
+    });
+    const movie = aReadyItem('Movie', 5 * CHUNK);
+    server.items.push(movie);
+    paused.add(`${SERVER_ID}_${movie.ready.SyncJobItemId}`);
+    await loop.run({ reason: 'paused' });
+    expect(localOf(storage, movie.ready.SyncJobItemId)?.bytes).toBe(0);
+    paused.clear();
+    await loop.run({ reason: 'resumed' });
+    expect(localOf(storage, movie.ready.SyncJobItemId)?.step).toBe('synced');
+  });
+
+  it('skips sessions without a token and reports every user of a server as offline users', async () => {
+    const { server, storage, loop } = setup();
+    storage.servers.push({
+      ...storage.servers[0]!,
+      key: 'x',
+      userId: 'other-user',
+      token: '',
+    });
+    const calls: unknown[] = [];
+    const syncData = server.syncData.bind(server);
+    server.syncData = async (req) => {
+      calls.push(req);
+      return syncData(req);
+    };
+    await loop.run({ reason: 'test' });
+    expect(calls[0]).toEqual({
+      TargetId: DEVICE,
+      LocalItemIds: [],
+      OfflineUserIds: [USER_ID],
+    });
+  });
+});
