@@ -145,8 +145,12 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   syncParts.service.recoverAfterRestart();
   await queue.start();
   // A library change re-expands SyncNewContent jobs at once (the 3-hour task is only a safety net).
-  library.scanner.on('changed', () => {
+  // Played state moves Next Up, Resume and UnwatchedOnly windows: the next Items/Ready re-expands.
+  userData.on('userDataChanged', () => syncParts.service.markChanged());
+  library.scanner.on('changed', (change) => {
+    syncParts.service.markChanged();
     try {
+      syncParts.service.libraryItemsRemoved(change.removed);
       syncParts.service.refresh(undefined, true);
     } catch (err) {
       log.error({ err }, 'sync refresh after a library change failed');

@@ -33,8 +33,10 @@ export function decideSegmentAction(f: SegmentRequestFacts): SegmentAction {
   if (!run) return 'restart';
   if (run.state === 'failed') return 'fail';
   if (f.requested < run.startSegment) return 'restart';
-  // A run that ended normally wrote everything from its start to the end of the source.
-  if (run.state === 'finished') return 'end';
+  // A run that ended normally wrote everything from its start to the end of the source — but a remux
+  // cuts at the source's keyframes, so its segments can be longer and fewer than the playlist lists:
+  // start one at the requested segment; only if even that one didn't write it is it past the end.
+  if (run.state === 'finished') return run.startSegment === f.requested ? 'end' : 'restart';
   if (f.requested > run.highestComplete + f.maxGapSegments) return 'restart';
   return 'wait';
 }

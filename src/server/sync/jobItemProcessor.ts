@@ -177,7 +177,7 @@ export class JobItemProcessor {
     // Queued even by the non-converting pass: schedule() only enqueues after this call returns (ffmpeg never
     // runs inside the request), and an item that GET /Sync/Items/Ready's refresh added (a Resume or Next Up
     // job gaining an item) has no other way into the queue — it stayed Queued until the next restart.
-    if (_allowConversion && (out.status === 'queued' || out.status === 'converting')) conversion.schedule(out.key, ji.priority);
+    if (out.status === 'queued' || out.status === 'converting') conversion.schedule(out.key, ji.priority);
   }
 
   /** Runs the non-converting pass (or a full pass) over a target's Queued items. */

@@ -439,6 +439,25 @@ export class SyncService {
 
   // ---------------------------------------------------------------- new content (§5.4)
 
+  /**
+   * What a refresh depends on (the library, played states, jobs) changed. Items/Ready re-expands a
+   * target's jobs only after such a change, or once a minute: clients poll it, and expanding a large
+   * category on every poll would cost seconds per request on a 20 000-item library.
+   */
+  markChanged(): void {
+    this.changeVersion++;
+  }
+  private changeVersion = 0;
+  private readonly refreshedAt = new Map<string, { version: number; at: number }>();
+
+  private refreshTargetIfStale(targetId: string): void {
+    const last = this.refreshedAt.get(targetId);
+    const now = this.now().getTime();
+    if (last && last.version === this.changeVersion && now - last.at < 60_000) return;
+    this.refreshedAt.set(targetId, { version: this.changeVersion, at: now });
+    this.refresh(targetId, true);
+  }
+
   /** Re-expands SyncNewContent jobs (of one target, or all) and runs the non-converting pass. */
   refresh(targetId?: string, allowConversion = false): void {
     const jobs = targetId ? this.d.repo.jobsOfTarget(targetId) : this.d.repo.allJobs();
@@ -459,6 +478,20 @@ export class SyncService {
     }
   }
 
+  /**
+   * Library items left the library: items not yet on the device fail with the reason (the job goes on);
+   * Synced copies are removed from the device by the next Sync/Data.
+   */
+  libraryItemsRemoved(itemIds: readonly string[]): void {
+    for (const itemId of itemIds) {
+      for (const ji of this.d.repo.itemsForLibraryItem(itemId)) {
+        if (!['Queued', 'Converting', 'ReadyToTransfer', 'Transferring'].includes(ji.status)) continue;
+        const job = this.d.repo.getJob(ji.jobId);
+        if (job) tx(this.d.db, () => this.d.processor.fail(this.d.repo.getItem(ji.id)!, job, 'The item is no longer in the library'));
+      }
+    }
+  }
+
   /** The rolling window: after an item leaves, a job with UnwatchedOnly/ItemLimit gets its next item. */
   refreshJob(jobId: string): void {
     const job = this.d.repo.getJob(jobId);
@@ -476,8 +509,7 @@ export class SyncService {
 
   readyItems(caller: AuthContext, targetId: string): SyncedItem[] {
     this.d.access.requireTarget(caller, targetId);
-    this.refresh(targetId, false);
-    this.d.processor.processTarget(targetId, false);
+    this.refreshTargetIfStale(targetId);
     const out: SyncedItem[] = [];
     for (const ji of this.d.repo.itemsOfTarget(targetId, ['ReadyToTransfer', 'Transferring'])) {
       const job = this.d.repo.getJob(ji.jobId);

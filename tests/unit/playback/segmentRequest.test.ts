@@ -28,9 +28,11 @@ describe('decideSegmentAction', () => {
     expect(decideSegmentAction({ requested: 3, complete: false, run: running(10, 14), maxGapSegments: 3 })).toBe('restart');
   });
 
-  it('fails fast once ffmpeg failed, and answers "end" past a run that finished', () => {
+  it('fails fast once ffmpeg failed, and answers "end" only when a run started there wrote nothing', () => {
     expect(decideSegmentAction({ requested: 0, complete: false, run: { startSegment: 0, highestComplete: -1, state: 'failed' }, maxGapSegments: 3 })).toBe('fail');
-    expect(decideSegmentAction({ requested: 30, complete: false, run: { startSegment: 0, highestComplete: 29, state: 'finished' }, maxGapSegments: 3 })).toBe('end');
+    expect(decideSegmentAction({ requested: 30, complete: false, run: { startSegment: 30, highestComplete: 29, state: 'finished' }, maxGapSegments: 3 })).toBe('end');
+    // A remux cut at 4 s source keyframes wrote 8 segments where the playlist lists 10: restart there.
+    expect(decideSegmentAction({ requested: 8, complete: false, run: { startSegment: 0, highestComplete: 7, state: 'finished' }, maxGapSegments: 3 })).toBe('restart');
     expect(decideSegmentAction({ requested: 2, complete: false, run: { startSegment: 5, highestComplete: 29, state: 'finished' }, maxGapSegments: 3 })).toBe('restart');
   });
 });
