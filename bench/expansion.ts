@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase, type Db } from '../src/server/db/connection.js';
-import { latestItems } from '../src/server/library/categories.js';
+import { latestItemIds } from '../src/server/library/categories.js';
 import { ItemsRepo } from '../src/server/library/itemsRepo.js';
 import { expandJob, type ExpandableJob } from '../src/server/sync/expansion.js';
 import { SqlSyncLibrary } from '../src/server/sync/sqlSyncLibrary.js';
@@ -84,7 +84,7 @@ export async function runExpansionBench(): Promise<BenchResult[]> {
     const { seriesId } = seed(db);
     const items = new ItemsRepo(db);
     const none = () => [];
-    const lib = new SqlSyncLibrary(db, { latest: (userId, parentId) => latestItems(items, { userId, parentId }).map((r) => r.id), resume: none, nextUp: none });
+    const lib = new SqlSyncLibrary(db, { latest: (userId, parentId) => latestItemIds(items, { userId, parentId }), resume: none, nextUp: none });
     const job = (over: Partial<ExpandableJob>): ExpandableJob => ({ userId: USER, category: null, parentId: null, requestedItemIds: [], unwatchedOnly: false, ...over });
 
     const plain = db.prepare('SELECT id FROM items WHERE is_folder = 0');

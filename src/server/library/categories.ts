@@ -3,7 +3,7 @@
  * plain functions over the items repository so the sync core's expansion gets exactly what the user sees.
  * No implicit limits here: routes apply the page size, a sync job takes everything (or its ItemLimit).
  */
-import type { ItemQueryResult, ItemRow, ItemsRepo } from './itemsRepo.js';
+import type { ItemQuery, ItemQueryResult, ItemRow, ItemsRepo } from './itemsRepo.js';
 
 export interface CategoryQuery {
   userId: string;
@@ -19,7 +19,16 @@ export interface CategoryQuery {
 
 /** Newest non-folder media first (DateCreated desc, then SortName). */
 export function latestItems(repo: ItemsRepo, q: CategoryQuery): ItemRow[] {
-  return repo.query({
+  return repo.query(latestQuery(q)).rows;
+}
+
+/** The ids of `latestItems`, for sync expansion of whole libraries. */
+export function latestItemIds(repo: ItemsRepo, q: CategoryQuery): string[] {
+  return repo.queryIds(latestQuery(q));
+}
+
+function latestQuery(q: CategoryQuery): ItemQuery {
+  return {
     userId: q.userId,
     parentId: q.parentId,
     recursive: true,
@@ -33,7 +42,7 @@ export function latestItems(repo: ItemsRepo, q: CategoryQuery): ItemRow[] {
     startIndex: q.startIndex,
     limit: q.limit,
     enableTotalRecordCount: false,
-  }).rows;
+  };
 }
 
 /** Started, unfinished items (videos unless MediaTypes says otherwise), the most recently played first. */

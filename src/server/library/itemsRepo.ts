@@ -206,6 +206,27 @@ export class ItemsRepo {
   }
 
   query(q: ItemQuery): ItemQueryResult {
+    const { from, order, paging, params, select } = this.build(q);
+    const rows = this.db.prepare(`SELECT ${select} ${from} ORDER BY ${order}${paging}`).all(params) as ItemRow[];
+    // A page that is not full ends the list, so its total is known without counting.
+    let total = rows.length + (q.startIndex ?? 0);
+    const pageFull = q.limit !== undefined && rows.length >= q.limit;
+    if (q.enableTotalRecordCount !== false && (pageFull || (rows.length === 0 && q.startIndex))) {
+      total = (this.db.prepare(`SELECT COUNT(*) AS n ${from}`).get(params) as { n: number }).n;
+    }
+    return { rows, total };
+  }
+
+  /**
+   * The ids `query` would return, in the same order. Sync expansion of a 20 000-item category needs only
+   * the ids; reading whole rows costs ~10× more.
+   */
+  queryIds(q: ItemQuery): string[] {
+    const { from, order, paging, params } = this.build(q);
+    return this.db.prepare(`SELECT a.id ${from} ORDER BY ${order}${paging}`).pluck().all(params) as string[];
+  }
+
+  private build(q: ItemQuery): { from: string; order: string; paging: string; params: Record<string, unknown>; select: string } {
     const p = new Params();
     const user = p.add(q.userId);
     const scope = this.scope(q, p);
@@ -221,14 +242,7 @@ export class ItemsRepo {
     const paging =
       q.limit !== undefined || q.startIndex ? ` LIMIT ${p.add(q.limit ?? -1)} OFFSET ${p.add(q.startIndex ?? 0)}` : '';
     const select = scope.joins.includes('fe.') ? 'a.*, fe.entry_id AS playlist_item_id' : 'a.*';
-    const rows = this.db.prepare(`SELECT ${select} ${from} ORDER BY ${order}${paging}`).all(p.values) as ItemRow[];
-    // A page that is not full ends the list, so its total is known without counting.
-    let total = rows.length + (q.startIndex ?? 0);
-    const pageFull = q.limit !== undefined && rows.length >= q.limit;
-    if (q.enableTotalRecordCount !== false && (pageFull || (rows.length === 0 && q.startIndex))) {
-      total = (this.db.prepare(`SELECT COUNT(*) AS n ${from}`).get(p.values) as { n: number }).n;
-    }
-    return { rows, total };
+    return { from, order, paging, params: p.values, select };
   }
 
   /** Every visible non-folder media item under a folder or item-by-name (played marking, sync expansion). */

@@ -4,7 +4,7 @@
  */
 import { isSyncable, SYNCABLE_BY_NAME_TYPES } from '../../shared/syncable.js';
 import type { SyncCategory } from '../../shared/api/sync.js';
-import type { SyncLibrary, SyncLibraryItem } from './syncLibrary.js';
+import type { SyncCandidate, SyncLibrary } from './syncLibrary.js';
 
 export interface ExpandableJob {
   userId: string;
@@ -14,20 +14,20 @@ export interface ExpandableJob {
   unwatchedOnly: boolean;
 }
 
-export function isItemSyncable(item: SyncLibraryItem): boolean {
-  return isSyncable(item.type, { isFolder: item.isFolder, mediaType: item.mediaType, hasFile: !!item.path });
+export function isItemSyncable(item: SyncCandidate): boolean {
+  return isSyncable(item.type, { isFolder: item.isFolder, mediaType: item.mediaType, hasFile: item.hasFile });
 }
 
 /** Non-folder items a folder or item-by-name stands for; the item itself otherwise. */
-export function itemsFor(lib: SyncLibrary, userId: string, item: SyncLibraryItem, parentId?: string): SyncLibraryItem[] {
+export function itemsFor(lib: SyncLibrary, userId: string, item: SyncCandidate, parentId?: string): SyncCandidate[] {
   if (SYNCABLE_BY_NAME_TYPES.has(item.type)) return lib.itemsByName(userId, item, parentId);
   if (item.isFolder) return lib.descendants(userId, item);
   return [item];
 }
 
-export function expandJob(lib: SyncLibrary, job: ExpandableJob): SyncLibraryItem[] {
+export function expandJob(lib: SyncLibrary, job: ExpandableJob): SyncCandidate[] {
   const parentId = job.parentId ?? undefined;
-  let candidates: SyncLibraryItem[];
+  let candidates: SyncCandidate[];
   if (job.category) {
     candidates =
       job.category === 'Latest'
@@ -37,7 +37,7 @@ export function expandJob(lib: SyncLibrary, job: ExpandableJob): SyncLibraryItem
           : lib.nextUp(job.userId, parentId);
   } else {
     candidates = [];
-    const found = lib.getItems(job.userId, job.requestedItemIds);
+    const found = lib.candidates(job.userId, job.requestedItemIds);
     for (const id of job.requestedItemIds) {
       const item = found.get(id);
       // An item deleted from the library (or no longer visible) simply contributes nothing.
@@ -58,7 +58,7 @@ export function expandJob(lib: SyncLibrary, job: ExpandableJob): SyncLibraryItem
 }
 
 /** `S1, E2 - Pilot` for episodes (API.md §5.3), the plain name otherwise. */
-export function jobItemName(item: SyncLibraryItem): string {
+export function jobItemName(item: SyncCandidate): string {
   if (item.type === 'Episode' && item.indexNumber != null) {
     const season = item.parentIndexNumber != null ? `S${item.parentIndexNumber}, ` : '';
     return `${season}E${item.indexNumber} - ${item.name}`;

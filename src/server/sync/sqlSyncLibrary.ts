@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Db } from '../db/connection.js';
 import type { MediaSourceInfo, MediaStream } from '../../shared/api/items.js';
 import { canUserSeeItem, visibleItemSql } from '../library/itemVisibility.js';
-import type { SyncLibrary, SyncLibraryItem } from './syncLibrary.js';
+import type { SyncCandidate, SyncLibrary, SyncLibraryItem } from './syncLibrary.js';
 
 /** Category lists (ids in order) from the library's own category queries, so sync and the UI agree. */
 export interface CategorySource {
@@ -11,11 +11,30 @@ export interface CategorySource {
   nextUp(userId: string, parentId?: string): string[];
 }
 
-const COLUMNS = `i.id, i.type, i.name, i.sort_name, i.is_folder, i.media_type, i.path, i.size, i.mtime_ms, i.date_modified,
+const FULL = `i.id, i.type, i.name, i.sort_name, i.is_folder, i.media_type, i.path, i.size, i.mtime_ms, i.date_modified,
   i.date_created, i.run_time_ticks, i.index_number, i.parent_index_number, i.series_id, i.series_name, i.album_id,
-  i.album_artist, i.owner_user_id, i.image_tag, i.parent_id, i.top_parent_id, i.season_id`;
+  i.album_artist, i.owner_user_id, i.image_tag`;
 
-interface Row {
+/** The candidate columns, read with `.raw()`: expansion touches every item of a category. */
+const LIGHT = `i.id, i.type, i.name, i.sort_name, i.is_folder, i.media_type, (i.path IS NOT NULL AND i.is_folder = 0),
+  i.index_number, i.parent_index_number`;
+type LightRow = [string, string, string, string, number, string | null, number, number | null, number | null];
+
+function toCandidate(r: LightRow): SyncCandidate {
+  return {
+    id: r[0],
+    type: r[1],
+    name: r[2],
+    sortName: r[3],
+    isFolder: !!r[4],
+    mediaType: r[5],
+    hasFile: !!r[6],
+    indexNumber: r[7],
+    parentIndexNumber: r[8],
+  };
+}
+
+interface FullRow {
   id: string;
   type: string;
   name: string;
@@ -38,7 +57,7 @@ interface Row {
   image_tag: string | null;
 }
 
-function toItem(r: Row): SyncLibraryItem {
+function toItem(r: FullRow): SyncLibraryItem {
   return {
     id: r.id,
     type: r.type,
@@ -46,6 +65,7 @@ function toItem(r: Row): SyncLibraryItem {
     sortName: r.sort_name,
     isFolder: !!r.is_folder,
     mediaType: r.media_type,
+    hasFile: !r.is_folder && !!r.path,
     path: r.is_folder ? null : r.path,
     size: r.size,
     mtimeMs: r.mtime_ms,
@@ -65,6 +85,8 @@ function toItem(r: Row): SyncLibraryItem {
 
 const EPISODE_ORDER = 'COALESCE(i.parent_index_number, 0), COALESCE(i.index_number, 0), i.sort_name';
 const TRACK_ORDER = 'COALESCE(i.parent_index_number, 1), COALESCE(i.index_number, 0), i.sort_name';
+/** Under a parent: the item's own folder chain as the scanner records it. */
+const UNDER_PARENT = '(i.parent_id = @parent OR i.top_parent_id = @parent OR i.series_id = @parent OR i.season_id = @parent OR i.album_id = @parent)';
 
 export class SqlSyncLibrary implements SyncLibrary {
   constructor(
@@ -72,96 +94,85 @@ export class SqlSyncLibrary implements SyncLibrary {
     private readonly categories: CategorySource,
   ) {}
 
-  private rows(sql: string, params: Record<string, unknown>): SyncLibraryItem[] {
-    return (this.db.prepare(sql).all(params) as Row[]).map(toItem);
+  private light(sql: string, params: Record<string, unknown>): SyncCandidate[] {
+    return (this.db.prepare(sql).raw().all(params) as LightRow[]).map(toCandidate);
   }
 
   getItem(userId: string, id: string): SyncLibraryItem | undefined {
-    return this.getItems(userId, [id]).get(id);
+    const r = this.db.prepare(`SELECT ${FULL} FROM items i WHERE i.id = ?`).get(id) as FullRow | undefined;
+    return r && canUserSeeItem(userId, { type: r.type, owner_user_id: r.owner_user_id }) ? toItem(r) : undefined;
   }
 
-  getItems(userId: string, ids: readonly string[]): Map<string, SyncLibraryItem> {
-    const out = new Map<string, SyncLibraryItem>();
+  candidates(userId: string, ids: readonly string[]): Map<string, SyncCandidate> {
+    const out = new Map<string, SyncCandidate>();
     if (ids.length === 0) return out;
-    const rows = this.db
-      .prepare(`SELECT ${COLUMNS} FROM items i WHERE i.id IN (SELECT value FROM json_each(?))`)
-      .all(JSON.stringify(ids)) as Row[];
-    for (const r of rows) if (canUserSeeItem(userId, { type: r.type, owner_user_id: r.owner_user_id })) out.set(r.id, toItem(r));
+    const found = this.light(
+      `SELECT ${LIGHT} FROM json_each(@ids) req JOIN items i ON i.id = req.value WHERE ${visibleItemSql('i', '@user')}`,
+      { ids: JSON.stringify(ids), user: userId },
+    );
+    for (const c of found) out.set(c.id, c);
     return out;
   }
 
-  descendants(userId: string, folder: SyncLibraryItem): SyncLibraryItem[] {
+  descendants(userId: string, folder: SyncCandidate): SyncCandidate[] {
     const p = { id: folder.id, user: userId };
     const vis = visibleItemSql('i', '@user');
     switch (folder.type) {
       case 'Series':
-        return this.rows(`SELECT ${COLUMNS} FROM items i WHERE i.series_id = @id AND i.is_folder = 0 AND ${vis} ORDER BY ${EPISODE_ORDER}`, p);
+        return this.light(`SELECT ${LIGHT} FROM items i WHERE i.series_id = @id AND i.is_folder = 0 AND ${vis} ORDER BY ${EPISODE_ORDER}`, p);
       case 'Season':
-        return this.rows(`SELECT ${COLUMNS} FROM items i WHERE i.season_id = @id AND i.is_folder = 0 AND ${vis} ORDER BY ${EPISODE_ORDER}`, p);
+        return this.light(`SELECT ${LIGHT} FROM items i WHERE i.season_id = @id AND i.is_folder = 0 AND ${vis} ORDER BY ${EPISODE_ORDER}`, p);
       case 'MusicAlbum':
         // Track order, not SortName: an album synced by name order would shuffle its songs.
-        return this.rows(`SELECT ${COLUMNS} FROM items i WHERE i.album_id = @id AND i.is_folder = 0 AND ${vis} ORDER BY ${TRACK_ORDER}`, p);
+        return this.light(`SELECT ${LIGHT} FROM items i WHERE i.album_id = @id AND i.is_folder = 0 AND ${vis} ORDER BY ${TRACK_ORDER}`, p);
       case 'BoxSet':
       case 'Playlist': {
-        const entries = this.db
-          .prepare('SELECT item_id FROM folder_entries WHERE folder_id = ? ORDER BY position')
-          .all(folder.id) as { item_id: string }[];
-        const found = this.getItems(userId, entries.map((e) => e.item_id));
-        const out: SyncLibraryItem[] = [];
-        for (const e of entries) {
-          const item = found.get(e.item_id);
-          if (!item) continue;
-          // A series inside a collection stands for its episodes; guard against a playlist holding itself.
-          if (item.isFolder && item.id !== folder.id) out.push(...this.descendants(userId, item));
-          else if (!item.isFolder) out.push(item);
-        }
-        return out;
-      }
-      case 'CollectionFolder':
-        return this.rows(
-          `SELECT ${COLUMNS} FROM items i WHERE i.top_parent_id = @id AND i.is_folder = 0 AND ${vis} ORDER BY i.sort_name`,
+        const entries = this.light(
+          `SELECT ${LIGHT} FROM folder_entries fe JOIN items i ON i.id = fe.item_id
+           WHERE fe.folder_id = @id AND ${vis} ORDER BY fe.position`,
           p,
         );
+        // A series inside a collection stands for its episodes; guard against a playlist holding itself.
+        return entries.flatMap((e) => (e.isFolder ? (e.id === folder.id ? [] : this.descendants(userId, e)) : [e]));
+      }
+      case 'CollectionFolder':
+        return this.light(`SELECT ${LIGHT} FROM items i WHERE i.top_parent_id = @id AND i.is_folder = 0 AND ${vis} ORDER BY i.sort_name`, p);
       default:
-        return this.rows(`SELECT ${COLUMNS} FROM items i WHERE i.parent_id = @id AND i.is_folder = 0 AND ${vis} ORDER BY i.sort_name`, p);
+        return this.light(`SELECT ${LIGHT} FROM items i WHERE i.parent_id = @id AND i.is_folder = 0 AND ${vis} ORDER BY i.sort_name`, p);
     }
   }
 
-  itemsByName(userId: string, nameItem: SyncLibraryItem, parentId?: string): SyncLibraryItem[] {
-    // Links may sit on a folder (a series' genre): those stand for the folder's items.
-    const linked = this.rows(
-      `SELECT ${COLUMNS} FROM item_links l JOIN items i ON i.id = l.item_id
-       WHERE l.target_id = @id AND ${visibleItemSql('i', '@user')}`,
-      { id: nameItem.id, user: userId },
+  itemsByName(userId: string, nameItem: SyncCandidate, parentId?: string): SyncCandidate[] {
+    const scope = parentId ? ` AND ${UNDER_PARENT}` : '';
+    const p = { id: nameItem.id, user: userId, parent: parentId ?? null };
+    const vis = visibleItemSql('i', '@user');
+    // Items linked directly, plus the items of linked folders (a series tagged with the genre).
+    return this.light(
+      `SELECT ${LIGHT} FROM items i
+       WHERE i.is_folder = 0 AND ${vis}${scope} AND (
+         i.id IN (SELECT item_id FROM item_links WHERE target_id = @id)
+         OR i.series_id IN (SELECT item_id FROM item_links WHERE target_id = @id)
+         OR i.album_id IN (SELECT item_id FROM item_links WHERE target_id = @id)
+         OR i.season_id IN (SELECT item_id FROM item_links WHERE target_id = @id))
+       ORDER BY i.sort_name`,
+      p,
     );
-    const items: SyncLibraryItem[] = [];
-    for (const item of linked) items.push(...(item.isFolder ? this.descendants(userId, item) : [item]));
-    const scoped = parentId ? items.filter((i) => this.isUnder(i, parentId)) : items;
-    return scoped.sort((a, b) => a.sortName.localeCompare(b.sortName));
   }
 
-  private isUnder(item: SyncLibraryItem, parentId: string): boolean {
-    if (item.seriesId === parentId || item.albumId === parentId) return true;
-    const row = this.db.prepare('SELECT parent_id, top_parent_id, season_id FROM items WHERE id = ?').get(item.id) as
-      | { parent_id: string | null; top_parent_id: string | null; season_id: string | null }
-      | undefined;
-    return !!row && (row.parent_id === parentId || row.top_parent_id === parentId || row.season_id === parentId);
+  private inOrder(userId: string, ids: string[]): SyncCandidate[] {
+    const found = this.candidates(userId, ids);
+    return ids.map((id) => found.get(id)).filter((i): i is SyncCandidate => !!i);
   }
 
-  private inOrder(userId: string, ids: string[]): SyncLibraryItem[] {
-    const found = this.getItems(userId, ids);
-    return ids.map((id) => found.get(id)).filter((i): i is SyncLibraryItem => !!i);
-  }
-
-  latest(userId: string, parentId?: string): SyncLibraryItem[] {
+  latest(userId: string, parentId?: string): SyncCandidate[] {
     return this.inOrder(userId, this.categories.latest(userId, parentId));
   }
 
-  resume(userId: string, parentId?: string): SyncLibraryItem[] {
+  resume(userId: string, parentId?: string): SyncCandidate[] {
     return this.inOrder(userId, this.categories.resume(userId, parentId));
   }
 
-  nextUp(userId: string, parentId?: string): SyncLibraryItem[] {
+  nextUp(userId: string, parentId?: string): SyncCandidate[] {
     return this.inOrder(userId, this.categories.nextUp(userId, parentId));
   }
 
@@ -169,8 +180,9 @@ export class SqlSyncLibrary implements SyncLibrary {
     if (itemIds.length === 0) return new Set();
     const rows = this.db
       .prepare(`SELECT item_id FROM user_data WHERE user_id = ? AND played = 1 AND item_id IN (SELECT value FROM json_each(?))`)
-      .all(userId, JSON.stringify(itemIds)) as { item_id: string }[];
-    return new Set(rows.map((r) => r.item_id));
+      .pluck()
+      .all(userId, JSON.stringify(itemIds)) as string[];
+    return new Set(rows);
   }
 
   mediaSource(item: SyncLibraryItem): MediaSourceInfo | undefined {

@@ -71,7 +71,8 @@ export interface SyncServiceDeps {
   conversion?: ConversionPort;
   serverId: string;
   /** BaseItemDto of a library item for a user (SyncedItem.Item, images). */
-  itemDto: (userId: string, itemId: string) => BaseItemDto | undefined;
+  /** BaseItemDtos of library items for a user, in one batch (Items/Ready lists many at once). */
+  itemDtos: (userId: string, itemIds: readonly string[]) => Map<string, BaseItemDto>;
   log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
   now?: () => Date;
 }
@@ -117,7 +118,7 @@ export class SyncService {
     if (q.TargetId) targets = targets.filter((t) => t.Id === q.TargetId);
     if (!q.Category && !q.ItemIds?.length) throw badRequest('Give ItemIds or a Category');
     const ids = (q.ItemIds ?? []).map((raw) => normalizeId(raw) ?? raw);
-    const found = this.d.lib.getItems(userId, ids);
+    const found = this.d.lib.candidates(userId, ids);
     const selected = ids.map((id) => found.get(id)).filter((i) => !!i && isItemSyncable(i));
     const Options = syncDialogOptions({
       category: q.Category,
@@ -155,9 +156,10 @@ export class SyncService {
     if (sel.itemLimit) items = items.slice(0, sel.itemLimit);
     const pseudoJob = { targetId, quality: sel.quality, bitrate: sel.bitrate } as JobRecord;
     let total = 0;
-    for (const item of items) {
-      const source = this.d.lib.mediaSource(item);
-      if (!source) continue;
+    for (const candidate of items) {
+      const item = this.d.lib.getItem(userId, candidate.id);
+      const source = item && this.d.lib.mediaSource(item);
+      if (!item || !source) continue;
       total += estimateSize(this.d.processor.planFor(pseudoJob, user, item, source), source) ?? source.Size ?? 0;
     }
     return total;
@@ -187,7 +189,7 @@ export class SyncService {
     if (!category && requested.length === 0) throw badRequest('Give ItemIds or a Category');
     if (requested.some((id) => !id)) throw badRequest('ItemIds holds an invalid id');
     const ids = [...new Set(requested as string[])];
-    const found = this.d.lib.getItems(userId, ids);
+    const found = this.d.lib.candidates(userId, ids);
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length) throw badRequest(`Unknown item${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
     const quality = input.Quality ? parseQualityId(input.Quality) : defaultQualityId(user.policy);
@@ -200,7 +202,7 @@ export class SyncService {
     if (input.ParentId && !parentId) throw badRequest('ParentId is not a valid id');
 
     const items = ids.map((id) => found.get(id)!);
-    const grows = items.some((i) => i.isFolder || !i.path);
+    const grows = items.some((i) => i.isFolder || !i.hasFile);
     const when = this.stamp();
     const job: JobRecord = {
       id: newId(),
@@ -234,7 +236,7 @@ export class SyncService {
     return result;
   }
 
-  private defaultName(userId: string, category: SyncCategory | null, parentId: string | undefined, items: { name: string; type: string; seriesName: string | null }[]): string {
+  private defaultName(userId: string, category: SyncCategory | null, parentId: string | undefined, items: { id: string; name: string; type: string }[]): string {
     if (category) {
       const parent = parentId ? this.d.lib.getItem(userId, parentId) : undefined;
       const label = category === 'NextUp' ? 'Next Up' : category;
@@ -242,7 +244,8 @@ export class SyncService {
     }
     if (items.length === 1) {
       const i = items[0];
-      return i.type === 'Season' && i.seriesName ? `${i.seriesName} – ${i.name}` : i.name;
+      const seriesName = i.type === 'Season' ? this.d.lib.getItem(userId, i.id)?.seriesName : undefined;
+      return seriesName ? `${seriesName} – ${i.name}` : i.name;
     }
     return `Sync ${new Date(this.now()).toISOString().slice(0, 16).replace('T', ' ')}`;
   }
@@ -510,14 +513,26 @@ export class SyncService {
   readyItems(caller: AuthContext, targetId: string): SyncedItem[] {
     this.d.access.requireTarget(caller, targetId);
     this.refreshTargetIfStale(targetId);
+    const ready = this.d.repo.itemsOfTarget(targetId, ['ReadyToTransfer', 'Transferring']);
+    const jobs = new Map<string, JobRecord | undefined>();
+    const jobOf = (id: string) => {
+      if (!jobs.has(id)) jobs.set(id, this.d.repo.getJob(id));
+      return jobs.get(id);
+    };
+    // One DTO batch per user: clients poll this, and a device may have hundreds of items waiting.
+    const idsByUser = new Map<string, string[]>();
+    for (const ji of ready) {
+      const job = jobOf(ji.jobId);
+      if (job) idsByUser.set(job.userId, [...(idsByUser.get(job.userId) ?? []), ji.itemId]);
+    }
+    const dtos = new Map<string, Map<string, BaseItemDto>>();
+    for (const [userId, ids] of idsByUser) dtos.set(userId, this.d.itemDtos(userId, ids));
     const out: SyncedItem[] = [];
-    for (const ji of this.d.repo.itemsOfTarget(targetId, ['ReadyToTransfer', 'Transferring'])) {
-      const job = this.d.repo.getJob(ji.jobId);
-      if (!job) continue;
-      const dto = this.d.itemDto(job.userId, ji.itemId);
-      const item = this.d.lib.getItem(job.userId, ji.itemId);
-      if (!dto || !item?.path) continue;
-      out.push(toSyncedItem(this.d.serverId, job, ji, dto, path.basename(item.path)));
+    for (const ji of ready) {
+      const job = jobOf(ji.jobId);
+      const dto = job && dtos.get(job.userId)?.get(ji.itemId);
+      if (!job || !dto?.Path) continue;
+      out.push(toSyncedItem(this.d.serverId, job, ji, dto, dto.Path));
     }
     return out;
   }

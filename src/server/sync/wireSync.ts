@@ -8,8 +8,10 @@ import type { UsersRepo } from '../auth/usersRepo.js';
 import type { Db } from '../db/connection.js';
 import type { ItemDtoMapper } from '../library/itemDto.js';
 import { ALL_FIELDS } from '../library/itemDto.js';
+import { canUserSeeItem } from '../library/itemVisibility.js';
+import type { BaseItemDto } from '../../shared/api/items.js';
 import type { ItemsRepo } from '../library/itemsRepo.js';
-import { latestItems, nextUpEpisodes, resumeItems } from '../library/categories.js';
+import { latestItemIds, nextUpEpisodes, resumeItems } from '../library/categories.js';
 import type { UserDataService } from '../userdata/userDataService.js';
 import type { ConversionPort } from './conversionPort.js';
 import { SqlItemSyncInfo } from './itemSyncInfo.js';
@@ -45,20 +47,23 @@ export function wireSync(d: {
   const events = new SyncEvents();
   const ids = (rows: { id: string }[]) => rows.map((r) => r.id);
   const lib = new SqlSyncLibrary(d.db, {
-    latest: (userId, parentId) => ids(latestItems(d.items, { userId, parentId })),
+    latest: (userId, parentId) => latestItemIds(d.items, { userId, parentId }),
     resume: (userId, parentId) => ids(resumeItems(d.items, { userId, parentId }).rows),
     nextUp: (userId, parentId) => ids(nextUpEpisodes(d.items, { userId, parentId }).rows),
   });
   const access = new SyncAccess(repo, d.devices);
   const processor = new JobItemProcessor({ db: d.db, repo, lib, users: d.users, devices: d.devices, events, conversion: d.conversion, log: d.log });
-  const itemDto = (userId: string, itemId: string) => {
-    const row = d.items.getVisible(userId, itemId);
+  const itemDtos = (userId: string, itemIds: readonly string[]) => {
     const user = d.users.get(userId);
-    return row && user ? d.itemDtos.toDto(row, { userId, fields: ALL_FIELDS, enableSync: user.policy.EnableSync }) : undefined;
+    const out = new Map<string, BaseItemDto>();
+    if (!user) return out;
+    const rows = d.items.getMany(itemIds).filter((r) => canUserSeeItem(userId, r));
+    for (const dto of d.itemDtos.toDtos(rows, { userId, fields: ALL_FIELDS, enableSync: user.policy.EnableSync })) out.set(dto.Id, dto);
+    return out;
   };
   const service = new SyncService({
     db: d.db, repo, lib, users: d.users, devices: d.devices, access, processor, events, conversion: d.conversion,
-    serverId: d.serverId, itemDto, log: d.log,
+    serverId: d.serverId, itemDtos, log: d.log,
   });
   const reconcile = new Reconciler({
     db: d.db, repo, lib, users: d.users, devices: d.devices, access, processor, service,

@@ -13,6 +13,7 @@ export function anItem(p: Partial<SyncLibraryItem> & { name: string }): SyncLibr
     isFolder,
     mediaType: p.mediaType !== undefined ? p.mediaType : isFolder ? null : 'Video',
     path: p.path !== undefined ? p.path : isFolder ? null : `/media/${p.name}.mp4`,
+    hasFile: p.path !== undefined ? !!p.path && !isFolder : !isFolder,
     size: 1000,
     mtimeMs: 1,
     dateModified: '2026-01-01T00:00:00.000Z',
@@ -51,7 +52,7 @@ export class FakeLibrary implements SyncLibrary {
   getItem(_userId: string, id: string) {
     return this.hidden.has(id) ? undefined : this.items.get(id);
   }
-  getItems(userId: string, ids: readonly string[]) {
+  candidates(userId: string, ids: readonly string[]) {
     const m = new Map<string, SyncLibraryItem>();
     for (const id of ids) {
       const i = this.getItem(userId, id);
