@@ -4,7 +4,6 @@
  * actions in reconcile.ts.
  */
 import type { Logger } from 'pino';
-import path from 'node:path';
 import type { AuthContext } from '../auth/authService.js';
 import type { DevicesRepo } from '../auth/devicesRepo.js';
 import type { UsersRepo } from '../auth/usersRepo.js';
