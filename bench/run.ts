@@ -3,7 +3,6 @@
  * (bench/results/latest.json plus a timestamped copy; the folder is git-ignored). Performance is measured
  * here, never asserted in tests: a module that fails prints its error and the run goes on.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runConversionBench } from './conversion.js';
@@ -12,28 +11,19 @@ import { runExpansionBench } from './expansion.js';
 import { binaries } from './media.js';
 import { formatTable, machineInfo, writeResults, type BenchNote, type BenchResult } from './report.js';
 import { runWorkersBench, SkipBench } from './workers.js';
+import { runPlaybackBench } from './playback.js';
+import { runSwDownloadBench } from './swDownload.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-
-/**
- * bench/playback.ts is written separately and may not exist yet: loaded by a computed specifier so the
- * type-check doesn't require it, skipped with a note when absent.
- */
-async function runPlaybackIfPresent(): Promise<BenchResult[]> {
-  if (!fs.existsSync(path.join(here, 'playback.ts'))) throw new SkipBench('bench/playback.ts is not there yet: playback not measured');
-  const specifier = './playback.js';
-  const mod = (await import(specifier)) as { runPlaybackBench?: () => Promise<BenchResult[] | BenchResult> };
-  if (typeof mod.runPlaybackBench !== 'function') throw new Error('bench/playback.ts does not export runPlaybackBench()');
-  const out = await mod.runPlaybackBench();
-  return Array.isArray(out) ? out : [out];
-}
 
 const MODULES: Array<[string, () => Promise<BenchResult[]>]> = [
   ['expansion', runExpansionBench],
   ['conversion', runConversionBench],
   ['workers', runWorkersBench],
   ['download', runDownloadBench],
-  ['playback', runPlaybackIfPresent],
+  ['playback', runPlaybackBench],
+  // The service worker's chunked download in real Chromium against a plain fetch (needs `npm run build`).
+  ['sw', async () => (await runSwDownloadBench()) as BenchResult[]],
 ];
 
 async function main(): Promise<void> {
