@@ -12,6 +12,10 @@
  *                  download resumes with `Range: bytes=N-` from the last whole chunk
  *      `outbox`    offline UserActions waiting for POST /Sync/OfflineActions, each with its own Id
  *      `progress`  per-server outcome of the last sync run (when, what failed), for the app to show
+ *   v3 `uploads`   photos and videos waiting for camera upload (picked in the app or shared to the PWA),
+ *                  the file itself as a Blob plus the resumable session's id and offset
+ *      `credentials` offline sign-in: per server + user a salted PBKDF2-SHA-256 verifier of the password
+ *                  (never the password), computed in the page at an online sign-in
  * Posters and subtitles are small and live in Cache Storage (OFFLINE_CACHE) under /offline/… URLs.
  * Must stay free of DOM and WebWorker-only types: it is compiled by both tsconfig.app.json and
  * tsconfig.sw.json.
@@ -120,6 +124,57 @@ export interface ProgressRow {
   error?: string;
 }
 
+/** One file queued for camera upload. */
+export type UploadState = 'queued' | 'uploading' | 'done' | 'failed';
+
+export interface UploadRow {
+  id: string;
+  name: string;
+  size: number;
+  type: string;
+  lastModified: number;
+  blob: Blob;
+  addedAt: number;
+  /** How it got here: the picker in the app, or the system share sheet (Web Share Target). */
+  source: 'picker' | 'share';
+  state: UploadState;
+  /** `${serverId}/${userId}` it went (or goes) to, once started. */
+  serverKey?: string;
+  uploadId?: string;
+  offset: number;
+  /** SHA-256 when computed up front (small files); the server checks and dedupes with it. */
+  sha256?: string;
+  duplicate?: boolean;
+  error?: string;
+  attempts: number;
+}
+
+/** Camera upload settings, written by the app, read by the service worker. */
+export interface UploadSettings {
+  enabled: boolean;
+  wifiOnly: boolean;
+  /** `${serverId}/${userId}` of the session that receives uploads; the first session when unset. */
+  serverKey?: string;
+  /** Bytes per PUT (tests make it small). */
+  chunkSize: number;
+}
+
+export const DEFAULT_UPLOAD_SETTINGS: UploadSettings = { enabled: true, wifiOnly: false, chunkSize: 4 * 1024 * 1024 };
+
+export interface CredentialRow {
+  /** `${serverId}/${userId}` */
+  key: string;
+  serverUrl: string;
+  serverId: string;
+  userId: string;
+  userName: string;
+  /** base64 salt and PBKDF2-SHA-256 output; `iterations` kept so it can grow later. */
+  salt: string;
+  verifier: string;
+  iterations: number;
+  deviceId: string;
+}
+
 export const DB_NAME = 'stowaway';
 /** Cache Storage name for posters and subtitles (small files), keyed by their /offline/… URL. */
 export const OFFLINE_CACHE = 'stowaway-offline-v1';
@@ -133,6 +188,8 @@ export class StowawayDb extends Dexie {
   chunks!: Table<ChunkRow, [string, number]>;
   outbox!: Table<OutboxRow, string>;
   progress!: Table<ProgressRow, string>;
+  uploads!: Table<UploadRow, string>;
+  credentials!: Table<CredentialRow, string>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -144,6 +201,16 @@ export class StowawayDb extends Dexie {
       chunks: '[fileId+index], fileId',
       outbox: 'Id, ServerId, Date',
       progress: 'serverId',
+    });
+    this.version(3).stores({
+      meta: 'key',
+      servers: 'key, serverId',
+      items: 'Id, ServerId, ItemId, SyncJobItemId, SyncJobId, step, [ServerId+ItemId]',
+      chunks: '[fileId+index], fileId',
+      outbox: 'Id, ServerId, Date',
+      progress: 'serverId',
+      uploads: 'id, state, addedAt',
+      credentials: 'key, serverUrl, userName',
     });
   }
 }

@@ -5,11 +5,13 @@
  *                  `sync` / `periodicsync` events and page messages — see sync/index.ts
  *   - db.ts        the Dexie schema shared with the app
  *   - offline/     the responder for /offline/media/{id} (Range → 206 from IndexedDB chunks)
+ *   - upload/      camera upload: the share-target handler and the resumable uploader
  */
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { registerOfflineMediaRoute } from './offline/mediaResponder';
 import { registerSyncHandlers } from './sync';
+import { registerShareTarget } from './upload';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
 
@@ -26,7 +28,9 @@ const API_PREFIXES =
 registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [API_PREFIXES] }));
 
 registerOfflineMediaRoute();
-registerSyncHandlers(self);
+const { runUploads } = registerSyncHandlers(self);
+// Web Share Target (manifest share_target): shared photos and videos are queued for camera upload.
+registerShareTarget(self, runUploads);
 
 // A new version waits until the page asks (workbox-window's messageSkipWaiting after the person agrees).
 self.addEventListener('message', (event) => {

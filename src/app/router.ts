@@ -30,6 +30,8 @@ const routes: RouteRecordRaw[] = [
   // Offline library and player. Not under /offline: that prefix is the service worker's media responder.
   { path: '/on-device', name: 'on-device', component: () => import('./offline/OnDevice.vue'), meta: { title: 'On this device' } },
   { path: '/on-device/play/:id', name: 'offline-play', component: () => import('./offline/OfflinePlayer.vue'), props: true, meta: { title: 'Play offline' } },
+  // Camera upload: the picker and settings; the share sheet lands here too (SW /share-target → 303).
+  { path: '/upload', name: 'upload', component: () => import('./upload/UploadView.vue'), meta: { title: 'Upload photos and videos' } },
   { path: '/:pathMatch(.*)*', redirect: { name: 'home' } },
 ];
 

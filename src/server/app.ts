@@ -49,6 +49,12 @@ import type { PlaybackSessions } from './playback/sessionRegistry.js';
 import type { SubtitleVttCache } from './playback/subtitleVtt.js';
 import { registerPlaybackRoutes } from './routes/playback.js';
 import { registerSyncAdminRoutes } from './routes/syncAdmin.js';
+import { registerCors } from './http/cors.js';
+import { DEFAULT_MAX_UPLOAD_BYTES } from './config.js';
+import { CameraUploadsRepo } from './uploads/cameraUploadsRepo.js';
+import { CameraUploadService } from './uploads/cameraUploadService.js';
+import { cameraUploadsRoot } from './uploads/uploadPaths.js';
+import { registerCameraUploadRoutes } from './routes/cameraUploads.js';
 
 /** Everything routes and services need, wired once here (the only place that knows the real classes). */
 export interface AppDeps {
@@ -79,10 +85,12 @@ export interface AppDeps {
   /** Online playback: one HLS encoder per play session; text subtitles as WebVTT on demand. */
   playback: PlaybackSessions;
   subtitleVtt: SubtitleVttCache;
+  /** Photos and videos sent by devices, stored per user and device and scanned into the library. */
+  cameraUploads: CameraUploadService;
   /** Work started after the server listens (demo library, first scan, watchers, queues). */
   startBackground?: () => Promise<void>;
   /** Every registered route (method, url, schema). */
-  routeCatalog: Array<Pick<RouteOptions, 'method' | 'url' | 'schema'>>;
+  routeCatalog: Array<Pick<RouteOptions, 'method' | 'url' | 'schema' | 'config'>>;
   /** Clean-up hooks run on close, last registered first. */
   onClose: Array<() => Promise<void> | void>;
 }
@@ -124,6 +132,15 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   const conversion = new ConversionEngine(outputs, queue, log);
   const playbackParts = wirePlayback(config, binaries, log);
   const syncParts = wireSync({ db, log, serverId, users, devices, items, itemDtos, userData, conversion });
+  const cameraUploads = new CameraUploadService({
+    repo: new CameraUploadsRepo(db),
+    root: cameraUploadsRoot(config.dataDir),
+    maxBytes: config.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+    deviceName: (id) => devices.get(id)?.name,
+    userName: (id) => users.get(id)?.name,
+    requestScan: () => void library.scanner.scan().catch((err: unknown) => log.error({ err }, 'scan after a camera upload failed')),
+    log,
+  });
   const deps: AppDeps = {
     config, log, db, serverId, binaries, users, tokens, devices, settings, auth,
     items, itemDtos, userData, collections, library,
@@ -134,6 +151,7 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
     syncSettings,
     outputs,
     ...playbackParts,
+    cameraUploads,
     routeCatalog: [],
     onClose: [() => library.close(), () => queue.stop()],
     startBackground: async () => {
@@ -162,16 +180,19 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 500 },
     bodyLimit: 1024 * 1024,
+    // close() must not wait for keep-alive sockets or a download in flight (~70 s after an aborted fetch).
+    forceCloseConnections: true,
     rewriteUrl: (req) => rewriteUrl(req.url ?? '/'),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false } },
   });
   registerErrorHandling(app, spaFallback(appShellIndex(config.appDir)));
+  registerCors(app);
   registerTolerantInput(app);
   registerSecurityHeaders(app);
   registerAuth(app, auth);
   // Every route with its schema, for the route-driven fuzz and authorization tests.
   app.addHook('onRoute', (route: RouteOptions) => {
-    deps.routeCatalog.push({ method: route.method, url: route.url, schema: route.schema });
+    deps.routeCatalog.push({ method: route.method, url: route.url, schema: route.schema, config: route.config });
   });
 
   registerSystemRoutes(app, deps);
@@ -188,6 +209,7 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   registerSyncRoutes(app, deps);
   registerSyncAdminRoutes(app, deps);
   await registerSyncEventRoutes(app, deps);
+  await registerCameraUploadRoutes(app, deps);
   await registerAppStatic(app, deps);
 
   const close = async () => {

@@ -17,10 +17,22 @@ export interface ServerConfig {
   watch: boolean;
   /** Serve the built app from this folder when it exists. */
   appDir: string;
+  /** Largest camera upload accepted, bytes (STOWAWAY_MAX_UPLOAD_BYTES, default 4 GiB). */
+  maxUploadBytes?: number;
 }
+
+export const DEFAULT_MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
 
 function nonEmpty(v: string | undefined): string | undefined {
   return v && v.trim() !== '' ? v.trim() : undefined;
+}
+
+function positiveInt(v: string | undefined, name: string): number | undefined {
+  const s = nonEmpty(v);
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number of bytes, got ${v}`);
+  return n;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerConfig {
@@ -44,5 +56,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     redisUrl: nonEmpty(env.REDIS_URL),
     watch: env.STOWAWAY_WATCH !== '0',
     appDir: path.resolve(cwd, nonEmpty(env.STOWAWAY_APP_DIR) ?? './dist/app'),
+    maxUploadBytes: positiveInt(env.STOWAWAY_MAX_UPLOAD_BYTES, 'STOWAWAY_MAX_UPLOAD_BYTES') ?? DEFAULT_MAX_UPLOAD_BYTES,
   };
 }

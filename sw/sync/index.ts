@@ -12,6 +12,7 @@ import { DexieStorage } from './dexieStorage';
 import { realClock, type ItemProgress, type Notifier, type RunSummary, type SyncSettings } from './ports';
 import { ServerApi } from './serverApi';
 import { SyncLoop } from './syncLoop';
+import { createUploadRunner } from '../upload';
 
 export const SYNC_TAG = 'stowaway-sync';
 export const PERIODIC_TAG = 'stowaway-periodic';
@@ -21,6 +22,8 @@ export type SyncMessage =
   | { type: 'sync'; reason?: string }
   | { type: 'pause' | 'resume' | 'remove'; id: string }
   | { type: 'pause-all' | 'resume-all' }
+  /** Files were queued for camera upload (or its settings changed): upload now. */
+  | { type: 'upload' }
   | {
       type: 'test-config';
       settings?: Partial<SyncSettings>;
@@ -54,7 +57,7 @@ function broadcastNotifier(channel: BroadcastChannel, onFinished: (s: RunSummary
   };
 }
 
-export function registerSyncHandlers(self: ServiceWorkerGlobalScope): void {
+export function registerSyncHandlers(self: ServiceWorkerGlobalScope): { runUploads: () => Promise<unknown> } {
   const db = openDb();
   const storage = new DexieStorage(db);
   const channel = new BroadcastChannel(SYNC_CHANNEL);
@@ -62,6 +65,9 @@ export function registerSyncHandlers(self: ServiceWorkerGlobalScope): void {
   let pausedAll = false;
 
   const notifier = broadcastNotifier(channel, (summary) => void afterRun(summary));
+  // Camera uploads ride on every run (after the downloads), and run on their own when files are queued.
+  const runUploads = createUploadRunner(self);
+  const uploadsAfterRun = (signal: AbortSignal) => runUploads(signal).catch((err: unknown) => console.warn('camera upload run failed', err));
   const loop = new SyncLoop({
     storage,
     clock: realClock,
@@ -110,6 +116,7 @@ export function registerSyncHandlers(self: ServiceWorkerGlobalScope): void {
         signal: controller.signal,
         downloads: !pausedAll,
       });
+      await uploadsAfterRun(controller.signal);
       while (again && !controller.signal.aborted) {
         const next = again;
         again = undefined;
@@ -167,6 +174,9 @@ export function registerSyncHandlers(self: ServiceWorkerGlobalScope): void {
       case 'test-config':
         event.waitUntil(applyTestConfig(msg));
         break;
+      case 'upload':
+        event.waitUntil(runUploads().catch(() => undefined));
+        break;
     }
   });
 
@@ -207,4 +217,6 @@ export function registerSyncHandlers(self: ServiceWorkerGlobalScope): void {
     if (msg.quotaBytes === null) await db.meta.delete('testQuotaBytes');
     else if (msg.quotaBytes !== undefined) await db.meta.put({ key: 'testQuotaBytes', value: msg.quotaBytes });
   }
+
+  return { runUploads };
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { buildApp, type BuiltApp } from '../../src/server/app.js';
 import { loadConfig, type ServerConfig } from '../../src/server/config.js';
 import { createLogger } from '../../src/server/logger.js';
+import type { Logger } from 'pino';
 
 export interface TestServer {
   built: BuiltApp;
@@ -17,7 +18,10 @@ export interface TestServer {
  * A real server on 127.0.0.1, port 0, with a temp data dir. Callers pass extra config (media dirs).
  * No watcher, no background start unless asked: tests decide when scans happen.
  */
-export async function startTestServer(overrides: Partial<ServerConfig> = {}, opts: { background?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<ServerConfig> = {},
+  opts: { background?: boolean; /** A logger of the test's own (to read what is logged). */ log?: Logger } = {},
+): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'stowaway-test-'));
   const config: ServerConfig = {
     ...loadConfig({}, process.cwd()),
@@ -29,7 +33,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}, opt
     appDir: path.join(dataDir, 'no-app'),
     ...overrides,
   };
-  const built = await buildApp(config, createLogger(config.logLevel));
+  const built = await buildApp(config, opts.log ?? createLogger(config.logLevel));
   await built.app.listen({ port: 0, host: '127.0.0.1' });
   if (opts.background) await built.deps.startBackground?.();
   const address = built.app.server.address();

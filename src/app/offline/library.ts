@@ -80,3 +80,51 @@ export function stateText(step: LocalItem['step'], blocked: LocalItem['blocked']
   if (step === 'media') return bytes > 0 ? `Downloading ${pct} %` : 'Queued';
   return 'Finishing…';
 }
+
+/**
+ * Who looks at the offline library, per server: the active session's user on its server, the first
+ * signed-in user elsewhere. Items are shown to that user only when the server's ItemUserAccess (kept in
+ * UserIdsWithAccess by the sync loop) lists them — a child's profile does not see the parent's items.
+ */
+export function viewersByServer(
+  sessions: ReadonlyArray<{ serverId: string; userId: string }>,
+  active: { serverId: string; userId: string } | undefined,
+): Map<string, string> {
+  const viewers = new Map<string, string>();
+  if (active) viewers.set(active.serverId, active.userId);
+  for (const s of sessions) if (!viewers.has(s.serverId)) viewers.set(s.serverId, s.userId);
+  return viewers;
+}
+
+export function visibleItems(items: readonly LocalItem[], viewers: ReadonlyMap<string, string>): LocalItem[] {
+  return items.filter((i) => {
+    const viewer = viewers.get(i.ServerId);
+    return viewer !== undefined && i.UserIdsWithAccess.includes(viewer);
+  });
+}
+
+export interface ServerGroup {
+  serverId: string;
+  title: string;
+  items: LocalItem[];
+  /** Bytes this server's downloads use on the device (every user's, as storage is shared). */
+  bytes: number;
+}
+
+/** One section per server, in the order given by `titles` (the signed-in sessions), unknown servers last. */
+export function groupByServer(
+  items: readonly LocalItem[],
+  allItems: readonly LocalItem[],
+  titles: ReadonlyMap<string, string>,
+  bytesOf: (i: LocalItem) => number = (i) => i.bytes,
+): ServerGroup[] {
+  const ids = [...new Set([...titles.keys(), ...allItems.map((i) => i.ServerId)])];
+  return ids
+    .map((serverId) => ({
+      serverId,
+      title: titles.get(serverId) ?? 'Signed-out server',
+      items: items.filter((i) => i.ServerId === serverId),
+      bytes: allItems.filter((i) => i.ServerId === serverId).reduce((n, i) => n + bytesOf(i), 0),
+    }))
+    .filter((g) => g.items.length > 0 || g.bytes > 0);
+}

@@ -21,6 +21,8 @@ export interface ServerSession {
   deviceId: string;
   isAdministrator: boolean;
   remember: boolean;
+  /** Signed in with no network from the verifier kept on this device: only the offline library works. */
+  offline?: boolean;
 }
 
 const SESSIONS_KEY = 'stowaway.sessions';
@@ -34,7 +36,7 @@ export function sessionKey(s: Pick<ServerSession, 'serverId' | 'userId'>): strin
 function readList(storage: Storage): ServerSession[] {
   try {
     const parsed = JSON.parse(storage.getItem(SESSIONS_KEY) ?? '[]') as unknown;
-    return Array.isArray(parsed) ? (parsed as ServerSession[]).filter((s) => s && s.token && s.userId && s.serverUrl) : [];
+    return Array.isArray(parsed) ? (parsed as ServerSession[]).filter((s) => s && (s.token || s.offline) && s.userId && s.serverUrl) : [];
   } catch {
     return [];
   }
@@ -98,12 +100,31 @@ export const useSessionStore = defineStore('session', () => {
     return session;
   }
 
+  /**
+   * Offline sign-in (checked against the verifier in Dexie by the sign-in view): a session without a token,
+   * for this tab only, so the offline library shows this user's items. Signing in online replaces it.
+   */
+  function signInOffline(c: { serverUrl: string; serverId: string; userId: string; userName: string; deviceId: string }): ServerSession {
+    // Still signed in here (only the network is gone): switch to that session and keep its token.
+    const kept = sessions.value.find((s) => sessionKey(s) === sessionKey(c) && s.token);
+    if (kept) {
+      activeKey.value = sessionKey(kept);
+      persist();
+      return kept;
+    }
+    const session: ServerSession = { ...c, token: '', isAdministrator: false, remember: false, offline: true };
+    sessions.value = [...sessions.value.filter((s) => sessionKey(s) !== sessionKey(session)), session];
+    activeKey.value = sessionKey(session);
+    persist();
+    return session;
+  }
+
   let reported: string | undefined;
   /** Tell the server what this browser plays (makes it a sync target). Once per session and page load. */
   async function reportCapabilitiesOnce(): Promise<void> {
     const client = api.value;
     const s = active.value;
-    if (!client || !s || reported === s.token) return;
+    if (!client || !s || s.offline || reported === s.token) return;
     reported = s.token;
     try {
       const profile = await buildDeviceProfile(browserProbe(), { name: `${APP_NAME} (${describeBrowser()})` });
@@ -147,5 +168,5 @@ export const useSessionStore = defineStore('session', () => {
     return true;
   }
 
-  return { sessions, active, isSignedIn, api, signIn, signOut, reportCapabilitiesOnce, handleUnauthorized, switchTo };
+  return { sessions, active, isSignedIn, api, signIn, signInOffline, signOut, reportCapabilitiesOnce, handleUnauthorized, switchTo };
 });

@@ -56,7 +56,7 @@ export function runProcess(binary: string, args: readonly string[], options: Run
     child.stderr.setEncoding('utf8');
     child.stdout.on('data', (c: string) => options.onStdout?.(c));
     child.stderr.on('data', (c: string) => tail.push(c));
-    let spawnError: Error | undefined;
+    let spawnError: NodeJS.ErrnoException | undefined;
     child.on('error', (err) => {
       spawnError = err;
     });
@@ -64,9 +64,16 @@ export function runProcess(binary: string, args: readonly string[], options: Run
       signal?.removeEventListener('abort', onAbort);
       if (killTimer) clearTimeout(killTimer);
       if (signal?.aborted) reject(new AbortedError());
-      else if (spawnError) reject(new Error(`could not start ${binary}: ${spawnError.message}`));
+      else if (spawnError) reject(new Error(spawnFailure(binary, spawnError)));
       else if (code === 0) resolve();
       else reject(new FfmpegError(code, sig, tail.text()));
     });
   });
+}
+
+/** Why ffmpeg could not even start, in the administrator's words (a missing binary is the usual case). */
+function spawnFailure(binary: string, err: NodeJS.ErrnoException): string {
+  if (err.code === 'ENOENT') return `ffmpeg not found at ${binary} (set FFMPEG_PATH)`;
+  if (err.code === 'EACCES') return `ffmpeg at ${binary} is not executable`;
+  return `could not start ${binary}: ${err.message}`;
 }

@@ -46,7 +46,6 @@ export async function runConversion(o: RunConversionOptions): Promise<Conversion
   const plan = job.plan;
   const temps: string[] = [];
   const prober = new MediaProber(o.binaries.ffprobe);
-  await fs.promises.mkdir(job.outputDir, { recursive: true });
   let lastPct = -1;
   const report = (pct: number) => {
     const p = Math.round(Math.min(100, pct) * 10) / 10;
@@ -56,6 +55,7 @@ export async function runConversion(o: RunConversionOptions): Promise<Conversion
     }
   };
   try {
+    await fs.promises.mkdir(job.outputDir, { recursive: true });
     const sidecars = planSidecars(job, plan);
     temps.push(...sidecars.map((s) => s.partial));
     const embedded = sidecars.filter((s) => !s.action.external);
@@ -113,8 +113,28 @@ export async function runConversion(o: RunConversionOptions): Promise<Conversion
     return { fileName: job.fileName, size, sha256, mediaSource, subtitleFiles, servesSource: plan.kind === 'direct', elapsedMs: Date.now() - started };
   } catch (err) {
     await Promise.all(temps.map((t) => fs.promises.rm(t, { force: true })));
-    throw err;
+    throw describeDiskFailure(err, path.dirname(job.outputDir));
   }
+}
+
+const UNWRITABLE = new Set(['ENOTDIR', 'EACCES', 'EPERM', 'EROFS', 'EEXIST']);
+
+/**
+ * Disk faults in the administrator's words: a raw `ENOTDIR: …, mkdir '<key path>'` or ffmpeg's stderr tail
+ * names neither the cause nor the fix, and this message is what the item's ErrorMessage shows.
+ */
+export function describeDiskFailure(err: unknown, workDir: string): unknown {
+  if (!(err instanceof Error) || err.name === 'AbortError') return err;
+  const e = err as NodeJS.ErrnoException;
+  const firstLine = err.message.split('\n')[0]!;
+  if (e.code === 'ENOSPC' || /No space left on device/i.test(err.message)) {
+    return new Error(`No space left on device in the sync work folder ${workDir} (${firstLine})`);
+  }
+  if (e.code && UNWRITABLE.has(e.code) && typeof e.path === 'string' && e.path.startsWith(workDir)) {
+    const why = e.code === 'ENOTDIR' || e.code === 'EEXIST' ? 'a file is in the way of a folder' : 'permission denied';
+    return new Error(`The sync work folder ${workDir} cannot be written: ${why} (${e.code})`);
+  }
+  return err;
 }
 
 /** Sidecar names: `<media stem>.<source index>[.<lang>][.forced].<format>` — bare, unique per stream. */

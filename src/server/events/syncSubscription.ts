@@ -8,6 +8,12 @@ import type { SyncEvents } from '../sync/syncEvents.js';
 
 export type Send = (messageType: string, data: unknown) => void;
 
+/**
+ * The caller as of now: a socket outlives the request that opened it, and rights change meanwhile (an
+ * administrator demoted, a user disabled or signed out). Undefined when the session is gone.
+ */
+export type CurrentCaller = () => AuthContext | undefined;
+
 export type SubscriptionSpec =
   | { kind: 'jobs'; userId?: string; targetId?: string; dueMs: number; periodMs: number }
   | { kind: 'job'; jobId: string; dueMs: number; periodMs: number };
@@ -19,13 +25,19 @@ export class SyncSubscription {
   private readonly off: () => void;
   private closed = false;
 
+  private caller: AuthContext;
+
   constructor(
-    private readonly caller: AuthContext,
+    private readonly current: CurrentCaller,
+    initial: AuthContext,
     private readonly spec: SubscriptionSpec,
     private readonly service: SyncService,
     events: SyncEvents,
     private readonly send: Send,
+    /** Called once when the session is found gone; the transport closes its connection. */
+    private readonly onEnded: () => void = () => {},
   ) {
+    this.caller = initial;
     this.off = events.onEvent('jobChanged', (e) => {
       if (this.concerns(e)) this.markDirty();
     });
@@ -52,6 +64,13 @@ export class SyncSubscription {
   private flush(): void {
     this.timer = undefined;
     if (this.closed) return;
+    const now = this.current();
+    if (!now) {
+      this.close();
+      this.onEnded();
+      return;
+    }
+    this.caller = now;
     this.dirty = false;
     this.lastSent = Date.now();
     try {

@@ -8,9 +8,10 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { Readable, Transform } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { notFound } from './errors.js';
+import type { SharedRateLimiter } from './rateLimit.js';
 
 export type ParsedRange =
   | { kind: 'none' }
@@ -110,6 +111,8 @@ export interface SendFileOptions {
   downloadName?: string;
   /** Called with each chunk's byte count as it is sent (download progress, rate accounting). */
   onBytes?: (n: number) => void;
+  /** A shared bandwidth budget the body is paced by (sync downloads, `UploadSpeedLimitBytes`). */
+  limiter?: SharedRateLimiter;
 }
 
 function header(req: FastifyRequest, name: string): string | undefined {
@@ -144,17 +147,23 @@ export async function sendFileWithRange(req: FastifyRequest, reply: FastifyReply
     throw err;
   }
   const stream = handle.createReadStream({ start: decision.start, end: decision.end });
+  const stages: Transform[] = [];
+  // Paced first, counted after: progress follows the bytes that really leave.
+  if (opts.limiter) stages.push(opts.limiter.throttle());
   const onBytes = opts.onBytes;
-  if (!onBytes) return reply.send(stream);
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      onBytes(chunk.length);
-      done(null, chunk);
-    },
-  });
-  stream.on('error', (err) => counter.destroy(err));
-  counter.on('close', () => stream.destroy());
-  return reply.send(stream.pipe(counter));
+  if (onBytes) {
+    stages.push(
+      new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          onBytes(chunk.length);
+          done(null, chunk);
+        },
+      }),
+    );
+  }
+  if (stages.length === 0) return reply.send(stream);
+  // pipeline destroys every stage (and closes the file) when the client goes away or a read fails.
+  return reply.send(pipeline([stream, ...stages], () => undefined));
 }
 
 /** RFC 6266 with an ASCII fallback, so any file name survives. */

@@ -68,9 +68,12 @@ export class MediaProber {
         (err, stdout, stderr) => {
           if (err) {
             const killed = (err as NodeJS.ErrnoException & { killed?: boolean }).killed;
+            const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
             const reason = killed
               ? `ffprobe timed out after ${this.timeoutMs} ms`
-              : probeErrorReason(String(stderr), file) || err.message || 'ffprobe failed';
+              : missing
+                ? `ffprobe not found at ${this.ffprobePath} (set FFPROBE_PATH)`
+                : probeErrorReason(String(stderr), file) || err.message || 'ffprobe failed';
             reject(new ProbeError(reason, file));
             return;
           }

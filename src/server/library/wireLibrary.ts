@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config.js';
@@ -10,6 +11,7 @@ import { LibraryWriter } from './libraryWriter.js';
 import { MediaProber } from './probe.js';
 import { LibraryScanner } from './scanner.js';
 import { LibraryWatcher } from './watcher.js';
+import { cameraUploadsRoot } from '../uploads/uploadPaths.js';
 
 export interface Library extends LibraryServices {
   /** First run with no media folder: the demo library; then the first scan and the watcher. */
@@ -17,15 +19,21 @@ export interface Library extends LibraryServices {
   close(): Promise<void>;
 }
 
-/** The configured media folders, or the generated demo library when none is configured. */
+/**
+ * The configured media folders, or the generated demo library when none is configured; plus the camera
+ * uploads folder, so uploaded photos and videos are scanned like any other media.
+ */
 export function libraryRoots(config: ServerConfig): string[] {
-  return config.mediaDirs.length ? config.mediaDirs : [path.join(config.dataDir, 'demo-media')];
+  const media = config.mediaDirs.length ? config.mediaDirs : [path.join(config.dataDir, 'demo-media')];
+  return [...media, cameraUploadsRoot(config.dataDir)];
 }
 
 export function wireLibrary(config: ServerConfig, db: Db, binaries: MediaBinaries, log: Logger): Library {
   const writer = new LibraryWriter(db);
   const images = new ImageService({ ffmpegPath: binaries.ffmpeg, dataDir: config.dataDir, logger: log });
   const roots = libraryRoots(config);
+  // Created up front: a missing root reads as an unmounted disk in the scan report.
+  fs.mkdirSync(cameraUploadsRoot(config.dataDir), { recursive: true });
   const scanner = new LibraryScanner({ roots, prober: new MediaProber(binaries.ffprobe), writer, images, logger: log });
   let watcher: LibraryWatcher | undefined;
   return {

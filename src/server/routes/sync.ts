@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app.js';
 import { caller } from '../http/authPlugin.js';
-import { badRequest, notFound } from '../http/errors.js';
+import { badRequest, forbidden, notFound } from '../http/errors.js';
+import { SharedRateLimiter } from '../http/rateLimit.js';
 import { contentTypeFor, parseRange, sendFileWithRange } from '../http/rangeResponse.js';
 import { parseEnum, SYNC_CATEGORIES, type SyncCategory, type UserAction } from '../../shared/api/sync.js';
 import { transferProgress } from '../../shared/jobStatus.js';
@@ -48,7 +49,7 @@ export function registerSyncRoutes(app: FastifyInstance, deps: AppDeps): void {
       const q = req.query as { UserId?: string };
       const me = caller(req);
       const userId = q.UserId ? q.UserId.replace(/-/g, '').toLowerCase() : me.user.id;
-      if (userId !== me.user.id && !me.user.policy.IsAdministrator) throw badRequest('You may only list your own targets');
+      if (userId !== me.user.id && !me.user.policy.IsAdministrator) throw forbidden('You may only list your own targets');
       return sync.targets(userId);
     },
   );
@@ -154,6 +155,10 @@ export function registerSyncRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.status(204).send();
   });
 
+  // One bandwidth budget for every sync download, following the setting without a restart (API.md §5.13).
+  const limiter = new SharedRateLimiter(deps.syncSettings.get().UploadSpeedLimitBytes);
+  deps.onClose.push(deps.syncSettings.onChange((o) => limiter.setRate(o.UploadSpeedLimitBytes)));
+
   // Downloads: Range/If-Range/ETag (API.md §9.3); the item is Transferring while bytes flow.
   const serveFile = async (req: FastifyRequest, reply: FastifyReply, additional: boolean) => {
     const id = (req.params as { id: string }).id;
@@ -177,7 +182,13 @@ export function registerSyncRoutes(app: FastifyInstance, deps: AppDeps): void {
     if (isMedia) {
       // A download that breaks off puts the item back to ReadyToTransfer (API.md §3 "File").
       reply.raw.on('close', () => {
-        if (!reply.raw.writableFinished) sync.transferAborted(item.id);
+        if (reply.raw.writableFinished) return;
+        // An event handler: a throw here (the database already closed at shutdown) would kill the process.
+        try {
+          sync.transferAborted(item.id);
+        } catch (err) {
+          req.log.warn({ err, item: item.id }, 'could not record the aborted download');
+        }
       });
     }
     await sendFileWithRange(req, reply, {
@@ -185,6 +196,7 @@ export function registerSyncRoutes(app: FastifyInstance, deps: AppDeps): void {
       size: stat.size,
       etag,
       contentType: additional ? 'text/vtt; charset=utf-8' : contentTypeFor(path.extname(filePath).slice(1)),
+      limiter,
       onBytes: isMedia
         ? (n) => {
             sent += n;

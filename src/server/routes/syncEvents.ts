@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.js';
 import { caller } from '../http/authPlugin.js';
 import { normalizeId } from '../ids.js';
-import { subscribeDeviceNotifications, SyncSubscription, type SubscriptionSpec } from '../events/syncSubscription.js';
+import { subscribeDeviceNotifications, SyncSubscription, type CurrentCaller, type SubscriptionSpec } from '../events/syncSubscription.js';
+import type { AuthContext } from '../auth/authService.js';
 
 const SSE_PERIOD_MS = 1500;
 const KEEPALIVE_MS = 15_000;
@@ -23,6 +24,13 @@ function parseStartData(data: unknown): { due: number; period: number; rest: str
 
 export async function registerSyncEventRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const { sync, syncEvents } = deps;
+
+  /** The connection's caller as of now (fresh policy), or undefined once its token or user is gone. */
+  const currentCaller = (me: AuthContext): CurrentCaller => () => {
+    if (!deps.tokens.get(me.tokenHash)) return undefined;
+    const user = deps.users.get(me.user.id);
+    return user && !user.policy.IsDisabled ? { ...me, user } : undefined;
+  };
 
   // SSE (ours, API.md §9.7): state on connect, then changes; rising ids; keep-alive comments.
   app.get(
@@ -57,17 +65,28 @@ export async function registerSyncEventRoutes(app: FastifyInstance, deps: AppDep
         'x-accel-buffering': 'no',
       });
       let id = 0;
+      const current = currentCaller(me);
       const send = (type: string, data: unknown) => {
+        // A session that ended (signed out, user disabled or deleted) ends its stream.
+        if (!current()) {
+          endStream();
+          return;
+        }
         res.write(`id: ${++id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
       };
       res.write('retry: 3000\n\n');
-      const sub = new SyncSubscription(me, spec, sync, syncEvents, send);
+      const sub = new SyncSubscription(current, me, spec, sync, syncEvents, send, () => endStream());
       const offDevice = q.TargetId ? subscribeDeviceNotifications(q.TargetId, syncEvents, send) : () => {};
       const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
       const closeAll = () => {
         clearInterval(keepAlive);
         sub.close();
         offDevice();
+      };
+      // Nothing may be written after the end (not even a keep-alive comment): stop everything first.
+      const endStream = () => {
+        closeAll();
+        if (!res.writableEnded) res.end();
       };
       req.raw.on('close', closeAll);
       deps.onClose.push(() => {
@@ -81,10 +100,18 @@ export async function registerSyncEventRoutes(app: FastifyInstance, deps: AppDep
   await app.register(websocket);
   const wsHandler = (socket: import('ws').WebSocket, req: import('fastify').FastifyRequest) => {
     const me = req.auth!;
+    const current = currentCaller(me);
+    // A session that ended (signed out, user disabled or deleted) closes its socket (4401: as a 401).
+    const endSocket = () => socket.close(4401, 'Session ended');
     let jobsSub: SyncSubscription | undefined;
     let jobSub: SyncSubscription | undefined;
     const send = (type: string, data: unknown) => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ MessageType: type, Data: data }));
+      if (socket.readyState !== socket.OPEN) return;
+      if (!current()) {
+        endSocket();
+        return;
+      }
+      socket.send(JSON.stringify({ MessageType: type, Data: data }));
     };
     const offDevice = subscribeDeviceNotifications(me.deviceId, syncEvents, send);
     socket.on('message', (raw) => {
@@ -99,8 +126,8 @@ export async function registerSyncEventRoutes(app: FastifyInstance, deps: AppDep
         case 'SyncJobsStart': {
           jobsSub?.close();
           const userId = start.rest[0] ? normalizeId(start.rest[0]) : undefined;
-          if (userId && userId !== me.user.id && !me.user.policy.IsAdministrator) return;
-          jobsSub = new SyncSubscription(me, { kind: 'jobs', userId, targetId: start.rest[1], dueMs: start.due, periodMs: start.period }, sync, syncEvents, send);
+          if (userId && userId !== me.user.id && !current()?.user.policy.IsAdministrator) return;
+          jobsSub = new SyncSubscription(current, me, { kind: 'jobs', userId, targetId: start.rest[1], dueMs: start.due, periodMs: start.period }, sync, syncEvents, send, endSocket);
           break;
         }
         case 'SyncJobsStop':
@@ -111,7 +138,7 @@ export async function registerSyncEventRoutes(app: FastifyInstance, deps: AppDep
           jobSub?.close();
           const jobId = normalizeId(start.rest[0]);
           if (!jobId) return;
-          jobSub = new SyncSubscription(me, { kind: 'job', jobId, dueMs: start.due, periodMs: start.period }, sync, syncEvents, send);
+          jobSub = new SyncSubscription(current, me, { kind: 'job', jobId, dueMs: start.due, periodMs: start.period }, sync, syncEvents, send, endSocket);
           break;
         }
         case 'SyncJobStop':

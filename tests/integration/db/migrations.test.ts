@@ -55,6 +55,33 @@ describe('migrations', () => {
     expect(db.prepare('SELECT COUNT(*) AS n FROM sync_job_items').get()).toEqual({ n: 0 });
   });
 
+  it('003 adds camera uploads on a 002 database with data; a scanned upload belongs to its uploader', () => {
+    const db = tempDb();
+    migrate(db, 2);
+    db.prepare(`INSERT INTO users (id, name, policy, date_created) VALUES ('u1', 'Ann', '{}', '2026-01-01')`).run();
+    db.prepare(
+      `INSERT INTO items (id, type, name, sort_name, path, date_created, date_modified) VALUES ('i1','Movie','M','m','/media/m.mp4','2026','2026')`,
+    ).run();
+    db.prepare(
+      `INSERT INTO sync_jobs (id, user_id, target_id, name, quality, date_created, date_last_modified) VALUES ('j1','u1','t','J','high','x','x')`,
+    ).run();
+    migrate(db, 3);
+    expect(version(db)).toBe(3);
+    expect(db.prepare('SELECT id FROM sync_jobs').all()).toEqual([{ id: 'j1' }]);
+    db.prepare(
+      `INSERT INTO camera_uploads (id, device_id, user_id, name, size, status, stored_path, date_created, date_modified)
+       VALUES ('up1', 'd1', 'u1', 'a.jpg', 3, 'Complete', '/cam/Ann/d1/a.jpg', 'x', 'x')`,
+    ).run();
+    db.prepare(
+      `INSERT INTO items (id, type, name, sort_name, path, date_created, date_modified) VALUES ('p1','Photo','a','a','/cam/Ann/d1/a.jpg','2026','2026')`,
+    ).run();
+    const owners = db.prepare('SELECT id, owner_user_id AS owner FROM items ORDER BY id').all();
+    expect(owners).toEqual([
+      { id: 'i1', owner: null },
+      { id: 'p1', owner: 'u1' },
+    ]);
+  });
+
   it('openDatabase runs every migration, uses WAL, and is idempotent on reopen', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stowaway-mig-'));
     const file = path.join(dir, 'x.db');

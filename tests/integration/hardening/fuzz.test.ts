@@ -89,7 +89,8 @@ function fillPath(r: () => number, url: string, realIds: string[]): string {
   });
 }
 
-const SKIP = new Set(['/Sessions/Logout', '/embywebsocket', '/socket', '/Sync/Events']);
+// Logout and an admin's own password change would end the session the fuzzer runs on; live channels stay open.
+const SKIP = new Set(['/Sessions/Logout', '/Users/:id/Password', '/embywebsocket', '/socket', '/Sync/Events']);
 
 describe('fuzzing every route with hostile input', () => {
   it('answers thousands of generated requests without a single 5xx', async () => {

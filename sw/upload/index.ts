@@ -1,0 +1,120 @@
+/**
+ * Camera upload in the service worker: the Web Share Target handler (POST /share-target from the system
+ * share sheet, declared in public/manifest.webmanifest) and the uploader run (after every sync run and
+ * when the page queues files).
+ */
+import {
+  DEFAULT_UPLOAD_SETTINGS,
+  openDb,
+  SYNC_CHANNEL,
+  type StowawayDb,
+  type UploadSettings,
+} from "../db";
+import { UploadApi } from "./uploadApi";
+import { Uploader, type UploadRunSummary } from "./uploader";
+import { queueFiles } from "./queue";
+
+export const SHARE_TARGET_PATH = "/share-target";
+/** Files up to this size are hashed before upload (crypto.subtle needs the whole buffer in memory). */
+const HASH_LIMIT = 32 * 1024 * 1024;
+
+export async function uploadSettings(db: StowawayDb): Promise<UploadSettings> {
+  const stored = (await db.meta.get("uploadSettings"))?.value as
+    Partial<UploadSettings> | undefined;
+  return { ...DEFAULT_UPLOAD_SETTINGS, ...stored };
+}
+
+async function sha256(blob: Blob): Promise<string | undefined> {
+  if (blob.size > HASH_LIMIT) return undefined;
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    await blob.arrayBuffer(),
+  );
+  return [...new Uint8Array(digest)]
+    .map((b) => b.toString(16).padStart(2, "0"))
+    .join("");
+}
+
+export function createUploadRunner(
+  self: ServiceWorkerGlobalScope,
+): (signal?: AbortSignal) => Promise<UploadRunSummary> {
+  const db = openDb();
+  const channel = new BroadcastChannel(SYNC_CHANNEL);
+  const uploader = new Uploader({
+    store: {
+      queued: () =>
+        db.uploads.where("state").anyOf("queued", "uploading").toArray(),
+      put: async (row) => void (await db.uploads.put(row)),
+    },
+    apiFor: (session) => new UploadApi(session),
+    hash: sha256,
+    onProgress: (row) =>
+      channel.postMessage({
+        type: "upload-progress",
+        id: row.id,
+        state: row.state,
+        offset: row.offset,
+        size: row.size,
+      }),
+  });
+  let running: Promise<UploadRunSummary> | undefined;
+  return (signal) => {
+    running ??= (async () => {
+      const connection = (
+        self.navigator as WorkerNavigator & { connection?: { type?: string } }
+      ).connection;
+      const summary = await uploader.run(
+        await uploadSettings(db),
+        await db.servers.toArray(),
+        connection?.type,
+        signal,
+      );
+      await db.meta.put({
+        key: "lastUploadRun",
+        value: { ...summary, finishedAt: Date.now() },
+      });
+      channel.postMessage({ type: "upload-finished", summary });
+      return summary;
+    })().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+}
+
+/**
+ * The share sheet POSTs multipart form data here (manifest `share_target`): the files are queued in
+ * IndexedDB at once, the uploader is started, and the browser is sent to the upload page (303, so a
+ * reload does not post again).
+ */
+export function registerShareTarget(
+  self: ServiceWorkerGlobalScope,
+  startUploads: () => Promise<unknown>,
+): void {
+  self.addEventListener("fetch", (event) => {
+    const url = new URL(event.request.url);
+    if (
+      event.request.method !== "POST" ||
+      url.origin !== self.location.origin ||
+      url.pathname !== SHARE_TARGET_PATH
+    )
+      return;
+    event.respondWith(
+      (async () => {
+        let count = 0;
+        try {
+          const form = await event.request.formData();
+          const files = [
+            ...form.getAll("media"),
+            ...form.getAll("files"),
+          ].filter((f): f is File => typeof f !== "string");
+          count = await queueFiles(openDb(), files, "share");
+          event.waitUntil(startUploads().catch(() => undefined));
+        } catch (err) {
+          console.warn("share target: could not queue the shared files", err);
+        }
+        return Response.redirect(`/upload?shared=${count}`, 303);
+      })(),
+    );
+  });
+}

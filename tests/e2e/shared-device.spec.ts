@@ -1,0 +1,170 @@
+/**
+ * One browser, two users of one server: POST /Sync/Data carries both as OfflineUserIds and the answer's
+ * ItemUserAccess decides who sees which downloaded item — the parent's private film (a camera upload,
+ * private to its owner) never shows in the child's offline library. Then, with no network, the child
+ * signs in again from the salted verifier kept at the online sign-in (no password stored).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { createUser, signIn } from "../helpers/server";
+import { ADMIN_USER, expect, test } from "./fixtures";
+import {
+  idbAll,
+  messageWorker,
+  signInAndWaitForWorker,
+  startSwServer,
+  SwDevtools,
+  waitForStatus,
+  type SwServer,
+} from "./sw-support";
+
+let server: SwServer;
+test.use({ demoLibrary: false });
+test.beforeAll(async () => {
+  server = await startSwServer();
+});
+test.afterAll(async () => {
+  await server?.close();
+});
+
+const host = () => new URL(server.url).host;
+
+test("each user sees only the downloads the server allows them, and the child signs in offline", async ({
+  persistentContext: context,
+}) => {
+  const kid = await createUser(server.url, server.admin, "kid", "kid-secret");
+  // The parent's own film: a camera upload, so the library keeps it private to its owner.
+  const film = fs.readFileSync(
+    path.join(server.media, "Movies", "Short Hop (2021).mp4"),
+  );
+  const up = await server.admin.req(
+    "POST",
+    `/Devices/CameraUploads?DeviceId=${server.admin.deviceId}&Name=family-film.mp4`,
+    undefined,
+    {},
+  );
+  expect(up.status).toBe(415); // an empty body is no video
+  const stored = await fetch(
+    `${server.url}/Devices/CameraUploads?DeviceId=${server.admin.deviceId}&Name=family-film.mp4&Album=Home`,
+    {
+      method: "POST",
+      headers: {
+        "x-emby-token": server.admin.token,
+        "content-type": "video/mp4",
+      },
+      body: new Uint8Array(film),
+    },
+  );
+  expect(stored.status).toBe(204);
+  await server.built.deps.library.scanner.scan();
+  const filmId = (
+    server.built.deps.db
+      .prepare(`SELECT id FROM items WHERE name = 'family-film'`)
+      .get() as { id: string }
+  ).id;
+
+  const page = context.pages()[0] ?? (await context.newPage());
+  const sw = await SwDevtools.attach(context, page, server.url);
+  const deviceId = await signInAndWaitForWorker(page, server);
+  await messageWorker(page, {
+    type: "test-config",
+    settings: { chunkSize: 256 * 1024 },
+  });
+
+  // The child signs in on the same browser.
+  await page
+    .getByTestId("server-switcher")
+    .selectOption({ label: "Add a server…" });
+  await page.getByLabel("User name").fill("kid");
+  await page.getByLabel("Password").fill("kid-secret");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("server-switcher")).toContainText(
+    `kid @ ${host()}`,
+  );
+  await expect.poll(async () => (await idbAll(page, "servers")).length).toBe(2);
+  await expect
+    .poll(async () =>
+      (await idbAll(page, "credentials")).map((c) => c.userName).sort(),
+    )
+    .toEqual([ADMIN_USER, "kid"]);
+  const creds = await idbAll(page, "credentials");
+  expect(JSON.stringify(creds)).not.toContain("kid-secret");
+
+  const parentJob = await server.admin.json("POST", "/Sync/Jobs", {
+    TargetId: deviceId,
+    ItemIds: [filmId],
+    Quality: "original",
+  });
+  const kidSession = await signIn(server.url, "kid", "kid-secret", "kid-node");
+  const kidJob = await kidSession.json("POST", "/Sync/Jobs", {
+    TargetId: deviceId,
+    ItemIds: [server.ids["Short Hop"]],
+    Quality: "original",
+  });
+  expect(kid.userId).toBe(kidSession.userId);
+  await waitForStatus(
+    server,
+    parentJob.Job.Id,
+    parentJob.JobItems[0].Id,
+    "ReadyToTransfer",
+  );
+  await waitForStatus(
+    server,
+    kidJob.Job.Id,
+    kidJob.JobItems[0].Id,
+    "ReadyToTransfer",
+  );
+  await sw.dispatchSync();
+  await waitForStatus(
+    server,
+    parentJob.Job.Id,
+    parentJob.JobItems[0].Id,
+    "Synced",
+  );
+  await waitForStatus(server, kidJob.Job.Id, kidJob.JobItems[0].Id, "Synced");
+  await expect
+    .poll(
+      async () =>
+        (await idbAll(page, "items")).find((i) => i.ItemId === filmId)
+          ?.UserIdsWithAccess,
+    )
+    .toEqual([server.admin.userId]);
+
+  const names = async () =>
+    (
+      await page
+        .getByTestId("offline-item")
+        .evaluateAll((els) => els.map((e) => e.getAttribute("data-name")))
+    ).sort();
+  // Child (the active session): the parent's film is not there.
+  await page.goto(`${server.url}/on-device`);
+  await expect(page.getByTestId("offline-item")).toHaveCount(1);
+  expect(await names()).toEqual(["Short Hop"]);
+  // Parent: their film, and the shared library film the child synced.
+  await page
+    .getByTestId("server-switcher")
+    .selectOption({ label: `${ADMIN_USER} @ ${host()}` });
+  await page.goto(`${server.url}/on-device`);
+  await expect(page.getByTestId("offline-item")).toHaveCount(2);
+  expect(await names()).toEqual(["Short Hop", "family-film"]);
+
+  // The child signed out; with no network, signs in again from the verifier and sees their items only.
+  await page
+    .getByTestId("server-switcher")
+    .selectOption({ label: `kid @ ${host()}` });
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await context.setOffline(true);
+  await page.goto(`${server.url}/signin?add=1`);
+  await page.getByLabel("User name").fill("kid");
+  await page.getByLabel("Password").fill("wrong");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("signin-error")).toContainText(
+    "does not match",
+  );
+  await page.getByLabel("Password").fill("kid-secret");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/on-device$/);
+  await expect(page.getByTestId("offline-item")).toHaveCount(1);
+  expect(await names()).toEqual(["Short Hop"]);
+  await context.setOffline(false);
+});
