@@ -26,6 +26,11 @@ export class DexieStorage implements StoragePort {
     return this.db.servers.toArray();
   }
 
+  async offlineUserIds(serverId: string): Promise<string[]> {
+    const rows = await this.db.credentials.toArray();
+    return rows.filter((r) => r.serverId === serverId).map((r) => r.userId);
+  }
+
   async saveServerUser(key: string, user: unknown): Promise<void> {
     await this.db.servers.update(key, { user });
   }

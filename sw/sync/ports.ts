@@ -94,6 +94,11 @@ export interface StoragePort {
   settings(): Promise<SyncSettings>;
   listServers(): Promise<ServerRow[]>;
   saveServerUser(key: string, user: unknown): Promise<void>;
+  /**
+   * Users of this server who can sign in offline on this device (a verifier is kept) although they are
+   * not signed in now: reported in OfflineUserIds too, so their downloads stay visible to them.
+   */
+  offlineUserIds?(serverId: string): Promise<string[]>;
   listItems(serverId?: string): Promise<LocalItem[]>;
   getItem(id: string): Promise<LocalItem | undefined>;
   putItem(item: LocalItem): Promise<void>;

@@ -162,7 +162,7 @@ export class SyncLoop {
     const device = sessions[0]!;
     const api = this.deps.apiFor(device);
     const serverId = device.serverId;
-    const userIds = sessions.map((s) => s.userId);
+    const userIds = [...new Set([...sessions.map((s) => s.userId), ...((await storage.offlineUserIds?.(serverId)) ?? [])])];
 
     // 0. Users for offline use. No answer at all means the server is out of reach: stop here.
     for (const s of sessions) {
