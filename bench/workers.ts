@@ -4,69 +4,32 @@
  * the CPU. Needs Redis: a redis-server of our own on a free loopback port, else STOWAWAY_TEST_REDIS_URL or
  * REDIS_URL (whose `stowaway-convert` queue is then used: don't point it at a production Redis).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import pino from 'pino';
 import { startConversionWorker, type ConversionWorker } from '../src/server/convert/bullmqWorker.js';
 import { benchTempDir, startBenchServer } from './harness.js';
 import { binaries, makeVideo } from './media.js';
 import type { BenchResult } from './report.js';
+import { startTestRedis } from '../tests/helpers/redisServer.js';
 
 const BATCH = 4;
 
 export class SkipBench extends Error {}
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function ping(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      await client.ping();
-      client.disconnect();
-      return;
-    } catch (err) {
-      client.disconnect();
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
-
-/** Our own throwaway Redis (no persistence), or the one the environment names. */
-async function redis(): Promise<{ url: string; stop: () => void; note?: string }> {
+/** A throwaway Redis (the tests' helper: STOWAWAY_TEST_REDIS_URL, else our own redis-server on a free port). */
+async function redis(): Promise<{ url: string; stop: () => Promise<void> }> {
   let hasServer = true;
   try {
     execFileSync('which', ['redis-server'], { stdio: 'ignore' });
   } catch {
     hasServer = false;
   }
-  if (hasServer) {
-    const port = await freePort();
-    const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    const url = `redis://127.0.0.1:${port}`;
-    await ping(url, 5000);
-    return { url, stop: () => child.kill('SIGKILL') };
+  if (!hasServer && !process.env.STOWAWAY_TEST_REDIS_URL) {
+    throw new SkipBench('redis-server is not installed and STOWAWAY_TEST_REDIS_URL is not set: BullMQ workers not measured');
   }
-  const url = process.env.STOWAWAY_TEST_REDIS_URL ?? process.env.REDIS_URL;
-  if (!url) throw new SkipBench('redis-server is not installed and neither STOWAWAY_TEST_REDIS_URL nor REDIS_URL is set: BullMQ workers not measured');
-  await ping(url, 5000);
-  return { url, stop: () => undefined, note: `external Redis ${url.replace(/\/\/[^@]*@/, '//')}` };
+  return startTestRedis();
 }
 
 export async function runWorkersBench(): Promise<BenchResult[]> {
@@ -110,7 +73,7 @@ export async function runWorkersBench(): Promise<BenchResult[]> {
           ratio: Math.round((one / two) * 1000) / 1000,
           target: '> 1',
           met: one / two > 1,
-          note: `ratio = throughput(2) ÷ throughput(1), mean of 2 each (1 worker ${runs[1].map(Math.round).join('/')} ms, 2 workers ${runs[2].map(Math.round).join('/')} ms); each ffmpeg with ${threads} thread(s) (TranscodingCpuCoreLimit)${r.note ? `; ${r.note}` : ''}`,
+          note: `ratio = throughput(2) ÷ throughput(1), mean of 2 each (1 worker ${runs[1].map(Math.round).join('/')} ms, 2 workers ${runs[2].map(Math.round).join('/')} ms); each ffmpeg with ${threads} thread(s) (TranscodingCpuCoreLimit)`,
         },
       ];
     } finally {
@@ -118,7 +81,7 @@ export async function runWorkersBench(): Promise<BenchResult[]> {
       await srv.close();
     }
   } finally {
-    r.stop();
+    await r.stop();
     fs.rmSync(media, { recursive: true, force: true });
   }
 }
