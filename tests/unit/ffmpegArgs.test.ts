@@ -39,6 +39,22 @@ describe('buildFfmpegArgs', () => {
     ]);
   });
 
+  it('full speed lifts the CPU-core cap (no -threads), everything else unchanged', () => {
+    const plan: RemuxPlan = {
+      kind: 'remux',
+      container: 'mp4',
+      video: { copy: true, streamIndex: 0, codec: 'h264' },
+      audio: [{ streamIndex: 1, action: 'copy', codec: 'aac' }],
+      subtitles: [],
+      reasons: [],
+    };
+    const capped = buildFfmpegArgs(plan, { ...io, threads: 2 });
+    const full = buildFfmpegArgs(plan, { ...io, threads: 2, fullSpeed: true });
+    expect(capped).toContain('-threads');
+    expect(full).not.toContain('-threads');
+    expect(full).toEqual(capped.filter((a, i) => a !== '-threads' && capped[i - 1] !== '-threads'));
+  });
+
   it('remux + audio convert: preferred language first as default, AC3 to AAC, a WebVTT sidecar in the same pass', () => {
     const plan: RemuxPlan = {
       kind: 'remux',

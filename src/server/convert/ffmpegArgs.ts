@@ -20,8 +20,8 @@ export interface FfmpegOutputOptions {
   /** Encoder threads (TranscodingCpuCoreLimit); 0 = ffmpeg's choice. */
   threads: number;
   /**
-   * EnableFullSpeedTranscoding. Unused on purpose: "native frame rate" (`-re`) throttles live input, and
-   * throttling a file conversion would only make it slower; CPU use is bounded by `threads` instead.
+   * EnableFullSpeedTranscoding: every core (no `-threads` cap). Emby throttled to the native frame rate
+   * instead; for a file that only makes the conversion slower, so the CPU cap is what the switch lifts.
    */
   fullSpeed?: boolean;
   /** Embedded text subtitles written as sidecars by the same command, so the source is read once. */
@@ -96,8 +96,8 @@ function preamble(inputPath: string): string[] {
   return ['-hide_banner', '-nostdin', '-y', '-v', 'error', '-progress', 'pipe:1', '-nostats', '-i', inputPath];
 }
 
-function threadArgs(threads: number): string[] {
-  return threads > 0 ? ['-threads', String(threads)] : [];
+function threadArgs(threads: number, fullSpeed = false): string[] {
+  return threads > 0 && !fullSpeed ? ['-threads', String(threads)] : [];
 }
 
 function containerArgs(container: string, outputPath: string): string[] {
@@ -209,7 +209,7 @@ function remuxArgs(plan: RemuxPlan, o: FfmpegOutputOptions): string[] {
     ...(plan.video.codec === 'hevc' && muxer(plan.container) === 'mp4' ? ['-tag:v', 'hvc1'] : []),
     ...audioArgs(plan.audio),
     ...subtitleCodecArgs(subs),
-    ...threadArgs(o.threads),
+    ...threadArgs(o.threads, o.fullSpeed),
     // Sparse subtitle or late audio packets otherwise overflow the default queue on copy.
     '-max_muxing_queue_size', '1024',
     ...containerArgs(plan.container, o.outputPath),
@@ -227,7 +227,7 @@ function transcodeArgs(plan: TranscodePlan, o: FfmpegOutputOptions): string[] {
     ...encoderArgs(plan.video),
     ...audioArgs(plan.audio),
     ...subtitleCodecArgs(subs),
-    ...threadArgs(o.threads),
+    ...threadArgs(o.threads, o.fullSpeed),
     '-max_muxing_queue_size', '1024',
     ...containerArgs(plan.container, o.outputPath),
     ...sidecarOutputs(o.subtitleOutputs),
@@ -247,7 +247,7 @@ function audioOnlyArgs(plan: AudioRemuxPlan | AudioTranscodePlan, o: FfmpegOutpu
     ...codec,
     // ID3v2.3 is what most players read; ffmpeg writes 2.4 by default.
     ...(m === 'mp3' ? ['-id3v2_version', '3'] : []),
-    ...threadArgs(o.threads),
+    ...threadArgs(o.threads, o.fullSpeed),
     ...containerArgs(plan.container, o.outputPath),
   ];
 }

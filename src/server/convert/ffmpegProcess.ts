@@ -3,6 +3,7 @@
  * ffmpeg traps SIGTERM to finish the file it writes — for a faststart MP4 that can mean rewriting it — so
  * SIGKILL follows after a short grace: a cancelled output is deleted anyway.
  */
+import os from 'node:os';
 import { spawn } from 'node:child_process';
 import { StderrTail } from './stderrTail.js';
 
@@ -34,6 +35,8 @@ export class FfmpegError extends Error {
 
 export interface RunProcessOptions {
   signal?: AbortSignal;
+  /** OS scheduling priority (nice, 0–19): background conversions yield the CPU to playback and the UI. */
+  niceness?: number;
   onStdout?: (chunk: string) => void;
   stderrLines?: number;
 }
@@ -45,6 +48,13 @@ export function runProcess(binary: string, args: readonly string[], options: Run
   return new Promise((resolve, reject) => {
     const tail = new StderrTail(options.stderrLines ?? 20);
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    if (options.niceness && child.pid) {
+      try {
+        os.setPriority(child.pid, options.niceness);
+      } catch {
+        // Not permitted on this platform: run at normal priority.
+      }
+    }
     let killTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {
       child.kill('SIGTERM');

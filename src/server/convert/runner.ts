@@ -88,7 +88,8 @@ export async function runConversion(o: RunConversionOptions): Promise<Conversion
       // The last few percent are hashing and probing: the encoder's 100 % is not "done".
       const tracker = new ProgressTracker(duration, (pct) => report(Math.min(pct, 99) * 0.97));
       o.log?.debug({ key: job.key, args }, 'ffmpeg start');
-      await runProcess(o.binaries.ffmpeg, args, { signal, onStdout: (c) => tracker.reader.push(c) });
+      // Unless the admin asked for full speed, conversions run at a lower priority than playback and the API.
+      await runProcess(o.binaries.ffmpeg, args, { signal, niceness: o.fullSpeed ? 0 : 10, onStdout: (c) => tracker.reader.push(c) });
       report(97);
       ({ size, sha256 } = await hashFile(partial, signal));
       mediaPath = path.join(job.outputDir, job.fileName);
