@@ -1,11 +1,13 @@
 /**
  * One browser, two users of one server: POST /Sync/Data carries both as OfflineUserIds and the answer's
  * ItemUserAccess decides who sees which downloaded item — the parent's private film (a camera upload,
- * private to its owner) never shows in the child's offline library. Then, with no network, the child
- * signs in again from the salted verifier kept at the online sign-in (no password stored).
+ * private to its owner) and a library movie (the child may see TV Shows only: UserPolicy.EnabledFolders)
+ * never show in the child's offline library. Then, with no network, the child signs in again from the
+ * salted verifier kept at the online sign-in (no password stored).
  */
 import fs from "node:fs";
 import path from "node:path";
+import { makeClip } from "../helpers/media";
 import { createUser, signIn } from "../helpers/server";
 import { ADMIN_USER, expect, test } from "./fixtures";
 import {
@@ -56,12 +58,30 @@ test("each user sees only the downloads the server allows them, and the child si
     },
   );
   expect(stored.status).toBe(204);
+  // A TV Shows library beside Movies: the child may see that one only.
+  await makeClip(
+    path.join(server.media, "Shows", "Tiny Show", "Season 01"),
+    "Tiny Show - S01E01 - Hello.mp4",
+    { seconds: 1 },
+  );
   await server.built.deps.library.scanner.scan();
-  const filmId = (
-    server.built.deps.db
-      .prepare(`SELECT id FROM items WHERE name = 'family-film'`)
-      .get() as { id: string }
-  ).id;
+  const idOf = (name: string) =>
+    (
+      server.built.deps.db
+        .prepare(`SELECT id FROM items WHERE name = ?`)
+        .get(name) as { id: string }
+    ).id;
+  const filmId = idOf("family-film");
+  const episodeId = idOf("Hello");
+  const limited = await server.admin.req(
+    "POST",
+    `/Users/${kid.userId}/Policy`,
+    {
+      EnableAllFolders: false,
+      EnabledFolders: [idOf("TV Shows")],
+    },
+  );
+  expect(limited.status).toBe(204);
 
   const page = context.pages()[0] ?? (await context.newPage());
   const sw = await SwDevtools.attach(context, page, server.url);
@@ -90,45 +110,52 @@ test("each user sees only the downloads the server allows them, and the child si
   const creds = await idbAll(page, "credentials");
   expect(JSON.stringify(creds)).not.toContain("kid-secret");
 
+  // The parent syncs their film and a library movie; the child an episode (a movie is not theirs to sync).
   const parentJob = await server.admin.json("POST", "/Sync/Jobs", {
     TargetId: deviceId,
-    ItemIds: [filmId],
+    ItemIds: [filmId, server.ids["Short Hop"]],
     Quality: "original",
   });
   const kidSession = await signIn(server.url, "kid", "kid-secret", "kid-node");
-  const kidJob = await kidSession.json("POST", "/Sync/Jobs", {
+  const refused = await kidSession.req("POST", "/Sync/Jobs", {
     TargetId: deviceId,
     ItemIds: [server.ids["Short Hop"]],
     Quality: "original",
   });
+  expect(refused.status).toBe(400);
+  const kidJob = await kidSession.json("POST", "/Sync/Jobs", {
+    TargetId: deviceId,
+    ItemIds: [episodeId],
+    Quality: "original",
+  });
   expect(kid.userId).toBe(kidSession.userId);
-  await waitForStatus(
-    server,
-    parentJob.Job.Id,
-    parentJob.JobItems[0].Id,
-    "ReadyToTransfer",
-  );
-  await waitForStatus(
-    server,
-    kidJob.Job.Id,
-    kidJob.JobItems[0].Id,
-    "ReadyToTransfer",
-  );
+  const jobItems = [
+    ...parentJob.JobItems.map((ji: { Id: string }) => [
+      parentJob.Job.Id,
+      ji.Id,
+    ]),
+    [kidJob.Job.Id, kidJob.JobItems[0].Id],
+  ] as Array<[string, string]>;
+  for (const [job, item] of jobItems) {
+    await waitForStatus(server, job, item, "ReadyToTransfer");
+  }
   await sw.dispatchSync();
-  await waitForStatus(
-    server,
-    parentJob.Job.Id,
-    parentJob.JobItems[0].Id,
-    "Synced",
-  );
-  await waitForStatus(server, kidJob.Job.Id, kidJob.JobItems[0].Id, "Synced");
-  await expect
-    .poll(
-      async () =>
-        (await idbAll(page, "items")).find((i) => i.ItemId === filmId)
-          ?.UserIdsWithAccess,
-    )
-    .toEqual([server.admin.userId]);
+  for (const [job, item] of jobItems) {
+    await waitForStatus(server, job, item, "Synced");
+  }
+  const access = async () =>
+    Object.fromEntries(
+      (await idbAll(page, "items"))
+        .filter((i) =>
+          [filmId, server.ids["Short Hop"], episodeId].includes(i.ItemId),
+        )
+        .map((i) => [i.ItemId, i.UserIdsWithAccess]),
+    );
+  await expect.poll(access).toEqual({
+    [filmId]: [server.admin.userId],
+    [server.ids["Short Hop"]]: [server.admin.userId],
+    [episodeId]: [server.admin.userId, kid.userId].sort(),
+  });
 
   const names = async () =>
     (
@@ -136,17 +163,17 @@ test("each user sees only the downloads the server allows them, and the child si
         .getByTestId("offline-item")
         .evaluateAll((els) => els.map((e) => e.getAttribute("data-name")))
     ).sort();
-  // Child (the active session): the parent's film is not there.
+  // Child (the active session): neither the parent's film nor the movie, only the episode.
   await page.goto(`${server.url}/on-device`);
   await expect(page.getByTestId("offline-item")).toHaveCount(1);
-  expect(await names()).toEqual(["Short Hop"]);
-  // Parent: their film, and the shared library film the child synced.
+  expect(await names()).toEqual(["Hello"]);
+  // Parent: their film, the movie, and the episode the child synced.
   await page
     .getByTestId("server-switcher")
     .selectOption({ label: `${ADMIN_USER} @ ${host()}` });
   await page.goto(`${server.url}/on-device`);
-  await expect(page.getByTestId("offline-item")).toHaveCount(2);
-  expect(await names()).toEqual(["Short Hop", "family-film"]);
+  await expect(page.getByTestId("offline-item")).toHaveCount(3);
+  expect(await names()).toEqual(["Hello", "Short Hop", "family-film"]);
 
   // The child signed out; with no network, signs in again from the verifier and sees their items only.
   await page
@@ -165,6 +192,6 @@ test("each user sees only the downloads the server allows them, and the child si
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/on-device$/);
   await expect(page.getByTestId("offline-item")).toHaveCount(1);
-  expect(await names()).toEqual(["Short Hop"]);
+  expect(await names()).toEqual(["Hello"]);
   await context.setOffline(false);
 });

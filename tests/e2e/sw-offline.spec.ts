@@ -57,7 +57,10 @@ test('plays a downloaded item offline with seeking and subtitles; the play reach
   await page.reload();
   await expect(row).toHaveAttribute('data-step', 'synced');
   await row.getByRole('link', { name: 'Long Walk' }).click();
-  const video = page.getByTestId('offline-media');
+  // The same player component as online playback, playing the SW's file URL.
+  const player = page.getByTestId('media-player');
+  await expect(player).toHaveAttribute('data-engine', 'file');
+  const video = player.locator('video');
   await expect(video).toBeVisible();
 
   await video.evaluate(async (el: HTMLVideoElement) => {

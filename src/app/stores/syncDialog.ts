@@ -1,10 +1,15 @@
-/** One sync dialog for the whole app: any card, list, row or detail page opens it with a selection. */
+/**
+ * One sync dialog for the whole app: any card, list, row or detail page opens it with a selection.
+ * `jobsVersion` is bumped whenever the dialog creates a job, so views showing sync state (the detail
+ * page's label and ring, poster checks on Home) refetch at once instead of after a reload.
+ */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { SyncSelection } from '../sync/selection';
 
 export const useSyncDialogStore = defineStore('syncDialog', () => {
   const selection = ref<SyncSelection>();
+  const jobsVersion = ref(0);
   /** Where focus goes back to when the dialog closes (keyboard users keep their place). */
   let opener: HTMLElement | null = null;
 
@@ -19,5 +24,9 @@ export const useSyncDialogStore = defineStore('syncDialog', () => {
     opener = null;
   }
 
-  return { selection, open, close };
+  function jobCreated(): void {
+    jobsVersion.value++;
+  }
+
+  return { selection, jobsVersion, open, close, jobCreated };
 });

@@ -8,7 +8,7 @@ import { badRequest, forbidden, notFound } from '../http/errors.js';
 import { newId } from '../ids.js';
 import type { UserRecord } from '../auth/usersRepo.js';
 import type { ItemRow, ItemsRepo } from './itemsRepo.js';
-import { canUserSeeItem } from './itemVisibility.js';
+import { canUserSeeItem, type Viewer } from './itemVisibility.js';
 import { sortNameOf } from './layout.js';
 
 export type EntryFolderType = 'BoxSet' | 'Playlist';
@@ -30,7 +30,7 @@ export class CollectionsService {
   create(input: CreateFolderInput, now = new Date().toISOString()): string {
     const name = input.name.trim();
     if (!name) throw badRequest('Name is required');
-    const members = this.members(input.owner.id, input.itemIds);
+    const members = this.members(input.owner, input.itemIds);
     const mediaType = input.type === 'Playlist' ? (input.mediaType ?? members[0]?.media_type ?? null) : null;
     const id = newId();
     tx(this.db, () => {
@@ -47,7 +47,7 @@ export class CollectionsService {
 
   addItems(user: UserRecord, folderId: string, type: EntryFolderType, itemIds: readonly string[]): void {
     const folder = this.editable(user, folderId, type);
-    const members = this.members(user.id, itemIds);
+    const members = this.members(user, itemIds);
     tx(this.db, () => {
       this.append(folder.id, type, members.map((m) => m.id));
       this.touch(folder.id);
@@ -101,9 +101,9 @@ export class CollectionsService {
   }
 
   /** Items to add, in the order given; an unknown or invisible id is a bad argument (nothing is written). */
-  private members(userId: string, itemIds: readonly string[]): ItemRow[] {
+  private members(user: Viewer, itemIds: readonly string[]): ItemRow[] {
     const rows = this.items.getMany(itemIds);
-    if (rows.length !== itemIds.length || rows.some((r) => !canUserSeeItem(userId, r))) {
+    if (rows.length !== itemIds.length || rows.some((r) => !canUserSeeItem(user, r))) {
       throw badRequest('Unknown item id');
     }
     return rows;

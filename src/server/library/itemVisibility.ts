@@ -1,24 +1,55 @@
 /**
- * Who may see which library item, in one place so per-user library access can grow here (and only here).
- * Today: an item with an owner is private to that owner — playlists, and camera uploads (their owner is set
- * when the scanner inserts them, migration 003) — except box sets, which are shared although they record who
- * made them; everything else is visible to every signed-in user.
+ * Who may see which library item, in one place so per-user library access grows here (and only here).
+ *
+ * - An item with an owner is private to that owner — playlists, and camera uploads (their owner is set when
+ *   the scanner inserts them, migration 003) — except box sets, which are shared although they record who
+ *   made them. Its owner always sees it.
+ * - Library access (`UserPolicy.EnableAllFolders` / `EnabledFolders`, issue 9): a user without all folders
+ *   sees a library view (CollectionFolder) only if its id is enabled, and an item under a view (its
+ *   `top_parent_id`) only if that view is. Items outside any view — items-by-name (Genre, Person…), box
+ *   sets — stay visible; what they list is filtered because their items are.
  */
+import type { UserPolicy } from '../../shared/api/users.js';
 
 export interface VisibilityFacts {
+  id: string;
   type: string;
   owner_user_id: string | null;
+  top_parent_id: string | null;
 }
 
-export function canUserSeeItem(userId: string, item: VisibilityFacts): boolean {
-  if (item.owner_user_id === userId) return true;
-  return item.type !== 'Playlist' && (item.owner_user_id === null || item.type === 'BoxSet');
+/** The viewing user: a `UserRecord` fits as is. */
+export interface Viewer {
+  id: string;
+  policy: Pick<UserPolicy, 'EnableAllFolders' | 'EnabledFolders'>;
+}
+
+/** The library view an item belongs to: its own id for a view, else its top parent (null: outside views). */
+function viewOf(item: VisibilityFacts): string | null {
+  return item.type === 'CollectionFolder' ? item.id : item.top_parent_id;
+}
+
+export function canUserSeeItem(viewer: Viewer, item: VisibilityFacts): boolean {
+  if (item.owner_user_id === viewer.id) return true;
+  if (item.type === 'Playlist' || (item.owner_user_id !== null && item.type !== 'BoxSet')) return false;
+  if (viewer.policy.EnableAllFolders !== false) return true;
+  const view = viewOf(item);
+  return view === null || viewer.policy.EnabledFolders.includes(view);
 }
 
 /**
  * The same rule as SQL over an `items` alias; `userParam` is the named parameter holding the user id
- * (e.g. `@user`). Keep it in step with `canUserSeeItem`.
+ * (e.g. `@user`). The user's folder policy is read from `users.policy` by uncorrelated subqueries, which
+ * SQLite evaluates once per statement, so the per-row cost is a flag test and a set probe. A missing
+ * `EnableAllFolders` counts as true, as `DEFAULT_POLICY` says. Keep it in step with `canUserSeeItem`.
  */
 export function visibleItemSql(alias: string, userParam: string): string {
-  return `(${alias}.owner_user_id = ${userParam} OR (${alias}.type <> 'Playlist' AND (${alias}.owner_user_id IS NULL OR ${alias}.type = 'BoxSet')))`;
+  const a = alias;
+  const restricted = `(SELECT json_extract(u.policy, '$.EnableAllFolders') FROM users u WHERE u.id = ${userParam}) = 0`;
+  const enabled = `(SELECT f.value FROM users u, json_each(u.policy, '$.EnabledFolders') f WHERE u.id = ${userParam})`;
+  const view = `CASE WHEN ${a}.type = 'CollectionFolder' THEN ${a}.id ELSE ${a}.top_parent_id END`;
+  return (
+    `(${a}.owner_user_id = ${userParam} OR (${a}.type <> 'Playlist' AND (${a}.owner_user_id IS NULL OR ${a}.type = 'BoxSet')` +
+    ` AND (NOT COALESCE(${restricted}, 0) OR ${view} IS NULL OR ${view} IN ${enabled})))`
+  );
 }

@@ -6,7 +6,7 @@
  */
 import type { Db } from '../db/connection.js';
 import { notFound } from '../http/errors.js';
-import { canUserSeeItem, visibleItemSql } from './itemVisibility.js';
+import { visibleItemSql } from './itemVisibility.js';
 
 export interface ItemRow {
   id: string;
@@ -191,8 +191,9 @@ export class ItemsRepo {
 
   /** The item if it exists and the user may see it. */
   getVisible(userId: string, id: string): ItemRow | undefined {
-    const row = this.get(id);
-    return row && canUserSeeItem(userId, row) ? row : undefined;
+    return this.db
+      .prepare(`SELECT a.* FROM items a WHERE a.id = @id AND ${visibleItemSql('a', '@user')}`)
+      .get({ id, user: userId }) as ItemRow | undefined;
   }
 
   /** Rows for ids, in the order asked, unknown ids skipped. */
@@ -275,7 +276,7 @@ export class ItemsRepo {
     const params: Record<string, string> = { user: userId };
     for (const [k, ids] of Object.entries(groups)) params[k] = JSON.stringify(ids);
     const inGroup = (k: string) => `(SELECT value FROM json_each(@${k}))`;
-    const media = `c.is_folder = 0 AND c.media_type IS NOT NULL`;
+    const media = `c.is_folder = 0 AND c.media_type IS NOT NULL AND ${visibleItemSql('c', '@user')}`;
     const recursive = this.db
       .prepare(
         `WITH d(k, id) AS (
@@ -385,7 +386,10 @@ export class ItemsRepo {
     const p = new Params();
     const user = p.add(q.userId);
     const scope = q.parentId ? this.scope({ userId: q.userId, parentId: q.parentId, recursive: true }, p) : undefined;
-    const where = [`a.type = 'Episode'`, `a.series_id IS NOT NULL`, `COALESCE(a.parent_index_number, 1) <> 0`, ...(scope?.where ?? [])];
+    const where = [
+      `a.type = 'Episode'`, `a.series_id IS NOT NULL`, `COALESCE(a.parent_index_number, 1) <> 0`, visibleItemSql('a', user),
+      ...(scope?.where ?? []),
+    ];
     if (q.seriesId) where.push(`a.series_id = ${p.add(q.seriesId)}`);
     // Only series with a played episode can have a next one: start from the user's played rows.
     where.push(`a.series_id IN (SELECT e.series_id FROM user_data u JOIN items e ON e.id = u.item_id
@@ -440,8 +444,8 @@ export class ItemsRepo {
       }
       return { joins: '', where, defaultOrder: q.seriesId ? indexOrder() : bySortName };
     }
-    const parent = this.get(q.parentId);
-    if (!parent || !canUserSeeItem(q.userId, parent)) throw notFound('Item not found');
+    const parent = this.getVisible(q.userId, q.parentId);
+    if (!parent) throw notFound('Item not found');
     const id = p.add(parent.id);
     if (BY_NAME_TYPES.has(parent.type)) {
       return { joins: '', where: [`a.id IN (SELECT item_id FROM item_links WHERE target_id = ${id})`], defaultOrder: bySortName };

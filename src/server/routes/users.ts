@@ -23,6 +23,8 @@ const policyBody = {
     EnableAllDevices: { type: 'boolean' },
     EnabledDevices: { type: 'array', items: { type: 'string', maxLength: 256 }, maxItems: 1000 },
     EnableCameraUpload: { type: 'boolean' },
+    EnableAllFolders: { type: 'boolean' },
+    EnabledFolders: { type: 'array', items: { type: 'string', maxLength: 64 }, maxItems: 1000 },
   },
 } as const;
 
@@ -156,6 +158,8 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (req, reply) => {
       const target = findUser((req.params as { id: string }).id);
       const next: UserPolicy = { ...target.policy, ...(req.body as Partial<UserPolicy>) };
+      // View ids in the server's form, so the visibility rule (library/itemVisibility.ts) matches them.
+      next.EnabledFolders = [...new Set(next.EnabledFolders.map((id) => normalizeId(id) ?? id))];
       const me = caller(req);
       if (target.id === me.user.id && (!next.IsAdministrator || next.IsDisabled)) {
         throw badRequest('You cannot remove your own administrator rights or disable yourself');

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Db } from '../db/connection.js';
 import type { MediaSourceInfo, MediaStream } from '../../shared/api/items.js';
-import { canUserSeeItem, visibleItemSql } from '../library/itemVisibility.js';
+import { visibleItemSql } from '../library/itemVisibility.js';
 import type { SyncCandidate, SyncLibrary, SyncLibraryItem } from './syncLibrary.js';
 
 /** Category lists (ids in order) from the library's own category queries, so sync and the UI agree. */
@@ -99,8 +99,10 @@ export class SqlSyncLibrary implements SyncLibrary {
   }
 
   getItem(userId: string, id: string): SyncLibraryItem | undefined {
-    const r = this.db.prepare(`SELECT ${FULL} FROM items i WHERE i.id = ?`).get(id) as FullRow | undefined;
-    return r && canUserSeeItem(userId, { type: r.type, owner_user_id: r.owner_user_id }) ? toItem(r) : undefined;
+    const r = this.db
+      .prepare(`SELECT ${FULL} FROM items i WHERE i.id = @id AND ${visibleItemSql('i', '@user')}`)
+      .get({ id, user: userId }) as FullRow | undefined;
+    return r && toItem(r);
   }
 
   candidates(userId: string, ids: readonly string[]): Map<string, SyncCandidate> {

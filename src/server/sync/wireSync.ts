@@ -57,7 +57,7 @@ export function wireSync(d: {
     const user = d.users.get(userId);
     const out = new Map<string, BaseItemDto>();
     if (!user) return out;
-    const rows = d.items.getMany(itemIds).filter((r) => canUserSeeItem(userId, r));
+    const rows = d.items.getMany(itemIds).filter((r) => canUserSeeItem(user, r));
     for (const dto of d.itemDtos.toDtos(rows, { userId, fields: ALL_FIELDS, enableSync: user.policy.EnableSync })) out.set(dto.Id, dto);
     return out;
   };

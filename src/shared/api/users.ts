@@ -12,6 +12,9 @@ export interface UserPolicy {
   EnableAllDevices: boolean;
   EnabledDevices: string[];
   EnableCameraUpload: boolean;
+  /** Every library view; when false only `EnabledFolders` (view ids) and what lies under them. */
+  EnableAllFolders: boolean;
+  EnabledFolders: string[];
 }
 
 export const DEFAULT_POLICY: UserPolicy = {
@@ -25,6 +28,8 @@ export const DEFAULT_POLICY: UserPolicy = {
   EnableAllDevices: true,
   EnabledDevices: [],
   EnableCameraUpload: true,
+  EnableAllFolders: true,
+  EnabledFolders: [],
 };
 
 export interface UserConfiguration {
