@@ -41,7 +41,15 @@ async function poll<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 
   }
 }
 
-async function lastRun(page: Page): Promise<{ startedAt: number; finishedAt: number; downloaded: number } | undefined> {
+interface RunRecord {
+  startedAt: number;
+  finishedAt: number;
+  downloaded: number;
+  mediaBytes: number;
+  mediaMs: number;
+}
+
+async function lastRun(page: Page): Promise<RunRecord | undefined> {
   return page.evaluate(
     () =>
       new Promise<any>((resolve) => {
@@ -160,14 +168,16 @@ export async function runSwDownloadBench(): Promise<BenchRow[]> {
         () => lastRun(page),
         (r) => !!r && r.finishedAt > before && r.downloaded > 0,
       );
-      return run!.finishedAt - run!.startedAt;
+      return run!;
     };
 
     const rows: BenchRow[] = [];
     const measure = async (label: string) => {
       const { jobId, jobItemId, size } = await newJob();
       const plain = [await plainFetch(jobItemId), await plainFetch(jobItemId)].sort((a, b) => a.ms - b.ms)[0]!;
-      const swMs = await swDownload();
+      const run = await swDownload();
+      console.error(`run ${run.finishedAt - run.startedAt} ms, media ${run.mediaMs} ms for ${run.mediaBytes} bytes`);
+      const swMs = run.mediaMs;
       const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
       const sw = mbps(size, swMs);
       const base = mbps(plain.bytes, plain.ms);

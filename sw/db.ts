@@ -8,7 +8,7 @@
  *                  localStorage), one row per server + user
  *      `items`     the offline catalogue: one LocalItem per server + job item (API.md §7) with its
  *                  download state (bytes, ETag, running SHA-256 state, chunk size)
- *      `chunks`    media bytes, [fileId+index] → ArrayBuffer (default 4 MiB), written as they arrive so a
+ *      `chunks`    media bytes, [fileId+index] → Blob (default 4 MiB), written as they arrive so a
  *                  download resumes with `Range: bytes=N-` from the last whole chunk
  *      `outbox`    offline UserActions waiting for POST /Sync/OfflineActions, each with its own Id
  *      `progress`  per-server outcome of the last sync run (when, what failed), for the app to show
@@ -58,10 +58,15 @@ export type LocalItemStep = 'media' | 'extras' | 'transfer' | 'synced';
 /** Why a download does not move: the person paused it, storage is full, or the last attempt failed. */
 export type BlockReason = 'user' | 'quota' | 'error';
 
-/** The subset of the running SHA-256 needed to continue it: 8 state words and the bytes hashed so far. */
+/**
+ * The running SHA-256 of a download, saved with each chunk: hash-wasm's state bytes and the bytes hashed so
+ * far. Records written before the switch to hash-wasm carry `h` (the pure-TypeScript hasher's 8 words) and no `state`;
+ * those are not loadable, and the stored chunks are hashed again on resume (sw/sync/downloadManager.ts).
+ */
 export interface HashState {
-  h: number[];
   length: number;
+  state?: Uint8Array;
+  h?: number[];
 }
 
 export interface LocalItem {
@@ -109,7 +114,12 @@ export interface LocalItem {
 export interface ChunkRow {
   fileId: string;
   index: number;
-  data: ArrayBuffer;
+  /**
+   * The chunk's bytes. New chunks are the Blob of the Range answer itself, so the bytes go from the network
+   * into IndexedDB without a copy through the worker's heap, and the player reads slices of them; chunks
+   * stored by earlier versions are ArrayBuffers. Readers accept both.
+   */
+  data: Blob | ArrayBuffer;
 }
 
 export interface OutboxRow extends UserAction {

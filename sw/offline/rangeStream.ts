@@ -25,9 +25,12 @@ export function decideRange(header: string | null, size: number): RangeDecision 
   return { status: 206, start, end };
 }
 
-/** Bytes [start, end] of a stored file, read chunk by chunk as the consumer pulls. */
+/**
+ * Bytes [start, end] of a stored file, read chunk by chunk as the consumer pulls. A chunk is a Blob (only
+ * the slice wanted is read into memory) or, when stored by an earlier version, an ArrayBuffer.
+ */
 export function chunkStream(
-  readChunk: (index: number) => Promise<ArrayBuffer | undefined>,
+  readChunk: (index: number) => Promise<Blob | ArrayBuffer | undefined>,
   chunkSize: number,
   start: number,
   end: number,
@@ -40,9 +43,12 @@ export function chunkStream(
         const index = Math.floor(position / chunkSize);
         const data = await readChunk(index);
         if (!data) return controller.error(new Error(`chunk ${index} is missing`));
+        const length = data instanceof Blob ? data.size : data.byteLength;
         const from = position - index * chunkSize;
-        const to = Math.min(data.byteLength, end - index * chunkSize + 1);
-        controller.enqueue(new Uint8Array(data, from, to - from));
+        const to = Math.min(length, end - index * chunkSize + 1);
+        if (to <= from) return controller.error(new Error(`chunk ${index} is shorter than the file says`));
+        const bytes = data instanceof Blob ? new Uint8Array(await data.slice(from, to).arrayBuffer()) : new Uint8Array(data, from, to - from);
+        controller.enqueue(bytes);
         position = index * chunkSize + to;
         if (position > end) controller.close();
       },

@@ -47,28 +47,41 @@ export class DexieStorage implements StoragePort {
     await this.db.items.put(item);
   }
 
-  async writeChunk(item: LocalItem, index: number, data: Uint8Array): Promise<void> {
-    const limit = (await this.db.meta.get('testQuotaBytes'))?.value as number | undefined;
+  async writeChunk(item: LocalItem, index: number, data: Blob): Promise<void> {
+    const limit = await this.testQuota();
     if (limit !== undefined) {
       const used = (await this.db.items.toArray()).reduce((sum, i) => sum + (i.Id === item.Id ? 0 : i.bytes), 0);
       if (used + item.bytes > limit) throw new DOMException('The quota has been exceeded (test limit).', 'QuotaExceededError');
     }
-    // A copy that owns exactly its bytes: the caller's buffer is a view and is reused.
-    const bytes = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data.buffer : data.slice().buffer;
     await this.db.transaction('rw', this.db.chunks, this.db.items, async () => {
       const current = await this.db.items.get(item.Id);
       // Removed or paused-and-reset while this chunk was in flight: do not resurrect it.
       if (!current) return;
-      await this.db.chunks.put({
-        fileId: item.FileId,
-        index,
-        data: bytes as ArrayBuffer,
-      });
+      await this.db.chunks.put({ fileId: item.FileId, index, data });
       await this.db.items.put({
         ...item,
         blocked: current.blocked === 'user' ? 'user' : item.blocked,
       });
     });
+  }
+
+  async readChunk(fileId: string, index: number): Promise<Blob | undefined> {
+    const data = (await this.db.chunks.get([fileId, index]))?.data;
+    return data === undefined || data instanceof Blob ? data : new Blob([data]);
+  }
+
+  /** The test quota, kept in memory after the first read: a read per chunk is a transaction on the hot path. */
+  private quota?: Promise<number | undefined>;
+  private testQuota(): Promise<number | undefined> {
+    this.quota ??= this.db.meta.get('testQuotaBytes').then((r) => r?.value as number | undefined);
+    return this.quota;
+  }
+
+  /** Test-only: a byte limit past which writeChunk fails as a full origin would (null lifts it). */
+  async setTestQuota(bytes: number | null): Promise<void> {
+    if (bytes === null) await this.db.meta.delete('testQuotaBytes');
+    else await this.db.meta.put({ key: 'testQuotaBytes', value: bytes });
+    this.quota = Promise.resolve(bytes ?? undefined);
   }
 
   async resetMedia(item: LocalItem): Promise<LocalItem> {

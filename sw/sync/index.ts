@@ -214,8 +214,7 @@ export function registerSyncHandlers(self: ServiceWorkerGlobalScope): { runUploa
         value: { ...before, ...msg.settings },
       });
     }
-    if (msg.quotaBytes === null) await db.meta.delete('testQuotaBytes');
-    else if (msg.quotaBytes !== undefined) await db.meta.put({ key: 'testQuotaBytes', value: msg.quotaBytes });
+    if (msg.quotaBytes !== undefined) await storage.setTestQuota(msg.quotaBytes);
   }
 
   return { runUploads };

@@ -43,7 +43,13 @@ export interface FileResponse {
   /** Whole file size, from Content-Range or Content-Length. */
   total?: number;
   contentType?: string;
+  /** The body as a stream (the whole-file fallback when a server ignores Range). */
   body: ReadableStream<Uint8Array>;
+  /**
+   * The whole body as a Blob, for a ranged answer of one chunk: the bytes stay in the browser's blob store
+   * and go to IndexedDB from there. Rejects when the connection breaks.
+   */
+  blob(): Promise<Blob>;
 }
 
 export interface ApiPort {
@@ -73,7 +79,7 @@ export interface ApiPort {
 }
 
 export interface SyncSettings {
-  /** Bytes per stored chunk; a multiple of 64 (the SHA-256 block) — 4 MiB by default. */
+  /** Bytes per stored chunk (and per Range request) — 4 MiB by default. */
   chunkSize: number;
   /** Items downloading at once. */
   concurrency: number;
@@ -106,7 +112,9 @@ export interface StoragePort {
    * Stores chunk `item.nextChunk - 1` and the item (bytes, hash state, step) in one transaction, so the
    * record never claims bytes that are not there. May throw a QuotaExceededError.
    */
-  writeChunk(item: LocalItem, index: number, data: Uint8Array): Promise<void>;
+  writeChunk(item: LocalItem, index: number, data: Blob): Promise<void>;
+  /** A stored chunk of a file, to hash again what is stored when a saved hash state cannot be loaded. */
+  readChunk(fileId: string, index: number): Promise<Blob | undefined>;
   /** Drops every chunk of the file and resets the item's byte counters (a changed file restarts). */
   resetMedia(item: LocalItem): Promise<LocalItem>;
   /** Frees chunks, subtitles, images no other item uses, and the record. */
@@ -147,6 +155,10 @@ export interface RunSummary {
   errors: string[];
   /** True when some server could not be reached: worth a one-off Background Sync. */
   offline: boolean;
+  /** Media bytes fetched and stored in this run (items that finished their media step). */
+  mediaBytes: number;
+  /** Wall time from the first media request to the last media chunk stored in this run, ms. */
+  mediaMs: number;
 }
 
 export interface Notifier {

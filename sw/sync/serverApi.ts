@@ -136,6 +136,7 @@ export class ServerApi implements ApiPort {
       total: range ? Number(range[2]) : star ? Number(star[1]) : res.status === 200 && length ? Number(length) : undefined,
       contentType: res.headers.get('Content-Type') ?? undefined,
       body: res.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() }),
+      blob: () => res.blob(),
     };
   }
 

@@ -134,7 +134,10 @@ export class SyncLoop {
       quotaExceeded: false,
       errors: [],
       offline: false,
+      mediaBytes: 0,
+      mediaMs: 0,
     };
+    this.mediaWindow = undefined;
     notifier.runStarted(options.reason);
     const settings = await storage.settings();
     const groups = byServer(await storage.listServers());
@@ -372,6 +375,8 @@ export class SyncLoop {
     let item: LocalItem = { ...start, blocked: undefined, error: undefined };
     if (item.step === 'media') {
       this.report(item);
+      const started = clock.now();
+      const bytesBefore = item.bytes;
       const isPaused = this.deps.isPaused ? () => this.deps.isPaused!(item.Id) : undefined;
       item = await downloadMediaWithRetries(
         {
@@ -385,6 +390,7 @@ export class SyncLoop {
         },
         item,
       );
+      this.countMedia(summary, started, item.bytes - bytesBefore);
     }
     if (item.step === 'extras') {
       item = await this.storeExtras(api, item);
@@ -416,6 +422,15 @@ export class SyncLoop {
       subtitles.push(file);
     }
     return { ...item, Images: images, Subtitles: subtitles };
+  }
+
+  /** First media request → last media chunk of this run; concurrent items overlap inside it. */
+  private mediaWindow?: { from: number; to: number };
+  private countMedia(summary: RunSummary, started: number, bytes: number): void {
+    const now = this.deps.clock.now();
+    this.mediaWindow = { from: Math.min(this.mediaWindow?.from ?? started, started), to: now };
+    summary.mediaBytes += Math.max(0, bytes);
+    summary.mediaMs = this.mediaWindow.to - this.mediaWindow.from;
   }
 
   private report(item: LocalItem): void {

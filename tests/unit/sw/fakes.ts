@@ -204,6 +204,7 @@ export class FakeServer implements ApiPort {
           total: size,
           etag: it.etag,
           body: new ReadableStream({ start: (c) => c.close() }),
+          blob: async () => new Blob([]),
         };
       status = 206;
       from = start;
@@ -234,6 +235,7 @@ export class FakeServer implements ApiPort {
       etag: it.etag,
       contentType: 'video/mp4',
       body,
+      blob: () => new Response(body).blob(),
     };
   }
 
@@ -297,14 +299,24 @@ export class FakeStorage implements StoragePort {
     for (const c of this.chunks.values()) n += c.length;
     return n;
   }
-  async writeChunk(item: LocalItem, index: number, data: Uint8Array): Promise<void> {
-    if (this.quotaBytes !== undefined && this.storedBytes() + data.length > this.quotaBytes) {
+  async writeChunk(item: LocalItem, index: number, data: Blob): Promise<void> {
+    if (this.quotaBytes !== undefined && this.storedBytes() + data.size > this.quotaBytes) {
       throw Object.assign(new Error('quota'), { name: 'QuotaExceededError' });
     }
     if (!this.items.has(item.Id)) return;
-    this.chunks.set(`${item.FileId}#${index}`, data.slice());
+    const bytes = new Uint8Array(await data.arrayBuffer());
+    // Re-checked after the await, as the real store re-reads the record inside its transaction.
+    if (!this.items.has(item.Id)) return;
+    this.chunks.set(`${item.FileId}#${index}`, bytes);
     this.items.set(item.Id, structuredClone(item));
   }
+  async readChunk(fileId: string, index: number): Promise<Blob | undefined> {
+    this.chunkReads++;
+    const data = this.chunks.get(`${fileId}#${index}`);
+    return data && new Blob([data.slice()]);
+  }
+  /** How many chunks were read back (hashing again what is stored). */
+  chunkReads = 0;
   chunksOf(fileId: string): Uint8Array[] {
     const out: Uint8Array[] = [];
     for (let i = 0; this.chunks.has(`${fileId}#${i}`); i++) out.push(this.chunks.get(`${fileId}#${i}`)!);

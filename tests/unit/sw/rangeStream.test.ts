@@ -21,12 +21,15 @@ describe('decideRange', () => {
   });
 });
 
-describe('chunkStream', () => {
+describe.each([
+  ['Blob', (part: Uint8Array) => new Blob([part.slice()])],
+  ['ArrayBuffer (stored by earlier versions)', (part: Uint8Array) => part.buffer as ArrayBuffer],
+])('chunkStream over %s chunks', (_kind, store) => {
   const chunk = 1024;
   const file = bytesOf(5 * chunk + 300);
   const read = async (index: number) => {
     const part = file.slice(index * chunk, (index + 1) * chunk);
-    return part.length ? part.buffer : undefined;
+    return part.length ? store(part) : undefined;
   };
   async function collect(start: number, end: number): Promise<{ bytes: Uint8Array; pieces: number }> {
     const reader = chunkStream(read, chunk, start, end).getReader();
@@ -52,5 +55,10 @@ describe('chunkStream', () => {
   it('errors the stream when a chunk is missing rather than sending short data silently', async () => {
     const reader = chunkStream(async () => undefined, chunk, 0, 10).getReader();
     await expect(reader.read()).rejects.toThrow(/missing/);
+  });
+
+  it('errors the stream when a stored chunk is shorter than the range needs', async () => {
+    const reader = chunkStream(async () => store(file.slice(0, 100)), chunk, 200, 300).getReader();
+    await expect(reader.read()).rejects.toThrow(/shorter/);
   });
 });

@@ -35,6 +35,22 @@ function localOf(storage: FakeStorage, jobItemId: string) {
   return [...storage.items.values()].find((i) => i.SyncJobItemId === jobItemId);
 }
 
+/** Runs the loop with the connection dropping once `chunks` whole chunks of `movie` are through. */
+async function cutAfterChunks(server: FakeServer, storage: FakeStorage, loop: SyncLoop, movie: ReturnType<typeof aReadyItem>, chunks: number) {
+  storage.settingsValue.retries = 1;
+  const fetchFile = server.fetchFile.bind(server);
+  server.fetchFile = async (...args) => {
+    const res = await fetchFile(...args);
+    if (args[1] < chunks * CHUNK) return res;
+    server.unreachable = true;
+    return { ...res, blob: () => Promise.reject(new TypeError('network gone')) };
+  };
+  await loop.run({ reason: 'cut' });
+  server.unreachable = false;
+  server.fetchFile = fetchFile;
+  expect(localOf(storage, movie.ready.SyncJobItemId)?.step).toBe('media');
+}
+
 describe('a run of the sync loop', () => {
   it('downloads a ready item in chunks, checks its SHA-256, stores poster and subtitles, then sends Transferred and Sync/Data', async () => {
     const { server, storage, loop } = setup();
@@ -55,6 +71,7 @@ describe('a run of the sync loop', () => {
       errors: [],
       quotaExceeded: false,
       offline: false,
+      mediaBytes: 3 * CHUNK + 100,
     });
     const local = localOf(storage, movie.ready.SyncJobItemId)!;
     expect(local).toMatchObject({
@@ -105,6 +122,7 @@ describe('a run of the sync loop', () => {
           body: new ReadableStream({
             pull: (c) => c.error(new TypeError('network gone')),
           }),
+          blob: () => Promise.reject(new TypeError('network gone')),
         };
       }
       return res;
@@ -124,6 +142,42 @@ describe('a run of the sync loop', () => {
     expect(second.downloaded).toBe(1);
     const resent = partial.bytes + (server.bytesServed.get(movie.ready.SyncJobItemId) ?? 0) - movie.file.length;
     expect(resent).toBe(0); // ranged per chunk: nothing stored is asked for twice
+    expect(sha256Hex(storage.fileOf(partial.FileId))).toBe(movie.ready.Sha256);
+  });
+
+  it.each([
+    ['written by the earlier pure-TypeScript hasher', { h: [1, 2, 3, 4, 5, 6, 7, 8] }],
+    ['that hash-wasm refuses to load', { state: new Uint8Array([1, 2, 3]) }],
+    ['missing', undefined],
+  ])('resumes with a saved hash state %s by hashing the stored chunks again, not downloading them', async (_why, state) => {
+    const { server, storage, loop } = setup();
+    const movie = aReadyItem('Movie', 6 * CHUNK + 10);
+    server.items.push(movie);
+    await cutAfterChunks(server, storage, loop, movie, 3);
+    const partial = localOf(storage, movie.ready.SyncJobItemId)!;
+    expect(partial.bytes).toBe(3 * CHUNK);
+    await storage.putItem({ ...partial, hash: state === undefined ? undefined : { length: partial.bytes, ...state } });
+    server.bytesServed.clear();
+    storage.chunkReads = 0;
+
+    expect((await loop.run({ reason: 'online' })).downloaded).toBe(1);
+    expect(storage.chunkReads).toBe(3);
+    expect(server.bytesServed.get(movie.ready.SyncJobItemId)).toBe(movie.file.length - 3 * CHUNK);
+    expect(sha256Hex(storage.fileOf(partial.FileId))).toBe(movie.ready.Sha256);
+  });
+
+  it('starts over from byte 0 when the hash state cannot be loaded and a stored chunk has gone', async () => {
+    const { server, storage, loop } = setup();
+    const movie = aReadyItem('Movie', 6 * CHUNK + 10);
+    server.items.push(movie);
+    await cutAfterChunks(server, storage, loop, movie, 3);
+    const partial = localOf(storage, movie.ready.SyncJobItemId)!;
+    await storage.putItem({ ...partial, hash: { length: partial.bytes, h: [0] } });
+    storage.chunks.delete(`${partial.FileId}#1`);
+    server.bytesServed.clear();
+
+    expect((await loop.run({ reason: 'online' })).downloaded).toBe(1);
+    expect(server.bytesServed.get(movie.ready.SyncJobItemId)).toBe(movie.file.length);
     expect(sha256Hex(storage.fileOf(partial.FileId))).toBe(movie.ready.Sha256);
   });
 
