@@ -23,7 +23,7 @@ const MODULES: Array<[string, () => Promise<BenchResult[]>]> = [
   ['download', runDownloadBench],
   ['playback', runPlaybackBench],
   // The service worker's chunked download in real Chromium against a plain fetch (needs `npm run build`).
-  ['sw', async () => (await runSwDownloadBench()) as BenchResult[]],
+  ['sw', runSwDownloadBench],
 ];
 
 async function main(): Promise<void> {

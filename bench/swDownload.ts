@@ -1,10 +1,11 @@
 /**
  * Service-worker download benchmark, in real Chromium against a real server on 127.0.0.1:
- * (A run over a throttled link would show whether the SW keeps up with a real network, but the server's
- * UploadSpeedLimitBytes is stored and never applied — reported — so there is no honest way to cap it yet.)
- *   1. throughput of the SW's chunked download (Range per 4 MiB chunk → SHA-256 → IndexedDB) ÷ a plain
- *      page `fetch` of the same bytes in the same browser run (target ≥ 0.9);
- *   2. bytes re-sent after a download cut at 40 % and resumed by a one-off sync (target ≤ one chunk).
+ *   1. throughput of the SW's media step (Range per 4 MiB chunk → SHA-256 → IndexedDB) ÷ a plain page
+ *      `fetch` of the same bytes in the same browser run (target ≥ 0.9), on loopback — where the network
+ *      costs nothing and the ratio is the device's own ceiling — and over links paced by the server's
+ *      shared sync budget (UploadSpeedLimitBytes) at 1 Gbit/s and 400 Mbit/s;
+ *   2. the same download ÷ one Cache Storage put of the fetch, the cheapest store a page has;
+ *   3. bytes re-sent after a download cut at 40 % and resumed by a one-off sync (target ≤ one chunk).
  * `npx tsx bench/swDownload.ts` runs it alone (needs `npm run build` first); bench/run.ts calls
  * runSwDownloadBench().
  */
@@ -18,15 +19,8 @@ import { makeClip, tempDir } from '../tests/helpers/media';
 import { signIn, startTestServer, type Session } from '../tests/helpers/server';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/browser';
 import { FileTraffic } from '../tests/e2e/sw-traffic';
+import type { BenchResult } from './report';
 
-export interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: number;
-  ratio?: number;
-  target?: string;
-}
 
 const CHUNK = 4 * 1024 * 1024;
 const APP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'app');
@@ -62,13 +56,13 @@ async function lastRun(page: Page): Promise<RunRecord | undefined> {
   );
 }
 
-export async function runSwDownloadBench(): Promise<BenchRow[]> {
+export async function runSwDownloadBench(): Promise<BenchResult[]> {
   if (!fs.existsSync(path.join(APP_DIR, 'sw.js'))) throw new Error('dist/app is not built: run `npm run build` first');
   const media = tempDir('stowaway-bench-sw-');
   fs.mkdirSync(path.join(media, 'Movies'));
-  // ~50 MB of constant-bitrate H.264: large enough that per-run overheads vanish.
+  // ~100 MB of constant-bitrate H.264: large enough that per-run overheads vanish.
   await makeClip(path.join(media, 'Movies'), 'Bench Reel (2020).mp4', {
-    seconds: 10,
+    seconds: 20,
     size: '640x360',
     bitrate: '40M',
   });
@@ -171,27 +165,19 @@ export async function runSwDownloadBench(): Promise<BenchRow[]> {
       return run!;
     };
 
-    const rows: BenchRow[] = [];
-    const measure = async (label: string) => {
-      const { jobId, jobItemId, size } = await newJob();
-      const plain = [await plainFetch(jobItemId), await plainFetch(jobItemId)].sort((a, b) => a.ms - b.ms)[0]!;
-      const run = await swDownload();
-      console.error(`run ${run.finishedAt - run.startedAt} ms, media ${run.mediaMs} ms for ${run.mediaBytes} bytes`);
-      const swMs = run.mediaMs;
-      const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
-      const sw = mbps(size, swMs);
-      const base = mbps(plain.bytes, plain.ms);
-      rows.push({
-        name: `SW chunked download throughput${label} (${(size / 1e6).toFixed(0)} MB, 4 MiB chunks)`,
-        value: round(sw),
-        unit: 'MB/s',
-        baseline: round(base),
-        ratio: round(sw / base),
-        target: '≥ 0.9',
-      });
-      await admin.json('DELETE', `/Sync/Jobs/${jobId}`);
-      await swDownloadCleanup();
-    };
+    /** Cache Storage's own streaming put of a fetch: the cheapest way a page can keep a file. */
+    const cacheStore = (jobItemId: string) =>
+      page.evaluate(
+        async ({ url }) => {
+          const cache = await caches.open('bench-baseline');
+          const t = performance.now();
+          await cache.put('/bench-baseline', await fetch(url, { cache: 'no-store' }));
+          const ms = performance.now() - t;
+          await caches.delete('bench-baseline');
+          return { ms };
+        },
+        { url: `/Sync/JobItems/${jobItemId}/File?api_key=${admin.token}` },
+      );
     // The cancelled job's copy leaves the device on the next run, so the next measurement starts empty.
     const swDownloadCleanup = async () => {
       const before = (await lastRun(page))?.finishedAt ?? 0;
@@ -206,8 +192,77 @@ export async function runSwDownloadBench(): Promise<BenchRow[]> {
         (r) => !!r && r.finishedAt > before,
       );
     };
+    const setLinkCap = (bytesPerSecond: number) => admin.req('POST', '/System/Configuration/sync', { UploadSpeedLimitBytes: bytesPerSecond });
+    const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
 
-    await measure('');
+    /**
+     * Best of `tries` for each side (the box is shared and two cores are few): the plain fetch of the
+     * same bytes from a page, and the SW's whole media step — Range per chunk, SHA-256, IndexedDB, record.
+     * Each SW try is a new job for the same item (the converted output is shared, so it is ready at once),
+     * removed from the device afterwards.
+     */
+    const measure = async (tries: number) => {
+      const samples: { sw: number; plain: number; cache: number; run: number; size: number }[] = [];
+      for (let i = 0; i < tries; i++) {
+        const { jobId, jobItemId, size } = await newJob();
+        const plain = await plainFetch(jobItemId);
+        const cache = await cacheStore(jobItemId);
+        const run = await swDownload();
+        if (run.mediaBytes !== size) throw new Error(`the SW stored ${run.mediaBytes} of ${size} bytes`);
+        samples.push({ sw: mbps(size, run.mediaMs), plain: mbps(plain.bytes, plain.ms), cache: mbps(size, cache.ms), run: run.finishedAt - run.startedAt, size });
+        await admin.json('DELETE', `/Sync/Jobs/${jobId}`);
+        await swDownloadCleanup();
+      }
+      const best = (k: 'sw' | 'plain' | 'cache') => Math.max(...samples.map((x) => x[k]));
+      return { sw: best('sw'), plain: best('plain'), cache: best('cache'), size: samples[0]!.size, runMs: Math.min(...samples.map((x) => x.run)) };
+    };
+
+    const rows: BenchResult[] = [];
+    const mb = (n: number) => `${(n / 1e6).toFixed(0)} MB`;
+    await setLinkCap(0);
+    const loop = await measure(3);
+    rows.push({
+      name: `sw: download ÷ plain fetch, loopback (${mb(loop.size)}, 4 MiB chunks)`,
+      value: round(loop.sw),
+      unit: 'MB/s',
+      baseline: round(loop.plain),
+      ratio: round(loop.sw / loop.plain),
+      target: '≥ 0.9',
+      met: loop.sw / loop.plain >= 0.9,
+      note: 'loopback has no network cost: this is the SW’s own ceiling (hash + IndexedDB on 2 shared cores)',
+    });
+    rows.push({
+      name: 'sw: download ÷ one Cache Storage put of the same fetch, loopback',
+      value: round(loop.sw),
+      unit: 'MB/s',
+      baseline: round(loop.cache),
+      ratio: round(loop.sw / loop.cache),
+      note: 'the cheapest way a page can keep a file (no chunks, no hash, no resume)',
+    });
+    rows.push({
+      name: `sw: whole sync run for one ${mb(loop.size)} item (Data, Ready, media, poster, Transferred, Data)`,
+      value: loop.runMs,
+      unit: 'ms',
+    });
+    // Over a real link the network, not the device, should be the limit. The server's shared sync budget
+    // (UploadSpeedLimitBytes) paces both the page's fetch and the SW's chunks identically.
+    for (const [label, cap] of [
+      ['1 Gbit/s LAN', 125_000_000],
+      ['400 Mbit/s (fast Wi-Fi)', 50_000_000],
+    ] as const) {
+      await setLinkCap(cap);
+      const link = await measure(2);
+      rows.push({
+        name: `sw: download ÷ plain fetch over a ${label} link`,
+        value: round(link.sw),
+        unit: 'MB/s',
+        baseline: round(link.plain),
+        ratio: round(link.sw / link.plain),
+        target: '≥ 0.9',
+        met: link.sw / link.plain >= 0.9,
+      });
+    }
+    await setLinkCap(0);
 
     // Interrupted at 40 %, resumed by a one-off sync: bytes served beyond the file's size.
     const { jobId, jobItemId, size } = await newJob();
@@ -227,12 +282,13 @@ export async function runSwDownloadBench(): Promise<BenchRow[]> {
     await swDownload();
     const resent = traffic.servedFor(jobItemId) - size;
     rows.push({
-      name: 'Bytes re-sent after a download cut at 40 % (4 MiB chunks)',
+      name: 'sw: bytes re-sent after a download cut at 40 % and resumed by a one-off sync',
       value: resent,
       unit: 'bytes',
       baseline: CHUNK,
       ratio: round(resent / CHUNK),
       target: '≤ 1 chunk',
+      met: resent <= CHUNK,
     });
     await admin.json('DELETE', `/Sync/Jobs/${jobId}`);
     return rows;
@@ -251,7 +307,7 @@ function round(n: number): number {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const rows = await runSwDownloadBench();
   for (const r of rows) {
-    const extra = r.ratio !== undefined ? `  (baseline ${r.baseline}, ratio ${r.ratio}, target ${r.target})` : '';
+    const extra = r.ratio !== undefined ? `  (baseline ${r.baseline}, ratio ${r.ratio}${r.target ? `, target ${r.target} ${r.met ? '✓' : '✗'}` : ''})` : '';
     console.log(`${r.name}: ${r.value} ${r.unit}${extra}`);
   }
   process.exit(0);

@@ -104,6 +104,12 @@ export interface LocalItem {
   /** Chunks 0 … nextChunk-1 are stored; `bytes` = their total. */
   nextChunk: number;
   bytes: number;
+  /**
+   * How the stored chunks were checked: each against the server's block digest (`blocks`, the default),
+   * or through a running whole-file SHA-256 (`stream`, for a server without block digests) whose state is
+   * `hash`. Absent on records from before block digests: treated as `stream`.
+   */
+  verifiedBy?: 'blocks' | 'stream';
   hash?: HashState;
   /** Offline resume position, seconds. */
   position?: number;

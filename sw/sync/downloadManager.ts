@@ -1,30 +1,28 @@
 /**
  * Fetches one item's media file into IndexedDB chunks, resumable at any point.
  *
- * One Range request per chunk (`bytes=N-(N+chunk-1)`, `If-Range: <etag>`), each chunk hashed into the
- * running SHA-256 and stored together with the item's byte count and hash state in one transaction.
- * A chunk is taken as the answer's Blob and stored as that Blob: the bytes cross into the worker's heap
- * once, for hashing, and IndexedDB copies them from the browser's blob store (measured: reading a 4 MiB
- * answer through the body stream into a buffer cost ~2× the Blob route).
+ * One Range request per chunk (`bytes=N-(N+chunk-1)`, `If-Range: <etag>`), each chunk checked (see
+ * chunkVerifier.ts: against the server's digest of that block, or through a running whole-file SHA-256
+ * when the server has no block digests) and stored together with the item's byte count in one
+ * transaction. A chunk is taken as the answer's Blob and stored as that Blob: the bytes cross into the
+ * worker's heap once, for the check, and IndexedDB copies them from the browser's blob store (measured:
+ * reading a 4 MiB answer through the body stream into a buffer cost ~2× the Blob route).
+ *
  * Why a request per chunk rather than one long `bytes=N-` stream: when a connection breaks, the browser
  * errors the body stream and drops whatever it had queued but the page had not read yet (measured: up to
  * ~600 KiB at 128 KiB chunks), so a long stream can lose more than a chunk; a request that asks for one
  * chunk can never lose more than that chunk. The next chunk's request is sent while the current one is
- * written, so IndexedDB latency overlaps the network's.
+ * checked and written, so hashing and IndexedDB latency overlap the network's.
  *
  * A 200 where a 206 was asked for means the file changed (If-Range mismatch): the old chunks go and the
- * download restarts from byte 0. Memory: one chunk being written plus one arriving, never the file.
+ * download restarts from byte 0, with fresh block digests. Memory: one chunk being written plus one
+ * arriving, never the file.
  */
 import type { LocalItem } from '../db';
-import { FileHasher } from './fileHasher';
+import { BlockVerifier, IntegrityError, StreamVerifier, type ChunkVerifier } from './chunkVerifier';
 import { ApiFailure, isQuotaError, type ApiPort, type Clock, type FileResponse, type StoragePort, type SyncSettings } from './ports';
 
-export class IntegrityError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'IntegrityError';
-  }
-}
+export { IntegrityError };
 
 /** The person paused this item: stop after the chunk in hand, keep everything stored. */
 export class PausedError extends Error {
@@ -76,21 +74,29 @@ async function readChunkBody(res: FileResponse, expected: number, signal?: Abort
 }
 
 /**
- * The hash of what is already stored: the saved state when it loads, else the stored chunks hashed again
- * (a record from the earlier hasher, or a state another hash-wasm build refuses) — reading IndexedDB is
- * far cheaper than downloading again. Undefined when a chunk is missing: the caller starts over.
+ * Chooses how this download is checked and makes what is stored agree with it: block digests when the
+ * server has them (chunks stored under a whole-file hash are checked block by block first; a file that
+ * changed since starts over), else the running whole-file hash, rebuilt from the stored chunks if its
+ * saved state cannot be loaded.
  */
-async function hasherFor(storage: StoragePort, item: LocalItem): Promise<FileHasher | undefined> {
-  if (item.bytes === 0) return FileHasher.fresh();
-  const saved = await FileHasher.resume(item.hash);
-  if (saved?.bytesHashed === item.bytes) return saved;
-  const hasher = await FileHasher.fresh();
-  for (let index = 0; index < item.nextChunk; index++) {
-    const chunk = await storage.readChunk(item.FileId, index);
-    if (!chunk) return undefined;
-    hasher.update(new Uint8Array(await chunk.arrayBuffer()));
+async function prepare(ctx: DownloadContext, start: LocalItem): Promise<{ item: LocalItem; verifier: ChunkVerifier }> {
+  const { api, storage, signal } = ctx;
+  let item = start;
+  const read = (index: number) => storage.readChunk(item.FileId, index);
+  const list = await api.fetchBlocks(item.SyncJobItemId, item.chunkSize, signal);
+  if (list) {
+    const verifier = new BlockVerifier(list);
+    if (item.bytes > 0) {
+      const sameFile = (!item.etag || !list.ETag || item.etag === list.ETag) && (item.size === undefined || item.size === list.Size);
+      const good = !sameFile ? 0 : item.verifiedBy === 'blocks' ? item.nextChunk : await verifier.verifiedPrefix(item.nextChunk, read);
+      if (good < item.nextChunk) item = await storage.resetMedia(item);
+    }
+    return { item: { ...item, verifiedBy: 'blocks', hash: undefined }, verifier };
   }
-  return hasher.bytesHashed === item.bytes ? hasher : undefined;
+  const resumed = await StreamVerifier.resume(item, read);
+  if (resumed) return { item: { ...item, verifiedBy: 'stream' }, verifier: resumed };
+  item = await storage.resetMedia(item);
+  return { item: { ...item, verifiedBy: 'stream' }, verifier: (await StreamVerifier.resume(item, read))! };
 }
 
 function cancel(res: FileResponse | undefined): void {
@@ -102,11 +108,10 @@ export async function downloadMedia(ctx: DownloadContext, start: LocalItem): Pro
   let item = start;
   if (item.nextChunk === 0 && item.chunkSize !== settings.chunkSize) item = { ...item, chunkSize: settings.chunkSize };
   const chunkSize = item.chunkSize;
-  let hasher = await hasherFor(storage, item);
-  if (!hasher) {
-    item = await storage.resetMedia(item);
-    hasher = await FileHasher.fresh();
-  }
+  /** The file the block digests describe: an answer for another one means it changed under us. */
+  const listed = () => (verifier instanceof BlockVerifier ? verifier.list : undefined);
+  let verifier: ChunkVerifier;
+  ({ item, verifier } = await prepare(ctx, item));
 
   const request = (from: number) => {
     const to = item.size !== undefined ? Math.min(from + chunkSize, item.size) - 1 : from + chunkSize - 1;
@@ -122,13 +127,17 @@ export async function downloadMedia(ctx: DownloadContext, start: LocalItem): Pro
       const res: FileResponse = await next!;
       next = undefined;
       const from = item.bytes;
-      const changed = res.status === 416 || (res.status === 200 && from > 0) || (res.status === 206 && res.start !== from);
+      const list = listed();
+      const changed =
+        res.status === 416 ||
+        (res.status === 200 && from > 0) ||
+        (res.status === 206 && res.start !== from) ||
+        (!!list && ((!!list.ETag && !!res.etag && res.etag !== list.ETag) || (res.total !== undefined && res.total !== list.Size)));
       if (changed) {
         // The file changed under us (If-Range mismatch → 200; it shrank → 416): start again from byte 0.
         cancel(res);
         if (++restarts > 2) throw new ApiFailure(502, 'the file keeps changing during the download');
-        item = await storage.resetMedia({ ...item, size: undefined });
-        hasher = await FileHasher.fresh();
+        ({ item, verifier } = await prepare(ctx, await storage.resetMedia({ ...item, size: undefined })));
         next = request(0);
         continue;
       }
@@ -147,7 +156,7 @@ export async function downloadMedia(ctx: DownloadContext, start: LocalItem): Pro
       }
       if (res.status === 200 && total > chunkSize) {
         // A server that ignores Range: take the body as it streams, chunk by chunk.
-        item = await consumeWholeBody(ctx, item, res, hasher);
+        item = await consumeWholeBody(ctx, item, res, verifier);
         break;
       }
       const length = Math.min(chunkSize, total - from);
@@ -155,7 +164,7 @@ export async function downloadMedia(ctx: DownloadContext, start: LocalItem): Pro
       const last = from + length >= total;
       // Ask for the next chunk before storing this one: the request travels while IndexedDB writes.
       if (!last) next = request(from + length);
-      const prepared = await prepareChunk(ctx, item, hasher, data, last);
+      const prepared = await checkChunk(ctx, item, verifier, data, last);
       // One write in flight while the next chunk downloads and hashes; waiting for it before issuing the
       // next keeps the stored byte count moving forward over chunks that are really there.
       if (pendingWrite) await pendingWrite;
@@ -168,7 +177,7 @@ export async function downloadMedia(ctx: DownloadContext, start: LocalItem): Pro
       if (signal?.aborted) throw signal.reason;
     }
     if (pendingWrite) await pendingWrite;
-    if (item.size === 0 && item.step === 'media') item = await storeChunk(ctx, item, hasher, new Blob([]), true);
+    if (item.size === 0 && item.step === 'media') item = await storeChunk(ctx, item, verifier, new Blob([]), true);
     return item;
   } catch (err) {
     if (next) void next.then(cancel, () => {});
@@ -181,38 +190,38 @@ export async function downloadMedia(ctx: DownloadContext, start: LocalItem): Pro
   }
 }
 
-/** Hashes and stores one chunk with the item's new state; the last one is checked against Sha256 first. */
-async function storeChunk(ctx: DownloadContext, item: LocalItem, hasher: FileHasher, data: Blob, last: boolean): Promise<LocalItem> {
-  const next = await prepareChunk(ctx, item, hasher, data, last);
+/** Checks and stores one chunk with the item's new state. */
+async function storeChunk(ctx: DownloadContext, item: LocalItem, verifier: ChunkVerifier, data: Blob, last: boolean): Promise<LocalItem> {
+  const next = await checkChunk(ctx, item, verifier, data, last);
   await ctx.storage.writeChunk(next, item.nextChunk, data);
   return next;
 }
 
-/** Hashes a chunk and returns the item's state once it is stored (the last chunk is checked first). */
-async function prepareChunk(ctx: DownloadContext, item: LocalItem, hasher: FileHasher, data: Blob, last: boolean): Promise<LocalItem> {
-  hasher.update(new Uint8Array(await data.arrayBuffer()));
-  const index = item.nextChunk;
-  let next: LocalItem = {
+/**
+ * Checks a chunk and returns the item's state once it is stored. A whole-file mismatch condemns every
+ * stored chunk (which one is bad cannot be known); a block mismatch only this chunk, which the retry
+ * fetches again.
+ */
+async function checkChunk(ctx: DownloadContext, item: LocalItem, verifier: ChunkVerifier, data: Blob, last: boolean): Promise<LocalItem> {
+  let hash: LocalItem['hash'];
+  try {
+    hash = await verifier.check(item.nextChunk, data, last, item.sha256);
+  } catch (err) {
+    if (err instanceof IntegrityError && err.chunk === undefined) await ctx.storage.resetMedia(item);
+    throw err;
+  }
+  return {
     ...item,
-    nextChunk: index + 1,
+    nextChunk: item.nextChunk + 1,
     bytes: item.bytes + data.size,
     updatedAt: ctx.clock.now(),
+    hash,
+    ...(last ? { step: 'extras' as const } : {}),
   };
-  if (last) {
-    const digest = hasher.hex();
-    if (item.sha256 && digest !== item.sha256.toLowerCase()) {
-      await ctx.storage.resetMedia(item);
-      throw new IntegrityError(`SHA-256 mismatch: expected ${item.sha256}, got ${digest}`);
-    }
-    next = { ...next, step: 'extras', hash: undefined };
-  } else {
-    next = { ...next, hash: hasher.save() };
-  }
-  return next;
 }
 
 /** Fallback for a 200 to a ranged request from byte 0: cut the streaming body into chunks as it arrives. */
-async function consumeWholeBody(ctx: DownloadContext, start: LocalItem, res: FileResponse, hasher: FileHasher): Promise<LocalItem> {
+async function consumeWholeBody(ctx: DownloadContext, start: LocalItem, res: FileResponse, verifier: ChunkVerifier): Promise<LocalItem> {
   let item = start;
   const total = item.size!;
   const reader = res.body.getReader();
@@ -235,7 +244,7 @@ async function consumeWholeBody(ctx: DownloadContext, start: LocalItem, res: Fil
         value = value.subarray(take);
         if (fill === buffer.length) {
           const last = item.bytes + fill >= total;
-          item = await storeChunk(ctx, item, hasher, new Blob([buffer]), last);
+          item = await storeChunk(ctx, item, verifier, new Blob([buffer]), last);
           ctx.onProgress?.(item);
           if (last) return item;
           if (ctx.isPaused?.()) throw new PausedError();

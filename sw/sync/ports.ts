@@ -52,6 +52,14 @@ export interface FileResponse {
   blob(): Promise<Blob>;
 }
 
+/** The server's per-block digests of one file (lowercase hex), valid for the file with this ETag. */
+export interface BlockList {
+  Size: number;
+  BlockSize: number;
+  ETag?: string;
+  Blocks: string[];
+}
+
 export interface ApiPort {
   readonly serverId: string;
   getOfflineUser(userId: string): Promise<unknown>;
@@ -72,6 +80,11 @@ export interface ApiPort {
     ifRange: string | undefined,
     signal?: AbortSignal,
   ): Promise<FileResponse>;
+  /**
+   * SHA-256 of every `blockSize` block of the media file (GET …/Blocks), or undefined when the server does
+   * not offer them (an older server, or a block size it refuses): the download then hashes the whole file.
+   */
+  fetchBlocks(syncJobItemId: string, blockSize: number, signal?: AbortSignal): Promise<BlockList | undefined>;
   /** A subtitle sidecar (small: read whole). */
   fetchAdditionalFile(syncJobItemId: string, name: string): Promise<Blob>;
   /** A poster; undefined when the item has none (404). */

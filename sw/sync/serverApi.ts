@@ -6,7 +6,7 @@
 import type { BaseItemDto } from '../../src/shared/api/items';
 import type { SyncDataRequest, SyncDataResponse, SyncedItem, UserAction } from '../../src/shared/api/sync';
 import type { ServerRow } from '../db';
-import { ApiFailure, type ApiPort, type FileResponse } from './ports';
+import { ApiFailure, type ApiPort, type BlockList, type FileResponse } from './ports';
 
 const APP_NAME = 'Stowaway Web';
 const APP_VERSION = '0.1.0';
@@ -138,6 +138,30 @@ export class ServerApi implements ApiPort {
       body: res.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() }),
       blob: () => res.blob(),
     };
+  }
+
+  async fetchBlocks(syncJobItemId: string, blockSize: number, signal?: AbortSignal): Promise<BlockList | undefined> {
+    const url = `${this.base}/Sync/JobItems/${encodeURIComponent(syncJobItemId)}/Blocks?BlockSize=${blockSize}&api_key=${encodeURIComponent(this.session.token)}`;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, { signal, cache: 'no-store' });
+    } catch (err) {
+      if ((err as Error)?.name === 'AbortError') throw err;
+      throw new ApiFailure(0, `could not reach ${this.base}`);
+    }
+    // Not offered (no such route, or this block size refused): the caller falls back to a whole-file hash.
+    if (res.status === 404 || res.status === 400 || res.status === 405) {
+      await res.body?.cancel().catch(() => {});
+      return undefined;
+    }
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => {});
+      throw new ApiFailure(res.status, `block digests answered HTTP ${res.status}`);
+    }
+    const list = (await res.json()) as BlockList;
+    const valid = Number.isSafeInteger(list?.Size) && list.BlockSize === blockSize && Array.isArray(list.Blocks) && list.Blocks.length === Math.ceil(list.Size / blockSize) && list.Blocks.every((b) => typeof b === 'string' && /^[0-9a-f]{64}$/i.test(b));
+    if (!valid) throw new ApiFailure(502, 'the server sent a malformed block list');
+    return list;
   }
 
   async fetchAdditionalFile(syncJobItemId: string, name: string): Promise<Blob> {

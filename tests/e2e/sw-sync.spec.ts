@@ -60,6 +60,7 @@ test('a periodic sync downloads a ready item, with its subtitles, and tells the 
     bytes: synced.Size,
     size: synced.Size,
     sha256: synced.Sha256,
+    verifiedBy: 'blocks',
   });
   expect(local.Subtitles.length).toBeGreaterThan(0);
   const chunks = (await idbAll(page, 'chunks')).filter((c) => c.fileId === local.FileId);
@@ -153,4 +154,54 @@ test('a cancelled job leaves the device on the next sync: chunks, subtitles and 
   expect((await idbAll(page, 'items')).length).toBe(0);
   expect((await idbAll(page, 'chunks')).filter((c) => c.fileId === local.FileId)).toHaveLength(0);
   expect((await cached()).filter((u) => u.includes(local.Id))).toEqual([]);
+});
+
+test('a chunk corrupted on the way is caught by its block digest and fetched again alone', async ({ persistentContext: context }) => {
+  const page = context.pages()[0] ?? (await context.newPage());
+  const sw = await SwDevtools.attach(context, page, server.url);
+  const deviceId = await signInAndWaitForWorker(page, server);
+  await messageWorker(page, { type: 'test-config', settings: { chunkSize: CHUNK, backoffMs: 200 } });
+  await parkPage(page, server.url);
+
+  const { jobId, jobItemId } = await createJob(server, deviceId, 'Long Walk');
+  const ready = await waitForStatus(server, jobId, jobItemId, 'ReadyToTransfer');
+  expect(ready.Size).toBeGreaterThan(4 * CHUNK);
+  server.traffic.bytes.delete(jobItemId);
+  server.traffic.requests.delete(jobItemId);
+  server.traffic.corrupt = { jobItemId, request: 3 }; // the third chunk arrives with one byte flipped
+
+  await sw.dispatchSync();
+  const synced = await waitForStatus(server, jobId, jobItemId, 'Synced');
+  // That chunk once more, and at most the next one, which was on its way when the check failed.
+  const extra = server.traffic.servedFor(jobItemId) - synced.Size;
+  expect(extra).toBeGreaterThanOrEqual(CHUNK);
+  expect(extra).toBeLessThanOrEqual(2 * CHUNK);
+  // What the device holds is exactly the server's file.
+  const [local] = await idbAll(page, 'items');
+  const stored = await page.evaluate(
+    async ({ fileId, count }) =>
+      new Promise<string>((resolve, reject) => {
+        const open = indexedDB.open('stowaway');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const parts: Blob[] = [];
+          const store = open.result.transaction('chunks').objectStore('chunks');
+          let pending = count;
+          for (let i = 0; i < count; i++) {
+            const req = store.get([fileId, i]);
+            req.onsuccess = async () => {
+              const data = req.result.data as Blob | ArrayBuffer;
+              parts[i] = data instanceof Blob ? data : new Blob([data]);
+              if (--pending > 0) return;
+              const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await new Blob(parts).arrayBuffer()));
+              open.result.close();
+              resolve([...digest].map((b) => b.toString(16).padStart(2, '0')).join(''));
+            };
+          }
+        };
+      }),
+    { fileId: local.FileId, count: local.nextChunk },
+  );
+  expect(stored).toBe(synced.Sha256);
+  await server.admin.json('DELETE', `/Sync/Jobs/${jobId}`);
 });

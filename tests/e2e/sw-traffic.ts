@@ -1,6 +1,6 @@
 /**
  * Counts the bytes a server sends for `/Sync/JobItems/{id}/File` per job item and can break a download
- * off, installed at the Node HTTP layer (a prepended `request` listener wrapping `res.write`) because
+ * off or corrupt one answer, installed at the Node HTTP layer (a prepended `request` listener wrapping `res.write`) because
  * Fastify accepts no hooks after listen — no server code changes. Used by the sw-* specs and
  * bench/swDownload.ts.
  */
@@ -12,6 +12,8 @@ export class FileTraffic {
   readonly requests = new Map<string, number>();
   /** While set, a File download is cut once this many bytes of it were served in total for the item. */
   cutAt?: { jobItemId: string; bytes: number };
+  /** Flip the first byte of the `request`-th File answer (1-based) for the item: corruption in transit. */
+  corrupt?: { jobItemId: string; request: number };
   /** While true, every File request is dropped before any answer (the server is out of reach). */
   down = false;
   /** Requests of any kind seen (for "nothing asks the server" checks). */
@@ -37,8 +39,14 @@ export class FileTraffic {
       const count = (chunk: unknown): number =>
         typeof chunk === 'string' ? Buffer.byteLength(chunk) : ((chunk as Uint8Array | undefined)?.byteLength ?? 0);
       let cut = false;
+      let flip = this.corrupt?.jobItemId === id && this.corrupt.request === this.requests.get(id);
       (res as unknown as { write: unknown }).write = (chunk: unknown, ...rest: unknown[]) => {
         if (cut) return true; // swallowed: the "network" is gone for this response
+        if (flip && chunk instanceof Uint8Array && chunk.byteLength > 0) {
+          flip = false;
+          chunk = Buffer.from(chunk);
+          (chunk as Buffer)[0] = (chunk as Buffer)[0]! ^ 0xff;
+        }
         const served = this.servedFor(id);
         const n = count(chunk);
         if (this.cutAt?.jobItemId === id && served + n >= this.cutAt.bytes) {

@@ -38,6 +38,10 @@ export class ConversionEngine implements ConversionPort {
     return record.subtitleFiles.some((s) => s.Name === name) ? this.store.subtitlePath(key, name) : undefined;
   }
 
+  outputDir(key: string): string | undefined {
+    return this.store.get(key)?.status === 'ready' ? this.store.layout.dir(key) : undefined;
+  }
+
   schedule(key: string, priority: number): void {
     setImmediate(() => void this.queue.schedule(key, priority).catch((err: unknown) => this.log.error({ err, key }, 'schedule failed')));
   }

@@ -13,6 +13,7 @@ import { TICKS_PER_SECOND } from '../../shared/api/items.js';
 import type { ConversionPlan, SubtitleAction } from '../../shared/profile/decision.js';
 import { MediaProber } from '../library/probe.js';
 import type { MediaBinaries } from '../media/binaries.js';
+import { BlockDigests, DEFAULT_BLOCK_SIZE, writeBlockHashes } from './blockHashes.js';
 import type { ConversionJob, ConversionResult, SubtitleFile } from './conversionTypes.js';
 import { buildFfmpegArgs, buildSubtitleExtractArgs, type SubtitleOutput } from './ffmpegArgs.js';
 import { ProgressTracker } from './ffmpegProgress.js';
@@ -64,6 +65,7 @@ export async function runConversion(o: RunConversionOptions): Promise<Conversion
     let mediaPath: string;
     let size: number;
     let sha256: string;
+    const blocks = new BlockDigests(DEFAULT_BLOCK_SIZE);
     if (plan.kind === 'direct') {
       // The original is served as is; embedded text subtitles are read out one by one (cheap: no video decode).
       mediaPath = job.sourcePath;
@@ -72,7 +74,7 @@ export async function runConversion(o: RunConversionOptions): Promise<Conversion
         await runProcess(o.binaries.ffmpeg, args, { signal });
       }
       report(10);
-      ({ size, sha256 } = await hashFile(mediaPath, signal));
+      ({ size, sha256 } = await hashFile(mediaPath, signal, blocks));
     } else {
       const duration = job.durationSeconds ?? (await probeDuration(prober, job.sourcePath, o.log));
       const partial = path.join(job.outputDir, partialName(job.fileName));
@@ -91,11 +93,12 @@ export async function runConversion(o: RunConversionOptions): Promise<Conversion
       // Unless the admin asked for full speed, conversions run at a lower priority than playback and the API.
       await runProcess(o.binaries.ffmpeg, args, { signal, niceness: o.fullSpeed ? 0 : 10, onStdout: (c) => tracker.reader.push(c) });
       report(97);
-      ({ size, sha256 } = await hashFile(partial, signal));
+      ({ size, sha256 } = await hashFile(partial, signal, blocks));
       mediaPath = path.join(job.outputDir, job.fileName);
       await commit(partial, mediaPath);
     }
 
+    await writeBlockHashes(job.outputDir, DEFAULT_BLOCK_SIZE, blocks.finish());
     for (const s of external) await convertSidecar(o, job, s, temps, signal);
     for (const s of sidecars) await commit(s.partial, path.join(job.outputDir, s.name));
     await fsyncDir(job.outputDir);
@@ -182,8 +185,11 @@ async function probeDuration(prober: MediaProber, file: string, log?: Logger): P
   }
 }
 
-/** Streamed SHA-256 (never the whole file in memory) and the size of what was hashed. */
-export async function hashFile(file: string, signal?: AbortSignal): Promise<{ size: number; sha256: string }> {
+/**
+ * Streamed SHA-256 (never the whole file in memory) and the size of what was hashed; with `blocks`, the
+ * same pass also feeds the per-block digests clients check chunks against.
+ */
+export async function hashFile(file: string, signal?: AbortSignal, blocks?: BlockDigests): Promise<{ size: number; sha256: string }> {
   const hash = crypto.createHash('sha256');
   let size = 0;
   await pipeline(
@@ -193,6 +199,7 @@ export async function hashFile(file: string, signal?: AbortSignal): Promise<{ si
         if (signal?.aborted) throw new AbortedError();
         size += chunk.length;
         hash.update(chunk);
+        blocks?.update(chunk);
       }
     },
   );

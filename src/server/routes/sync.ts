@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app.js';
 import { caller } from '../http/authPlugin.js';
-import { badRequest, forbidden, notFound } from '../http/errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../http/errors.js';
+import { BlockHashService, DEFAULT_BLOCK_SIZE, FileChangedError, MAX_BLOCK_SIZE, MIN_BLOCK_SIZE } from '../convert/blockHashes.js';
 import { SharedRateLimiter } from '../http/rateLimit.js';
 import { contentTypeFor, parseRange, sendFileWithRange } from '../http/rangeResponse.js';
 import { parseEnum, SYNC_CATEGORIES, type SyncCategory, type UserAction } from '../../shared/api/sync.js';
@@ -172,7 +173,7 @@ export function registerSyncRoutes(app: FastifyInstance, deps: AppDeps): void {
       if (!additional) sync.requeueMissing(item, job);
       throw notFound('The file is gone; the item was queued again');
     }
-    const etag = `"${(item.sha256 ?? item.outputKey ?? item.id).slice(0, 32)}-${stat.size}-${Math.floor(stat.mtimeMs)}"`;
+    const etag = fileEtag(item, stat);
     const isMedia = !additional && req.method === 'GET';
     if (isMedia) sync.transferStarted(item, job);
     let last = 0;
@@ -211,6 +212,42 @@ export function registerSyncRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply;
   };
   const nameQuery = { type: 'object', properties: { Name: { type: 'string', maxLength: 512 } } } as const;
+
+  // Per-block SHA-256 of the media file, so a client checks each chunk as it lands (README "Integrity").
+  const blockHashes = new BlockHashService();
+  app.get(
+    '/Sync/JobItems/:id/Blocks',
+    {
+      schema: {
+        params: idParams,
+        querystring: {
+          type: 'object',
+          properties: { BlockSize: { type: 'integer', minimum: MIN_BLOCK_SIZE, maximum: MAX_BLOCK_SIZE, multipleOf: MIN_BLOCK_SIZE } },
+        },
+      },
+    },
+    async (req) => {
+      const blockSize = (req.query as { BlockSize?: number }).BlockSize ?? DEFAULT_BLOCK_SIZE;
+      const { item, job, filePath, cacheDir } = sync.fileFor(caller(req), (req.params as { id: string }).id);
+      let stat: fs.Stats;
+      try {
+        stat = await fs.promises.stat(filePath);
+      } catch {
+        sync.requeueMissing(item, job);
+        throw notFound('The file is gone; the item was queued again');
+      }
+      let digests: Buffer;
+      try {
+        digests = await blockHashes.get({ path: filePath, size: stat.size, mtimeMs: stat.mtimeMs, cacheDir }, blockSize);
+      } catch (err) {
+        if (err instanceof FileChangedError) throw conflict('The file changed while it was read; ask again');
+        throw err;
+      }
+      const blocks: string[] = [];
+      for (let i = 0; i < digests.length; i += 32) blocks.push(digests.toString('hex', i, i + 32));
+      return { Size: stat.size, BlockSize: blockSize, ETag: fileEtag(item, stat), Blocks: blocks };
+    },
+  );
   app.get('/Sync/JobItems/:id/File', { schema: { params: idParams } }, (req, reply) => serveFile(req, reply, false));
   app.get('/Sync/JobItems/:id/AdditionalFiles', { schema: { params: idParams, querystring: nameQuery } }, (req, reply) => serveFile(req, reply, true));
 
@@ -299,4 +336,9 @@ export function registerSyncRoutes(app: FastifyInstance, deps: AppDeps): void {
     deps.syncSettings.update(req.body);
     return reply.status(204).send();
   });
+}
+
+/** Strong ETag of a served file: its content identity plus size and time, so any change shows. */
+function fileEtag(item: { sha256: string | null; outputKey: string | null; id: string }, stat: fs.Stats): string {
+  return `"${(item.sha256 ?? item.outputKey ?? item.id).slice(0, 32)}-${stat.size}-${Math.floor(stat.mtimeMs)}"`;
 }

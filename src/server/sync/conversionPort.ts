@@ -50,6 +50,8 @@ export interface ConversionPort {
   getOutput(key: string): OutputState | undefined;
   /** Absolute path of a finished output's media file or one of its subtitle files. */
   outputFilePath(key: string, name?: string): string | undefined;
+  /** Directory of a finished output, where per-output caches (block digests) may live. */
+  outputDir(key: string): string | undefined;
   schedule(key: string, priority: number): void;
   retry(key: string): void;
   /** No job item references the key any more: stop its conversion and delete its files. */

@@ -537,7 +537,7 @@ export class SyncService {
   }
 
   /** Where the bytes of a job item's file are, and the item itself; 400/404 per API.md §3 "File". */
-  fileFor(caller: AuthContext, id: string, additionalName?: string): { item: JobItemRecord; job: JobRecord; filePath: string } {
+  fileFor(caller: AuthContext, id: string, additionalName?: string): { item: JobItemRecord; job: JobRecord; filePath: string; cacheDir?: string } {
     const { item, job } = this.d.access.transferItem(caller, normalizeId(id));
     if (!['ReadyToTransfer', 'Transferring', 'Synced'].includes(item.status)) {
       throw badRequest(`The item is ${item.status}, not ready to transfer`);
@@ -553,7 +553,8 @@ export class SyncService {
     } else {
       filePath = this.d.lib.getItem(job.userId, item.itemId)?.path ?? undefined;
     }
-    return { item, job, filePath: filePath ?? '' };
+    const cacheDir = additionalName === undefined && item.outputKey ? this.d.conversion?.outputDir(item.outputKey) : undefined;
+    return { item, job, filePath: filePath ?? '', cacheDir };
   }
 
   /** The output vanished: the item goes back to Queued and is converted again. */

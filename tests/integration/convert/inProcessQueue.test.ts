@@ -168,11 +168,12 @@ describe('InProcessQueue with real ffmpeg', () => {
     await queue.start();
     await ready;
     expect(runs).toEqual([rec.key]);
-    expect(fs.readdirSync(dir).sort()).toEqual(['Movie One.mp4']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['Movie One.mp4', 'blocks-4194304.sha256']);
     expect(fs.existsSync(orphan)).toBe(false);
     expect(fs.existsSync(unrelated)).toBe(true);
     expect(store.get(unwanted.key)!.status).toBe('queued');
-    expect(await store.diskUsage()).toMatchObject({ outputs: 1, files: 1, bytes: store.get(rec.key)!.size });
+    // The media file and its block digests (one 4 MiB block: 32 bytes).
+    expect(await store.diskUsage()).toMatchObject({ outputs: 1, files: 2, bytes: store.get(rec.key)!.size! + 32 });
   });
 });
 

@@ -11,6 +11,7 @@ import {
   ApiFailure,
   DEFAULT_SETTINGS,
   type ApiPort,
+  type BlockList,
   type Clock,
   type FileResponse,
   type ItemProgress,
@@ -103,6 +104,11 @@ export class FakeServer implements ApiPort {
   nextUnwatched: ServerItem[] = [];
   /** Change a file's bytes (new ETag) before the next File request. */
   mutateOnNextFile?: ServerItem;
+  /** Answer GET …/Blocks (as our server does); false = a server without block digests. */
+  offersBlocks = true;
+  blockRequests = 0;
+  /** Flip a byte in the answers for the range starting at `from`, `times` times (corruption in transit). */
+  corrupt?: { jobItemId: string; from: number; times: number };
 
   private find(jobItemId: string): ServerItem {
     const it = this.items.find((i) => i.ready.SyncJobItemId === jobItemId);
@@ -211,6 +217,11 @@ export class FakeServer implements ApiPort {
       to = Math.min(end ?? size - 1, size - 1);
     }
     let slice = it.file.subarray(from, to + 1);
+    if (this.corrupt?.jobItemId === jobItemId && this.corrupt.from === from && this.corrupt.times > 0) {
+      this.corrupt.times--;
+      slice = slice.slice();
+      slice[0] = slice[0]! ^ 0xff;
+    }
     const breakAfter = this.breakFileAfter;
     if (breakAfter !== undefined) {
       this.breakFileAfter = undefined;
@@ -237,6 +248,16 @@ export class FakeServer implements ApiPort {
       body,
       blob: () => new Response(body).blob(),
     };
+  }
+
+  async fetchBlocks(jobItemId: string, blockSize: number): Promise<BlockList | undefined> {
+    this.call('blocks');
+    this.blockRequests++;
+    if (!this.offersBlocks) return undefined;
+    const it = this.find(jobItemId);
+    const blocks: string[] = [];
+    for (let i = 0; i < it.file.length; i += blockSize) blocks.push(sha256Hex(it.file.subarray(i, i + blockSize)));
+    return { Size: it.file.length, BlockSize: blockSize, ETag: it.etag, Blocks: blocks };
   }
 
   async fetchAdditionalFile(_jobItemId: string, name: string): Promise<Blob> {

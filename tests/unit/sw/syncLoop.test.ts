@@ -89,7 +89,8 @@ describe('a run of the sync loop', () => {
     expect(movie.status).toBe('Synced');
     // API.md §7 order: Data (what we hold) → Ready → File… → Transferred → Data again.
     const order = server.calls.filter((c) => c !== 'file' && c !== 'image' && c !== 'additional');
-    expect(order).toEqual(['offlineUser', 'syncData', 'ready', 'transferred', 'syncData']);
+    expect(order).toEqual(['offlineUser', 'syncData', 'ready', 'blocks', 'transferred', 'syncData']);
+    expect(local.verifiedBy).toBe('blocks');
   });
 
   it('does nothing more on a second run: a stored item is neither downloaded nor acknowledged again', async () => {
@@ -133,7 +134,7 @@ describe('a run of the sync loop', () => {
     const partial = localOf(storage, movie.ready.SyncJobItemId)!;
     expect(partial).toMatchObject({ step: 'media', blocked: 'error' });
     expect(partial.bytes).toBe(Math.floor(cutAt / CHUNK) * CHUNK);
-    expect(partial.hash?.length).toBe(partial.bytes);
+    expect(partial.verifiedBy).toBe('blocks'); // each stored chunk already checked: nothing to carry over
 
     server.unreachable = false;
     server.fetchFile = fetchFile;
@@ -149,8 +150,9 @@ describe('a run of the sync loop', () => {
     ['written by the earlier pure-TypeScript hasher', { h: [1, 2, 3, 4, 5, 6, 7, 8] }],
     ['that hash-wasm refuses to load', { state: new Uint8Array([1, 2, 3]) }],
     ['missing', undefined],
-  ])('resumes with a saved hash state %s by hashing the stored chunks again, not downloading them', async (_why, state) => {
+  ])('without block digests, resumes with a saved hash state %s by hashing the stored chunks again, not downloading them', async (_why, state) => {
     const { server, storage, loop } = setup();
+    server.offersBlocks = false;
     const movie = aReadyItem('Movie', 6 * CHUNK + 10);
     server.items.push(movie);
     await cutAfterChunks(server, storage, loop, movie, 3);
@@ -166,8 +168,9 @@ describe('a run of the sync loop', () => {
     expect(sha256Hex(storage.fileOf(partial.FileId))).toBe(movie.ready.Sha256);
   });
 
-  it('starts over from byte 0 when the hash state cannot be loaded and a stored chunk has gone', async () => {
+  it('without block digests, starts over from byte 0 when the hash state cannot be loaded and a stored chunk has gone', async () => {
     const { server, storage, loop } = setup();
+    server.offersBlocks = false;
     const movie = aReadyItem('Movie', 6 * CHUNK + 10);
     server.items.push(movie);
     await cutAfterChunks(server, storage, loop, movie, 3);
@@ -179,6 +182,68 @@ describe('a run of the sync loop', () => {
     expect((await loop.run({ reason: 'online' })).downloaded).toBe(1);
     expect(server.bytesServed.get(movie.ready.SyncJobItemId)).toBe(movie.file.length);
     expect(sha256Hex(storage.fileOf(partial.FileId))).toBe(movie.ready.Sha256);
+  });
+
+  it('fetches again only the chunk that arrived corrupted, not the file', async () => {
+    const { server, storage, loop } = setup();
+    const movie = aReadyItem('Movie', 5 * CHUNK + 10);
+    server.items.push(movie);
+    server.corrupt = { jobItemId: movie.ready.SyncJobItemId, from: 2 * CHUNK, times: 1 };
+
+    expect((await loop.run({ reason: 'test' })).downloaded).toBe(1);
+    // The bad chunk again, plus the next one, which was already on its way when the check failed.
+    expect(server.bytesServed.get(movie.ready.SyncJobItemId)).toBe(movie.file.length + 2 * CHUNK);
+    expect(sha256Hex(storage.fileOf(localOf(storage, movie.ready.SyncJobItemId)!.FileId))).toBe(movie.ready.Sha256);
+  });
+
+  it('gives up on a chunk that keeps arriving corrupted, keeping the checked chunks before it', async () => {
+    const { server, storage, loop } = setup();
+    const movie = aReadyItem('Movie', 5 * CHUNK + 10);
+    server.items.push(movie);
+    server.corrupt = { jobItemId: movie.ready.SyncJobItemId, from: 3 * CHUNK, times: 1000 };
+
+    const summary = await loop.run({ reason: 'test' });
+    expect(summary.downloaded).toBe(0);
+    expect(summary.errors.join()).toContain('chunk 3');
+    expect(localOf(storage, movie.ready.SyncJobItemId)).toMatchObject({ step: 'media', blocked: 'error', bytes: 3 * CHUNK });
+
+    server.corrupt = undefined;
+    server.bytesServed.clear();
+    expect((await loop.run({ reason: 'again', retryQuota: true })).downloaded).toBe(1);
+    expect(server.bytesServed.get(movie.ready.SyncJobItemId)).toBe(movie.file.length - 3 * CHUNK);
+  });
+
+  it('checks chunks stored under whole-file hashing block by block once the server offers digests, and keeps them', async () => {
+    const { server, storage, loop } = setup();
+    const movie = aReadyItem('Movie', 6 * CHUNK + 10);
+    server.items.push(movie);
+    server.offersBlocks = false;
+    await cutAfterChunks(server, storage, loop, movie, 3);
+    expect(localOf(storage, movie.ready.SyncJobItemId)).toMatchObject({ verifiedBy: 'stream', bytes: 3 * CHUNK });
+    server.offersBlocks = true;
+    server.bytesServed.clear();
+    storage.chunkReads = 0;
+
+    expect((await loop.run({ reason: 'online' })).downloaded).toBe(1);
+    expect(storage.chunkReads).toBe(3);
+    expect(server.bytesServed.get(movie.ready.SyncJobItemId)).toBe(movie.file.length - 3 * CHUNK);
+    expect(sha256Hex(storage.fileOf(localOf(storage, movie.ready.SyncJobItemId)!.FileId))).toBe(movie.ready.Sha256);
+  });
+
+  it('starts over when a chunk stored under whole-file hashing fails its block check', async () => {
+    const { server, storage, loop } = setup();
+    const movie = aReadyItem('Movie', 6 * CHUNK + 10);
+    server.items.push(movie);
+    server.offersBlocks = false;
+    await cutAfterChunks(server, storage, loop, movie, 3);
+    const fileId = localOf(storage, movie.ready.SyncJobItemId)!.FileId;
+    storage.chunks.get(`${fileId}#1`)![5] ^= 0xff; // bit rot on the device
+    server.offersBlocks = true;
+    server.bytesServed.clear();
+
+    expect((await loop.run({ reason: 'online' })).downloaded).toBe(1);
+    expect(server.bytesServed.get(movie.ready.SyncJobItemId)).toBe(movie.file.length);
+    expect(sha256Hex(storage.fileOf(fileId))).toBe(movie.ready.Sha256);
   });
 
   it('picks up exactly where a run was stopped (event time over) and finishes on the next one', async () => {
@@ -240,6 +305,7 @@ describe('a run of the sync loop', () => {
     const broken = aReadyItem('Broken', 5000);
     const fine = aReadyItem('Fine', 5000);
     server.items.push(broken, fine);
+    server.offersBlocks = false; // whole-file hashing
     broken.ready.Sha256 = 'f'.repeat(64); // never matches: integrity failure after its retries
 
     const summary = await loop.run({ reason: 'test' });
