@@ -113,9 +113,15 @@ export async function downloadMedia(ctx: DownloadContext, start: LocalItem): Pro
   let verifier: ChunkVerifier;
   ({ item, verifier } = await prepare(ctx, item));
 
-  const request = (from: number) => {
+  // A one-chunk answer starts draining into a Blob the moment it arrives: a body nobody reads stalls once
+  // the browser's pipe is full, and the prefetch of the next chunk would then move only a few hundred KB.
+  const request = async (from: number): Promise<FileResponse> => {
     const to = item.size !== undefined ? Math.min(from + chunkSize, item.size) - 1 : from + chunkSize - 1;
-    return api.fetchFile(item.SyncJobItemId, from, to, from > 0 ? item.etag : undefined, signal);
+    const res = await api.fetchFile(item.SyncJobItemId, from, to, from > 0 ? item.etag : undefined, signal);
+    if (res.status !== 206) return res;
+    const blob = res.blob();
+    blob.catch(() => {}); // observed when the chunk is read; a dropped prefetch must not log as unhandled
+    return { ...res, blob: () => blob };
   };
 
   let restarts = 0;
