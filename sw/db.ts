@@ -110,6 +110,13 @@ export interface LocalItem {
    * `hash`. Absent on records from before block digests: treated as `stream`.
    */
   verifiedBy?: 'blocks' | 'stream';
+  /**
+   * The rest of the media is being fetched by the browser (Background Fetch, `id`), from byte `from`; the
+   * success event stores it as chunks. While set, the sync loop leaves the item alone.
+   */
+  backgroundFetch?: { id: string; from: number; startedAt: number };
+  /** A Background Fetch of this item failed: the loop downloads it itself until then (ms since epoch). */
+  backgroundFetchRetryAt?: number;
   hash?: HashState;
   /** Offline resume position, seconds. */
   position?: number;

@@ -196,6 +196,30 @@ export async function downloadMedia(ctx: DownloadContext, start: LocalItem): Pro
   }
 }
 
+/**
+ * Takes in the body of a media answer fetched outside the loop (Background Fetch asked for the rest of the
+ * file from `start.bytes`): checked and stored chunk by chunk as it streams. An answer that does not
+ * continue exactly what is stored (another range, another file) is refused; the loop then downloads.
+ */
+export async function ingestMedia(ctx: DownloadContext, start: LocalItem, res: FileResponse): Promise<LocalItem> {
+  const { item: prepared, verifier } = await prepare(ctx, start);
+  const from = prepared.bytes;
+  const continues =
+    prepared.bytes === start.bytes &&
+    ((res.status === 206 && res.start === from) || (res.status === 200 && from === 0)) &&
+    (from === 0 || !prepared.etag || res.etag === prepared.etag) &&
+    res.total !== undefined &&
+    (prepared.size === undefined || res.total === prepared.size);
+  const list = verifier instanceof BlockVerifier ? verifier.list : undefined;
+  if (!continues || (list && (res.total !== list.Size || (!!list.ETag && !!res.etag && res.etag !== list.ETag)))) {
+    cancel(res);
+    throw new ApiFailure(409, 'the background download does not continue what is stored');
+  }
+  const item: LocalItem = { ...prepared, size: res.total, etag: res.etag ?? prepared.etag, contentType: res.contentType ?? prepared.contentType };
+  if (item.bytes >= item.size!) return item;
+  return consumeWholeBody(ctx, item, res, verifier);
+}
+
 /** Checks and stores one chunk with the item's new state. */
 async function storeChunk(ctx: DownloadContext, item: LocalItem, verifier: ChunkVerifier, data: Blob, last: boolean): Promise<LocalItem> {
   const next = await checkChunk(ctx, item, verifier, data, last);
@@ -231,7 +255,7 @@ async function consumeWholeBody(ctx: DownloadContext, start: LocalItem, res: Fil
   let item = start;
   const total = item.size!;
   const reader = res.body.getReader();
-  let buffer = new Uint8Array(Math.min(item.chunkSize, total));
+  let buffer = new Uint8Array(Math.min(item.chunkSize, total - item.bytes));
   let fill = 0;
   try {
     while (item.bytes < total) {

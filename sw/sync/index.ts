@@ -8,6 +8,7 @@
  * mid-run is never lost and runs never overlap (two loops would download the same chunks).
  */
 import { openDb, SYNC_CHANNEL, type LocalItem } from '../db';
+import { BACKGROUND_FETCH_PREFIX, backgroundFetchManager, BrowserBackgroundFetch, ingestBackgroundFetch, type BgFetchEvent } from './backgroundFetch';
 import { DexieStorage } from './dexieStorage';
 import { realClock, type ItemProgress, type Notifier, type RunSummary, type SyncSettings } from './ports';
 import { ServerApi } from './serverApi';
@@ -57,6 +58,13 @@ function broadcastNotifier(channel: BroadcastChannel, onFinished: (s: RunSummary
   };
 }
 
+/** After a failed Background Fetch, the loop downloads the item itself for this long. */
+const BACKGROUND_FETCH_RETRY_MS = 10 * 60_000;
+
+function progressOf(item: LocalItem): ItemProgress {
+  return { id: item.Id, name: item.Item.Name, step: item.step, bytes: item.bytes, size: item.size, blocked: item.blocked, error: item.error };
+}
+
 export function registerSyncHandlers(self: ServiceWorkerGlobalScope): { runUploads: () => Promise<unknown> } {
   const db = openDb();
   const storage = new DexieStorage(db);
@@ -68,12 +76,15 @@ export function registerSyncHandlers(self: ServiceWorkerGlobalScope): { runUploa
   // Camera uploads ride on every run (after the downloads), and run on their own when files are queued.
   const runUploads = createUploadRunner(self);
   const uploadsAfterRun = (signal: AbortSignal) => runUploads(signal).catch((err: unknown) => console.warn('camera upload run failed', err));
+  const bgManager = backgroundFetchManager(self.registration);
+  const backgroundFetch = bgManager ? new BrowserBackgroundFetch(bgManager, self.clients) : undefined;
   const loop = new SyncLoop({
     storage,
     clock: realClock,
     notifier,
     apiFor: (session) => new ServerApi(session),
     isPaused: (id) => pausedAll || paused.has(id),
+    backgroundFetch,
   });
 
   async function afterRun(summary: RunSummary): Promise<void> {
@@ -145,6 +156,67 @@ export function registerSyncHandlers(self: ServiceWorkerGlobalScope): { runUploa
     if (e.tag === PERIODIC_TAG) e.waitUntil(requestRun('periodic-sync'));
   });
 
+  // Background Fetch of large media (backgroundFetch.ts): the browser finished, failed, was stopped, or
+  // its notification was clicked.
+  self.addEventListener('backgroundfetchsuccess', (event) => {
+    const e = event as BgFetchEvent;
+    if (e.registration.id.startsWith(BACKGROUND_FETCH_PREFIX)) e.waitUntil(takeInBackgroundFetch(e));
+  });
+  for (const type of ['backgroundfetchfail', 'backgroundfetchabort'] as const) {
+    self.addEventListener(type, (event) => {
+      const e = event as BgFetchEvent;
+      if (e.registration.id.startsWith(BACKGROUND_FETCH_PREFIX)) e.waitUntil(backgroundFetchEnded(e, type === 'backgroundfetchabort'));
+    });
+  }
+  self.addEventListener('backgroundfetchclick', (event) => {
+    const e = event as BgFetchEvent;
+    if (e.registration.id.startsWith(BACKGROUND_FETCH_PREFIX)) e.waitUntil(self.clients.openWindow('/on-device'));
+  });
+
+  async function takeInBackgroundFetch(e: BgFetchEvent): Promise<void> {
+    const id = e.registration.id.slice(BACKGROUND_FETCH_PREFIX.length);
+    const item = await db.items.get(id);
+    // Only a hand-over the item still waits for: a fetch the loop gave up waiting on (the page answered
+    // late) or one from before a reset is not taken in.
+    if (!item || item.step !== 'media' || item.backgroundFetch?.id !== e.registration.id || !backgroundFetch) return;
+    const session = (await db.servers.where('serverId').equals(item.ServerId).toArray())[0];
+    if (!session) return;
+    backgroundFetch.ingesting.add(e.registration.id);
+    try {
+      const stored = await ingestBackgroundFetch(
+        { api: new ServerApi(session), storage, clock: realClock, settings: await storage.settings(), onProgress: (i) => notifier.progress(progressOf(i)) },
+        item,
+        e.registration,
+      );
+      await storage.putItem({ ...stored, backgroundFetch: undefined, blocked: undefined, error: undefined });
+      await e.updateUI?.({ title: `${item.Item.Name} is on this device` }).catch(() => {});
+    } catch (err) {
+      // What was stored stays; the loop downloads the rest the ordinary way.
+      await db.items.update(id, { backgroundFetch: undefined, error: `background download: ${(err as Error)?.message ?? err}` });
+    } finally {
+      backgroundFetch.ingesting.delete(e.registration.id);
+    }
+    // Images, subtitles and Transferred follow in an ordinary run.
+    await requestRun('background-fetch');
+  }
+
+  async function backgroundFetchEnded(e: BgFetchEvent, aborted: boolean): Promise<void> {
+    const id = e.registration.id.slice(BACKGROUND_FETCH_PREFIX.length);
+    const item = await db.items.get(id);
+    if (!item || item.backgroundFetch?.id !== e.registration.id) return; // removed on purpose, or not waited for
+    const quota = e.registration.failureReason === 'quota-exceeded';
+    // Stopped from the browser's own download UI: the person paused it. A failure: the loop takes over.
+    await db.items.update(id, {
+      backgroundFetch: undefined,
+      backgroundFetchRetryAt: aborted ? undefined : Date.now() + BACKGROUND_FETCH_RETRY_MS,
+      blocked: aborted ? 'user' : quota ? 'quota' : item.blocked,
+      error: aborted ? undefined : `background download failed (${e.registration.failureReason || 'unknown'})`,
+    });
+    if (aborted) paused.add(id);
+    notifier.progress(progressOf({ ...item, blocked: aborted ? 'user' : item.blocked }));
+    if (!aborted && !quota) await requestRun('background-fetch-failed');
+  }
+
   self.addEventListener('message', (event) => {
     const msg = event.data as SyncMessage | null;
     if (!msg || typeof msg !== 'object') return;
@@ -154,7 +226,7 @@ export function registerSyncHandlers(self: ServiceWorkerGlobalScope): { runUploa
         break;
       case 'pause':
         paused.add(msg.id);
-        event.waitUntil(setBlocked(msg.id, 'user'));
+        event.waitUntil(setBlocked(msg.id, 'user').then(() => stopBackgroundFetchOf(msg.id)));
         break;
       case 'resume':
         paused.delete(msg.id);
@@ -180,6 +252,11 @@ export function registerSyncHandlers(self: ServiceWorkerGlobalScope): { runUploa
     }
   });
 
+  async function stopBackgroundFetchOf(id: string): Promise<void> {
+    const bg = (await db.items.get(id))?.backgroundFetch;
+    if (bg) await backgroundFetch?.abort(bg.id);
+  }
+
   async function setBlocked(id: string, blocked: LocalItem['blocked']): Promise<void> {
     await db.items.update(id, { blocked, error: undefined });
     const item = await db.items.get(id);
@@ -199,6 +276,7 @@ export function registerSyncHandlers(self: ServiceWorkerGlobalScope): { runUploa
     const item = await db.items.get(id);
     if (!item) return;
     paused.add(id); // stop a download in flight after its current chunk
+    await stopBackgroundFetchOf(id);
     const session = (await db.servers.where('serverId').equals(item.ServerId).toArray())[0];
     if (session) await new ServerApi(session).markForRemoval(item.SyncJobItemId).catch(() => {});
     await storage.removeItem(id);

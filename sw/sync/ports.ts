@@ -85,10 +85,30 @@ export interface ApiPort {
    * not offer them (an older server, or a block size it refuses): the download then hashes the whole file.
    */
   fetchBlocks(syncJobItemId: string, blockSize: number, signal?: AbortSignal): Promise<BlockList | undefined>;
+  /** The media request (URL with credentials, Range from `start`, If-Range) for a fetch the browser makes. */
+  fileRequest(syncJobItemId: string, start: number, ifRange: string | undefined): FileRequestInit;
   /** A subtitle sidecar (small: read whole). */
   fetchAdditionalFile(syncJobItemId: string, name: string): Promise<Blob>;
   /** A poster; undefined when the item has none (404). */
   fetchImage(itemId: string, type: string, tag: string | undefined): Promise<Blob | undefined>;
+}
+
+/** What a media request carries, for a fetch made outside the loop (Background Fetch). */
+export interface FileRequestInit {
+  url: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * The browser's Background Fetch (Chromium): it owns a large download with its own progress UI and carries
+ * on after the app is closed. Absent where the browser has none.
+ */
+export interface BackgroundFetchPort {
+  /** Hands the rest of the item's media to the browser; false when it declined (then the loop downloads). */
+  start(item: LocalItem, request: FileRequestInit, remaining: number, onProgress: (downloaded: number) => void): Promise<boolean>;
+  /** `active` while the browser is still fetching; `gone` when finished, failed or forgotten. */
+  state(id: string): Promise<'active' | 'gone'>;
+  abort(id: string): Promise<void>;
 }
 
 export interface SyncSettings {
@@ -100,6 +120,8 @@ export interface SyncSettings {
   retries: number;
   /** First retry delay; doubles each time. */
   backoffMs: number;
+  /** Media with at least this much left goes through Background Fetch where the browser has it. */
+  backgroundFetchMinBytes: number;
 }
 
 export const DEFAULT_SETTINGS: SyncSettings = {
@@ -107,6 +129,7 @@ export const DEFAULT_SETTINGS: SyncSettings = {
   concurrency: 2,
   retries: 3,
   backoffMs: 1000,
+  backgroundFetchMinBytes: 256 * 1024 * 1024,
 };
 
 export interface StoragePort {

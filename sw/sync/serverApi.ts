@@ -6,7 +6,7 @@
 import type { BaseItemDto } from '../../src/shared/api/items';
 import type { SyncDataRequest, SyncDataResponse, SyncedItem, UserAction } from '../../src/shared/api/sync';
 import type { ServerRow } from '../db';
-import { ApiFailure, type ApiPort, type BlockList, type FileResponse } from './ports';
+import { ApiFailure, type ApiPort, type BlockList, type FileRequestInit, type FileResponse } from './ports';
 
 const APP_NAME = 'Stowaway Web';
 const APP_VERSION = '0.1.0';
@@ -104,6 +104,14 @@ export class ServerApi implements ApiPort {
     await this.send('POST', `/Sync/JobItems/${encodeURIComponent(syncJobItemId)}/MarkForRemoval`);
   }
 
+  fileRequest(syncJobItemId: string, start: number, ifRange: string | undefined, end?: number): FileRequestInit {
+    const url = `${this.base}/Sync/JobItems/${encodeURIComponent(syncJobItemId)}/File?api_key=${encodeURIComponent(this.session.token)}`;
+    const headers: Record<string, string> = {};
+    if (start > 0 || end !== undefined) headers.Range = `bytes=${start}-${end ?? ''}`;
+    if (ifRange) headers['If-Range'] = ifRange;
+    return { url, headers };
+  }
+
   async fetchFile(
     syncJobItemId: string,
     start: number,
@@ -111,10 +119,7 @@ export class ServerApi implements ApiPort {
     ifRange: string | undefined,
     signal?: AbortSignal,
   ): Promise<FileResponse> {
-    const url = `${this.base}/Sync/JobItems/${encodeURIComponent(syncJobItemId)}/File?api_key=${encodeURIComponent(this.session.token)}`;
-    const headers: Record<string, string> = {};
-    if (start > 0 || end !== undefined) headers.Range = `bytes=${start}-${end ?? ''}`;
-    if (ifRange) headers['If-Range'] = ifRange;
+    const { url, headers } = this.fileRequest(syncJobItemId, start, ifRange, end);
     let res: Response;
     try {
       res = await this.fetchImpl(url, { headers, signal, cache: 'no-store' });
@@ -126,18 +131,7 @@ export class ServerApi implements ApiPort {
       await res.body?.cancel().catch(() => {});
       throw new ApiFailure(res.status, `download answered HTTP ${res.status}`);
     }
-    const range = /bytes (\d+)-\d+\/(\d+)/.exec(res.headers.get('Content-Range') ?? '');
-    const star = /bytes \*\/(\d+)/.exec(res.headers.get('Content-Range') ?? '');
-    const length = res.headers.get('Content-Length');
-    return {
-      status: res.status,
-      etag: res.headers.get('ETag') ?? undefined,
-      start: range ? Number(range[1]) : 0,
-      total: range ? Number(range[2]) : star ? Number(star[1]) : res.status === 200 && length ? Number(length) : undefined,
-      contentType: res.headers.get('Content-Type') ?? undefined,
-      body: res.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() }),
-      blob: () => res.blob(),
-    };
+    return toFileResponse(res);
   }
 
   async fetchBlocks(syncJobItemId: string, blockSize: number, signal?: AbortSignal): Promise<BlockList | undefined> {
@@ -183,4 +177,20 @@ export class ServerApi implements ApiPort {
       throw err;
     }
   }
+}
+
+/** A media answer as the download manager reads it (also for the responses Background Fetch hands over). */
+export function toFileResponse(res: Response): FileResponse {
+  const range = /bytes (\d+)-\d+\/(\d+)/.exec(res.headers.get('Content-Range') ?? '');
+  const star = /bytes \*\/(\d+)/.exec(res.headers.get('Content-Range') ?? '');
+  const length = res.headers.get('Content-Length');
+  return {
+    status: res.status,
+    etag: res.headers.get('ETag') ?? undefined,
+    start: range ? Number(range[1]) : 0,
+    total: range ? Number(range[2]) : star ? Number(star[1]) : res.status === 200 && length ? Number(length) : undefined,
+    contentType: res.headers.get('Content-Type') ?? undefined,
+    body: res.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() }),
+    blob: () => res.blob(),
+  };
 }

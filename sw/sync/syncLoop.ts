@@ -16,12 +16,14 @@
 import type { BaseItemDto } from '../../src/shared/api/items';
 import type { SyncedItem } from '../../src/shared/api/sync';
 import { offlineImageUrl, offlineSubtitleUrl, type LocalItem, type ServerRow } from '../db';
+import { BACKGROUND_FETCH_PREFIX } from './backgroundFetchId';
 import { downloadMediaWithRetries, PausedError } from './downloadManager';
 import {
   ApiFailure,
   isNetworkFailure,
   isQuotaError,
   type ApiPort,
+  type BackgroundFetchPort,
   type Clock,
   type Notifier,
   type RunSummary,
@@ -36,6 +38,8 @@ export interface SyncLoopDeps {
   notifier: Notifier;
   /** The person paused this item (or everything) while it downloads. */
   isPaused?: (localId: string) => boolean;
+  /** Where the browser has Background Fetch: large media goes through it (see backgroundFetch.ts). */
+  backgroundFetch?: BackgroundFetchPort;
 }
 
 export interface RunOptions {
@@ -264,6 +268,7 @@ export class SyncLoop {
     for (const item of local) {
       // Not offered any more and not finished: its job or item was cancelled on the server.
       if (item.step !== 'synced' && !readyIds.has(item.SyncJobItemId)) {
+        await this.stopBackgroundFetch(item);
         await storage.removeItem(item.Id);
         summary.removed++;
       }
@@ -291,8 +296,10 @@ export class SyncLoop {
         await storage.putItem(item);
       } else if ((r.Sha256 && r.Sha256 !== item.sha256) || (r.Size !== undefined && r.Size !== item.size && item.bytes === 0)) {
         // Re-converted since we started: the new file replaces whatever we had of the old one.
+        await this.stopBackgroundFetch(item);
         item = await storage.resetMedia({
           ...item,
+          backgroundFetch: undefined,
           size: r.Size,
           sha256: r.Sha256,
           Item: r.Item,
@@ -374,6 +381,11 @@ export class SyncLoop {
     const { storage, clock } = this.deps;
     let item: LocalItem = { ...start, blocked: undefined, error: undefined };
     if (item.step === 'media') {
+      const browser = await this.handToBrowser(api, item, settings);
+      if (browser.handed) return;
+      item = browser.item;
+    }
+    if (item.step === 'media') {
       this.report(item);
       const started = clock.now();
       const bytesBefore = item.bytes;
@@ -422,6 +434,44 @@ export class SyncLoop {
       subtitles.push(file);
     }
     return { ...item, Images: images, Subtitles: subtitles };
+  }
+
+  /**
+   * Whether the browser fetches this item's media (Background Fetch): one already running is left
+   * alone; a large remainder is handed over now. A hand-over that finished, failed or was forgotten without
+   * being stored is cleared, and the loop downloads what is still missing.
+   */
+  private async handToBrowser(api: ApiPort, start: LocalItem, settings: SyncSettings): Promise<{ handed: boolean; item: LocalItem }> {
+    const browser = this.deps.backgroundFetch;
+    if (!browser) return { handed: false, item: start };
+    const { storage, clock } = this.deps;
+    let item = start;
+    if (item.backgroundFetch) {
+      if ((await browser.state(item.backgroundFetch.id)) === 'active') {
+        this.report(item);
+        return { handed: true, item };
+      }
+      item = { ...item, backgroundFetch: undefined };
+      await storage.putItem(item);
+      return { handed: false, item };
+    }
+    const remaining = item.size === undefined ? 0 : item.size - item.bytes;
+    if (remaining < settings.backgroundFetchMinBytes) return { handed: false, item };
+    // It failed lately: hand it over again now and a failing server would bounce it in a tight circle.
+    if ((item.backgroundFetchRetryAt ?? 0) > clock.now()) return { handed: false, item };
+    const request = api.fileRequest(item.SyncJobItemId, item.bytes, item.bytes > 0 ? item.etag : undefined);
+    const from = item.bytes;
+    const id = `${BACKGROUND_FETCH_PREFIX}${item.Id}`;
+    const started = await browser.start(item, request, remaining, (downloaded) => this.report({ ...item, bytes: from + downloaded }));
+    if (!started) return { handed: false, item };
+    item = { ...item, backgroundFetch: { id, from, startedAt: clock.now() } };
+    await storage.putItem(item);
+    this.report(item);
+    return { handed: true, item };
+  }
+
+  private async stopBackgroundFetch(item: LocalItem): Promise<void> {
+    if (item.backgroundFetch) await this.deps.backgroundFetch?.abort(item.backgroundFetch.id);
   }
 
   /** First media request → last media chunk of this run; concurrent items overlap inside it. */

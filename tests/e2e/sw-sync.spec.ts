@@ -4,10 +4,12 @@
  * network returns finishes a download cut at 40 % re-sending at most one chunk; a cancelled job's files
  * leave the device on the next sync.
  */
+import type { Page } from '@playwright/test';
 import { expect, snapshot, test } from './fixtures';
 import {
   createJob,
   idbAll,
+  jobItem,
   messageWorker,
   parkPage,
   signInAndWaitForWorker,
@@ -178,7 +180,14 @@ test('a chunk corrupted on the way is caught by its block digest and fetched aga
   expect(extra).toBeLessThanOrEqual(2 * CHUNK);
   // What the device holds is exactly the server's file.
   const [local] = await idbAll(page, 'items');
-  const stored = await page.evaluate(
+  const stored = await storedSha256(page, local.FileId, local.nextChunk);
+  expect(stored).toBe(synced.Sha256);
+  await server.admin.json('DELETE', `/Sync/Jobs/${jobId}`);
+});
+
+/** SHA-256 of what the device holds for a file: its chunks in order, read straight from IndexedDB. */
+function storedSha256(page: Page, fileId: string, count: number): Promise<string> {
+  return page.evaluate(
     async ({ fileId, count }) =>
       new Promise<string>((resolve, reject) => {
         const open = indexedDB.open('stowaway');
@@ -200,8 +209,64 @@ test('a chunk corrupted on the way is caught by its block digest and fetched aga
           }
         };
       }),
-    { fileId: local.FileId, count: local.nextChunk },
+    { fileId, count },
   );
-  expect(stored).toBe(synced.Sha256);
+}
+
+/**
+ * Chromium lets only a page start a Background Fetch, so these tests keep the app open (the on-device
+ * page) instead of parking it: the service worker asks the page to start the fetch.
+ */
+test('a large item goes through Background Fetch: one request by the browser, stored as checked chunks, acknowledged', async ({
+  persistentContext: context,
+}) => {
+  const page = context.pages()[0] ?? (await context.newPage());
+  const sw = await SwDevtools.attach(context, page, server.url);
+  const deviceId = await signInAndWaitForWorker(page, server);
+  expect(await page.evaluate(async () => 'backgroundFetch' in (await navigator.serviceWorker.ready))).toBe(true);
+  // Every item counts as large here; in use the bar is 256 MiB.
+  await messageWorker(page, { type: 'test-config', settings: { chunkSize: CHUNK, backgroundFetchMinBytes: 1 } });
+  await page.goto(`${server.url}/on-device`);
+
+  const { jobId, jobItemId } = await createJob(server, deviceId, 'Long Walk');
+  // The open app may start the run itself on the server's push; a one-off sync makes sure one happens.
+  await expect.poll(async () => (await jobItem(server, jobItemId, jobId))?.Status).toMatch(/ReadyToTransfer|Transferring|Synced/);
+  await sw.dispatchSync();
+  const synced = await waitForStatus(server, jobId, jobItemId, 'Synced');
+  // The browser fetched the file in one request, not the loop chunk by chunk.
+  expect(server.traffic.requests.get(jobItemId)).toBe(1);
+  expect(server.traffic.servedFor(jobItemId)).toBe(synced.Size);
+  const [local] = await idbAll(page, 'items');
+  expect(local).toMatchObject({ step: 'synced', bytes: synced.Size, verifiedBy: 'blocks' });
+  expect(local.backgroundFetch).toBeUndefined();
+  expect(local.nextChunk).toBe(Math.ceil(synced.Size / CHUNK));
+  expect(await storedSha256(page, local.FileId, local.nextChunk)).toBe(synced.Sha256);
+  await server.admin.json('DELETE', `/Sync/Jobs/${jobId}`);
+});
+
+test('a Background Fetch that fails hands the item back to the loop, which downloads it', async ({ persistentContext: context }) => {
+  const page = context.pages()[0] ?? (await context.newPage());
+  const sw = await SwDevtools.attach(context, page, server.url);
+  const deviceId = await signInAndWaitForWorker(page, server);
+  await messageWorker(page, { type: 'test-config', settings: { chunkSize: CHUNK, backgroundFetchMinBytes: 1 } });
+  await page.goto(`${server.url}/on-device`);
+
+  const { jobId, jobItemId } = await createJob(server, deviceId, 'Long Walk');
+  // The browser's request fails (Chromium's download service retries a 5xx with backoff; a 4xx ends it).
+  server.traffic.failWith = { jobItemId, status: 410, times: 1 };
+  // The open app may start the run itself on the server's push; a one-off sync makes sure one happens.
+  await expect.poll(async () => (await jobItem(server, jobItemId, jobId))?.Status).toMatch(/ReadyToTransfer|Transferring|Synced/);
+  await sw.dispatchSync();
+  const synced = await waitForStatus(server, jobId, jobItemId, 'Synced');
+  // The browser's failed request(s), then the loop: its block digests and one request per chunk.
+  const log = server.traffic.requestLog.filter((l) => l.includes(jobItemId) && /\/(File|Blocks)\?/.test(l));
+  const loopStarts = log.findIndex((l) => l.includes('/Blocks?'));
+  expect(loopStarts).toBeGreaterThanOrEqual(1);
+  expect(log.slice(loopStarts + 1).every((l) => l.includes('/File?'))).toBe(true);
+  expect(log.length - loopStarts - 1).toBe(Math.ceil(synced.Size / CHUNK));
+  const [local] = await idbAll(page, 'items');
+  expect(local).toMatchObject({ step: 'synced', bytes: synced.Size, verifiedBy: 'blocks' });
+  expect(local.backgroundFetchRetryAt).toBeGreaterThan(Date.now());
+  expect(await storedSha256(page, local.FileId, local.nextChunk)).toBe(synced.Sha256);
   await server.admin.json('DELETE', `/Sync/Jobs/${jobId}`);
 });

@@ -14,6 +14,8 @@ export class FileTraffic {
   cutAt?: { jobItemId: string; bytes: number };
   /** Flip the first byte of the `request`-th File answer (1-based) for the item: corruption in transit. */
   corrupt?: { jobItemId: string; request: number };
+  /** Answer the item's next File requests with this status instead of the file (`times` of them). */
+  failWith?: { jobItemId: string; status: number; times: number };
   /** While true, every File request is dropped before any answer (the server is out of reach). */
   down = false;
   /** Requests of any kind seen (for "nothing asks the server" checks). */
@@ -32,6 +34,16 @@ export class FileTraffic {
       this.requests.set(id, (this.requests.get(id) ?? 0) + 1);
       if (this.down) {
         req.socket.destroy();
+        return;
+      }
+      if (this.failWith?.jobItemId === id && this.failWith.times > 0) {
+        this.failWith.times--;
+        // Answered before the server's own handler runs; that handler's later writes go nowhere.
+        res.writeHead(this.failWith.status, { 'Content-Type': 'application/json', Connection: 'close' });
+        res.end(JSON.stringify({ error: 'ServiceUnavailable', message: 'test: failing this download' }));
+        for (const m of ['write', 'end', 'writeHead', 'setHeader', 'removeHeader', 'flushHeaders'] as const) {
+          (res as unknown as Record<string, unknown>)[m] = () => (m === 'write' ? true : res);
+        }
         return;
       }
       const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;

@@ -6,9 +6,11 @@
  *     (SSE /Sync/Events with the device as TargetId: SyncJobCreated, SyncJobItemReady, cancellations);
  *   - registers Periodic Background Sync where the browser grants it, and a one-off Background Sync
  *     when offline work is queued, so the browser wakes the SW when the network returns;
- *   - asks for persistent storage once something is downloaded.
+ *   - asks for persistent storage once something is downloaded;
+ *   - starts Background Fetches the SW asks for (only a page may, in Chromium).
  */
 import { describeBrowser } from '../device/identity';
+import { hostBackgroundFetches } from './backgroundFetchHost';
 
 export const SYNC_TAG = 'stowaway-sync';
 export const PERIODIC_TAG = 'stowaway-periodic';
@@ -161,6 +163,7 @@ const push = new PushListener();
 export function startOfflineBridge(getSessions: () => readonly MirroredSession[]): void {
   if (started || !('serviceWorker' in navigator)) return;
   started = true;
+  hostBackgroundFetches();
   const sessions = getSessions();
   void mirrorSessions(sessions).then(() => requestSync('app-open'));
   push.update(sessions);

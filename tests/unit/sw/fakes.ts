@@ -11,8 +11,10 @@ import {
   ApiFailure,
   DEFAULT_SETTINGS,
   type ApiPort,
+  type BackgroundFetchPort,
   type BlockList,
   type Clock,
+  type FileRequestInit,
   type FileResponse,
   type ItemProgress,
   type Notifier,
@@ -250,6 +252,13 @@ export class FakeServer implements ApiPort {
     };
   }
 
+  fileRequest(jobItemId: string, start: number, ifRange: string | undefined): FileRequestInit {
+    const headers: Record<string, string> = {};
+    if (start > 0) headers.Range = `bytes=${start}-`;
+    if (ifRange) headers['If-Range'] = ifRange;
+    return { url: `http://server/Sync/JobItems/${jobItemId}/File?api_key=t`, headers };
+  }
+
   async fetchBlocks(jobItemId: string, blockSize: number): Promise<BlockList | undefined> {
     this.call('blocks');
     this.blockRequests++;
@@ -406,5 +415,28 @@ export class RecordingNotifier implements Notifier {
   runStarted(): void {}
   runFinished(summary: RunSummary): void {
     this.summaries.push(summary);
+  }
+}
+
+/** The browser's Background Fetch as the loop sees it: records hand-overs, answers state as told. */
+export class FakeBackgroundFetch implements BackgroundFetchPort {
+  started: Array<{ id: string; request: FileRequestInit; remaining: number }> = [];
+  aborted: string[] = [];
+  states = new Map<string, 'active' | 'gone'>();
+  decline = false;
+
+  async start(item: LocalItem, request: FileRequestInit, remaining: number): Promise<boolean> {
+    if (this.decline) return false;
+    const id = `stowaway-media:${item.Id}`;
+    this.started.push({ id, request, remaining });
+    this.states.set(id, 'active');
+    return true;
+  }
+  async state(id: string): Promise<'active' | 'gone'> {
+    return this.states.get(id) ?? 'gone';
+  }
+  async abort(id: string): Promise<void> {
+    this.aborted.push(id);
+    this.states.set(id, 'gone');
   }
 }
