@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { CredentialRow, LocalItem } from "../../../sw/db";
 import {
   groupByServer,
+  stateText,
   viewersByServer,
   visibleItems,
 } from "../../../src/app/offline/library";
@@ -75,5 +76,20 @@ describe("offline sign-in verifier", () => {
     expect(await verifyCredential(row, "kid-secreT")).toBe(false);
     const again = await makeCredential(owner, "kid-secret", 1000);
     expect(again.verifier).not.toBe(row.verifier); // salted
+  });
+});
+
+describe('stateText', () => {
+  it.each([
+    [['synced', undefined, 10, 10, false], 'Available offline'],
+    [['media', 'user', 25, 100, false], 'Paused at 25 %'],
+    [['media', 'quota', 50, 100, false], 'Stopped: storage full (50 %)'],
+    [['media', 'error', 10, 100, false], 'Waiting to retry (10 %)'],
+    [['media', undefined, 0, 100, false], 'Queued'],
+    [['media', undefined, 40, 100, false], 'Downloading 40 %'],
+    [['media', undefined, 40, 100, true], 'Downloading in the background 40 %'],
+    [['extras', undefined, 100, 100, false], 'Finishing…'],
+  ] as const)('%j → %s', ([step, blocked, bytes, size, byBrowser], text) => {
+    expect(stateText(step, blocked, bytes, size, byBrowser)).toBe(text);
   });
 });
