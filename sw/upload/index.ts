@@ -13,26 +13,24 @@ import {
 import { UploadApi } from "./uploadApi";
 import { Uploader, type UploadRunSummary } from "./uploader";
 import { queueFiles } from "./queue";
+import { FileHasher } from "../sync/fileHasher";
 
 export const SHARE_TARGET_PATH = "/share-target";
-/** Files up to this size are hashed before upload (crypto.subtle needs the whole buffer in memory). */
-const HASH_LIMIT = 32 * 1024 * 1024;
-
 export async function uploadSettings(db: StowawayDb): Promise<UploadSettings> {
   const stored = (await db.meta.get("uploadSettings"))?.value as
     Partial<UploadSettings> | undefined;
   return { ...DEFAULT_UPLOAD_SETTINGS, ...stored };
 }
 
-async function sha256(blob: Blob): Promise<string | undefined> {
-  if (blob.size > HASH_LIMIT) return undefined;
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    await blob.arrayBuffer(),
-  );
-  return [...new Uint8Array(digest)]
-    .map((b) => b.toString(16).padStart(2, "0"))
-    .join("");
+/**
+ * SHA-256 of a queued file of any size, read in 4 MiB slices through the streaming hasher, so the server
+ * can recognise a photo or video it already has before a byte is uploaded.
+ */
+async function sha256(blob: Blob): Promise<string> {
+  const hasher = await FileHasher.fresh();
+  const slice = 4 * 1024 * 1024;
+  for (let at = 0; at < blob.size; at += slice) hasher.update(new Uint8Array(await blob.slice(at, at + slice).arrayBuffer()));
+  return hasher.hex();
 }
 
 export function createUploadRunner(

@@ -22,7 +22,7 @@ export interface UploadStorePort {
 export interface UploaderDeps {
   store: UploadStorePort;
   apiFor(session: ServerRow): UploadApiPort;
-  /** SHA-256 hex of a small file, or undefined to let the server hash it. */
+  /** SHA-256 hex of the file (sent so the server can skip one it already has), or undefined to let the server hash it. */
   hash?(blob: Blob): Promise<string | undefined>;
   onProgress?(row: UploadRow): void;
 }
