@@ -9,8 +9,9 @@
  * Each block is checked against the server's digest, which proves the same bytes as the whole-file hash.
  *
  * The default block size is computed in the conversion's own hashing pass and kept next to the output
- * (`blocks-<size>.sha256`, the raw 32-byte digests back to back); any other size is computed on first
- * request, cached the same way, and concurrent requests share one computation.
+ * (`blocks-<size>.sha256`, the raw 32-byte digests back to back); any other size, and originals served from
+ * the library, are computed on first request and kept the same way; concurrent requests share one
+ * computation.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -73,8 +74,11 @@ export function blockCount(size: number, blockSize: number): number {
 
 /** Writes the digests next to an output under a temporary name first (a crash leaves no torn list). */
 export async function writeBlockHashes(dir: string, blockSize: number, digests: Buffer): Promise<void> {
-  const final = path.join(dir, blockHashesName(blockSize));
-  const temp = path.join(dir, partialName(blockHashesName(blockSize)));
+  await writeList(path.join(dir, blockHashesName(blockSize)), digests);
+}
+
+async function writeList(final: string, digests: Buffer): Promise<void> {
+  const temp = path.join(path.dirname(final), partialName(path.basename(final)));
   try {
     await fs.promises.writeFile(temp, digests);
     await fs.promises.rename(temp, final);
@@ -88,46 +92,42 @@ export interface ServedFile {
   path: string;
   size: number;
   mtimeMs: number;
-  /** The output's directory, where the list is cached; undefined for a file served straight from the library. */
+  /** The output's directory, where the list is kept; undefined for a file served straight from the library. */
   cacheDir?: string;
 }
 
 /**
- * Block digests of served files, from the cached list when it is current (as long, and not older than
- * the file), else computed by streaming the file once.
+ * Block digests of served files, from the kept list when it is current (as long, and not older than the
+ * file), else computed by streaming the file once. Lists of files served straight from the library (an
+ * original that plays as it is) are kept in `libraryCacheDir`, one per file and block size, so a restart
+ * does not read a large original again.
  */
 export class BlockHashService {
   private readonly inFlight = new Map<string, Promise<Buffer>>();
-  /** Files without an output directory: a few lists in memory (a 4 GB file at 4 MiB blocks is 32 KB). */
-  private readonly memory = new Map<string, Buffer>();
 
-  constructor(private readonly memoryEntries = 32) {}
+  constructor(private readonly libraryCacheDir?: string) {}
 
   async get(file: ServedFile, blockSize: number): Promise<Buffer> {
-    const key = `${file.path}\0${file.size}\0${file.mtimeMs}\0${blockSize}`;
-    const cached = this.memory.get(key) ?? (await this.readCached(file, blockSize));
+    const listPath = this.listPath(file, blockSize);
+    const cached = listPath ? await readCurrent(listPath, file, blockSize) : undefined;
     if (cached) return cached;
+    const key = `${file.path}\0${file.size}\0${file.mtimeMs}\0${blockSize}`;
     let running = this.inFlight.get(key);
     if (!running) {
-      running = this.compute(file, blockSize, key).finally(() => this.inFlight.delete(key));
+      running = this.compute(file, blockSize, listPath).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, running);
     }
     return running;
   }
 
-  private async readCached(file: ServedFile, blockSize: number): Promise<Buffer | undefined> {
-    if (!file.cacheDir) return undefined;
-    const listPath = path.join(file.cacheDir, blockHashesName(blockSize));
-    try {
-      const stat = await fs.promises.stat(listPath);
-      if (stat.size !== blockCount(file.size, blockSize) * DIGEST || stat.mtimeMs < file.mtimeMs) return undefined;
-      return await fs.promises.readFile(listPath);
-    } catch {
-      return undefined;
-    }
+  private listPath(file: ServedFile, blockSize: number): string | undefined {
+    if (file.cacheDir) return path.join(file.cacheDir, blockHashesName(blockSize));
+    if (!this.libraryCacheDir) return undefined;
+    const id = crypto.createHash('sha256').update(file.path).digest('hex').slice(0, 32);
+    return path.join(this.libraryCacheDir, `${id}-${blockHashesName(blockSize)}`);
   }
 
-  private async compute(file: ServedFile, blockSize: number, key: string): Promise<Buffer> {
+  private async compute(file: ServedFile, blockSize: number, listPath: string | undefined): Promise<Buffer> {
     const blocks = new BlockDigests(blockSize);
     let size = 0;
     await pipeline(fs.createReadStream(file.path, { highWaterMark: 1 << 20 }), async (chunks: AsyncIterable<Buffer>) => {
@@ -139,16 +139,23 @@ export class BlockHashService {
     const digests = blocks.finish();
     // Changed while read: the caller's ETag no longer describes these bytes; let the client ask again.
     if (size !== file.size) throw new FileChangedError(file.path);
-    if (file.cacheDir) {
-      await writeBlockHashes(file.cacheDir, blockSize, digests).catch(() => this.remember(key, digests));
-    } else {
-      this.remember(key, digests);
+    if (listPath) {
+      // Keeping the list is an optimisation: a full disk or a read-only directory only costs a re-read.
+      await fs.promises
+        .mkdir(path.dirname(listPath), { recursive: true })
+        .then(() => writeList(listPath, digests))
+        .catch(() => undefined);
     }
     return digests;
   }
+}
 
-  private remember(key: string, digests: Buffer): void {
-    this.memory.set(key, digests);
-    while (this.memory.size > this.memoryEntries) this.memory.delete(this.memory.keys().next().value!);
+async function readCurrent(listPath: string, file: ServedFile, blockSize: number): Promise<Buffer | undefined> {
+  try {
+    const stat = await fs.promises.stat(listPath);
+    if (stat.size !== blockCount(file.size, blockSize) * DIGEST || stat.mtimeMs < file.mtimeMs) return undefined;
+    return await fs.promises.readFile(listPath);
+  } catch {
+    return undefined;
   }
 }

@@ -214,7 +214,7 @@ export function registerSyncRoutes(app: FastifyInstance, deps: AppDeps): void {
   const nameQuery = { type: 'object', properties: { Name: { type: 'string', maxLength: 512 } } } as const;
 
   // Per-block SHA-256 of the media file, so a client checks each chunk as it lands (README "Integrity").
-  const blockHashes = new BlockHashService();
+  const blockHashes = new BlockHashService(path.join(deps.config.dataDir, 'cache', 'block-digests'));
   app.get(
     '/Sync/JobItems/:id/Blocks',
     {

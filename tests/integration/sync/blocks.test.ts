@@ -1,7 +1,8 @@
 /**
  * GET /Sync/JobItems/{id}/Blocks: per-block SHA-256 of exactly the bytes /File serves, for converted
  * outputs (precomputed in the conversion's hashing pass) and originals served from the library (computed
- * on first request), at the default and at other block sizes, with bad sizes refused and other users kept out.
+ * on first request and kept), at the default and at other block sizes, with bad sizes refused and other
+ * users kept out.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -88,6 +89,9 @@ describe('GET /Sync/JobItems/{id}/Blocks', () => {
     const blocks = await f.admin.json('GET', `/Sync/JobItems/${item.Id}/Blocks?BlockSize=65536`);
     expect(blocks).toMatchObject({ Size: bytes.length, BlockSize: 65536, ETag: etag });
     expect(blocks.Blocks).toEqual(digestsOf(bytes, 65536));
+    // Kept for the next request, and the next start of the server.
+    const kept = fs.readdirSync(path.join(f.server.dataDir, 'cache', 'block-digests'));
+    expect(kept).toEqual([expect.stringMatching(/^[0-9a-f]{32}-blocks-65536\.sha256$/)]);
   });
 
   it.each(['1000', '0', String(64 * 1024 + 1), String(128 * 1024 * 1024), 'abc', '-65536'])('refuses BlockSize=%s with a 400', async (value) => {
