@@ -2,7 +2,17 @@ import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'test-results/**', 'playwright-report/**', 'tests/e2e/artifacts/**', 'bench/results/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'data/**',
+      'test-results/**',
+      'playwright-report/**',
+      'tests/e2e/artifacts/**',
+      'bench/results/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   ...pluginVue.configs['flat/essential'],
   {

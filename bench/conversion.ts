@@ -28,7 +28,15 @@ function planFor(srv: BenchServer, quality: QualityId, bitrate?: number): { plan
   const lib = new SqlSyncLibrary(db, { latest: none, resume: none, nextUp: none });
   const item = lib.getItem(admin.id, srv.ids['Bench Source'])!;
   const source = lib.mediaSource(item)!;
-  const plan = decideConversion({ mediaType: 'Video', source, profile: BROWSER_PROFILE, quality, bitrate, enableTranscoding: true, context: 'Static' });
+  const plan = decideConversion({
+    mediaType: 'Video',
+    source,
+    profile: BROWSER_PROFILE,
+    quality,
+    bitrate,
+    enableTranscoding: true,
+    context: 'Static',
+  });
   return { plan, sourcePath: item.path! };
 }
 
@@ -44,7 +52,14 @@ async function bareRun(srv: BenchServer, plan: ConversionPlan, sourcePath: strin
   const opts = srv.built.deps.syncSettings.get();
   const out = path.join(scratch, `bare-${Date.now()}.${plan.kind === 'direct' ? 'bin' : plan.container}`);
   try {
-    return await timeFfmpeg(buildFfmpegArgs(plan, { inputPath: sourcePath, outputPath: out, threads: opts.TranscodingCpuCoreLimit, fullSpeed: opts.EnableFullSpeedTranscoding }));
+    return await timeFfmpeg(
+      buildFfmpegArgs(plan, {
+        inputPath: sourcePath,
+        outputPath: out,
+        threads: opts.TranscodingCpuCoreLimit,
+        fullSpeed: opts.EnableFullSpeedTranscoding,
+      }),
+    );
   } finally {
     fs.rmSync(out, { force: true });
   }
@@ -58,12 +73,23 @@ interface Pair {
 }
 
 /** Alternates server and bare runs so neither always gets the warmer page cache. */
-async function measure(srv: BenchServer, scratch: string, quality: QualityId, runs: number, bitrate?: number, keepLast = false): Promise<Pair> {
+async function measure(
+  srv: BenchServer,
+  scratch: string,
+  quality: QualityId,
+  runs: number,
+  bitrate?: number,
+  keepLast = false,
+): Promise<Pair> {
   const { plan, sourcePath } = planFor(srv, quality, bitrate);
   const pair: Pair = { server: [], bare: [], planMatches: true };
   for (let i = 0; i < runs; i++) {
     pair.bare.push(await bareRun(srv, plan, sourcePath, scratch));
-    const job = await srv.syncUntilReady(srv.admin, { ItemIds: srv.ids['Bench Source'], Quality: quality, ...(bitrate ? { Bitrate: bitrate } : {}) });
+    const job = await srv.syncUntilReady(srv.admin, {
+      ItemIds: srv.ids['Bench Source'],
+      Quality: quality,
+      ...(bitrate ? { Bitrate: bitrate } : {}),
+    });
     pair.server.push(job.ms);
     const ran = serverPlan(srv, job.jobId);
     if (!ran || planKey(ran) !== planKey(plan)) pair.planMatches = false;
@@ -105,12 +131,19 @@ export async function runConversionBench(): Promise<BenchResult[]> {
     results.push(overheadResult('remux 20 s 720p MKV/AC3 → MP4/AAC', remux));
 
     // Convert once, share everywhere: a second device with the same profile reuses the output.
-    const runs = () => (srv.built.deps.db.prepare('SELECT COALESCE(SUM(attempts), 0) AS n FROM conversion_outputs').get() as { n: number }).n;
+    const runs = () =>
+      (srv.built.deps.db.prepare('SELECT COALESCE(SUM(attempts), 0) AS n FROM conversion_outputs').get() as { n: number }).n;
     const before = runs();
     const tablet = await srv.device('bench-tablet');
     const second = await srv.syncUntilReady(tablet, { ItemIds: srv.ids['Bench Source'], Quality: 'high' });
     const newRuns = runs() - before;
-    results.push({ name: 'conversion: second device, same profile: new ffmpeg runs', value: newRuns, unit: 'runs', target: '0', met: newRuns === 0 });
+    results.push({
+      name: 'conversion: second device, same profile: new ffmpeg runs',
+      value: newRuns,
+      unit: 'runs',
+      target: '0',
+      met: newRuns === 0,
+    });
     results.push({
       name: 'conversion: second device, same profile: time to ready',
       value: Math.round(second.ms * 10) / 10,

@@ -47,7 +47,9 @@ function plainServer(file: string): Promise<{ url: string; close: () => Promise<
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => {
       const port = (server.address() as net.AddressInfo).port;
-      resolve({ url: `http://127.0.0.1:${port}/file`, close: () =>
+      resolve({
+        url: `http://127.0.0.1:${port}/file`,
+        close: () =>
           new Promise((r) => {
             server.close(() => r());
             // fetch keeps connections alive; without this, close waits for their idle timeout.

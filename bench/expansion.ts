@@ -27,7 +27,24 @@ function seed(db: Db): { seriesId: string } {
      VALUES (@id, @type, @name, @name, @parent, @top, @path, @folder, @media, @collection, @container, @size, 1, @ticks,
        @created, @created, @index, @season, @series, @seriesName, @seasonId, @seasonName, @streams)`,
   );
-  const base = { parent: null, top: null, path: null, folder: 1, media: null, collection: null, container: null, size: null, ticks: null, index: null, season: null, series: null, seriesName: null, seasonId: null, seasonName: null, streams: '[]' };
+  const base = {
+    parent: null,
+    top: null,
+    path: null,
+    folder: 1,
+    media: null,
+    collection: null,
+    container: null,
+    size: null,
+    ticks: null,
+    index: null,
+    season: null,
+    series: null,
+    seriesName: null,
+    seasonId: null,
+    seasonName: null,
+    streams: '[]',
+  };
   const t0 = Date.parse('2020-01-01T00:00:00Z');
   const streams = JSON.stringify([
     { Type: 'Video', Index: 0, Codec: 'h264', Width: 1280, Height: 720 },
@@ -35,8 +52,29 @@ function seed(db: Db): { seriesId: string } {
   ]);
   db.transaction(() => {
     insert.run({ ...base, id: 'view', type: 'CollectionFolder', name: 'TV', collection: 'tvshows', created: new Date(t0).toISOString() });
-    insert.run({ ...base, id: 'series', type: 'Series', name: 'Long Show', parent: 'view', top: 'view', path: '/media/tv/Long Show', created: new Date(t0).toISOString() });
-    insert.run({ ...base, id: 'season', type: 'Season', name: 'Season 1', parent: 'series', top: 'view', series: 'series', seriesName: 'Long Show', season: 1, index: 1, created: new Date(t0).toISOString() });
+    insert.run({
+      ...base,
+      id: 'series',
+      type: 'Series',
+      name: 'Long Show',
+      parent: 'view',
+      top: 'view',
+      path: '/media/tv/Long Show',
+      created: new Date(t0).toISOString(),
+    });
+    insert.run({
+      ...base,
+      id: 'season',
+      type: 'Season',
+      name: 'Season 1',
+      parent: 'series',
+      top: 'view',
+      series: 'series',
+      seriesName: 'Long Show',
+      season: 1,
+      index: 1,
+      created: new Date(t0).toISOString(),
+    });
     for (let i = 1; i <= EPISODES; i++) {
       insert.run({
         ...base,
@@ -84,8 +122,19 @@ export async function runExpansionBench(): Promise<BenchResult[]> {
     const { seriesId } = seed(db);
     const items = new ItemsRepo(db);
     const none = () => [];
-    const lib = new SqlSyncLibrary(db, { latest: (userId, parentId) => latestItemIds(items, { userId, parentId }), resume: none, nextUp: none });
-    const job = (over: Partial<ExpandableJob>): ExpandableJob => ({ userId: USER, category: null, parentId: null, requestedItemIds: [], unwatchedOnly: false, ...over });
+    const lib = new SqlSyncLibrary(db, {
+      latest: (userId, parentId) => latestItemIds(items, { userId, parentId }),
+      resume: none,
+      nextUp: none,
+    });
+    const job = (over: Partial<ExpandableJob>): ExpandableJob => ({
+      userId: USER,
+      category: null,
+      parentId: null,
+      requestedItemIds: [],
+      unwatchedOnly: false,
+      ...over,
+    });
 
     const plain = db.prepare('SELECT id FROM items WHERE is_folder = 0');
     const baseline = timeRuns(() => plain.all().length, EPISODES);

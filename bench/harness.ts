@@ -32,7 +32,12 @@ export function benchTempDir(prefix: string): string {
 
 export interface BenchSession {
   deviceId: string;
-  req(method: string, pathAndQuery: string, body?: unknown, init?: { headers?: Record<string, string>; signal?: AbortSignal }): Promise<Response>;
+  req(
+    method: string,
+    pathAndQuery: string,
+    body?: unknown,
+    init?: { headers?: Record<string, string>; signal?: AbortSignal },
+  ): Promise<Response>;
   json<T = any>(method: string, pathAndQuery: string, body?: unknown): Promise<T>;
 }
 
@@ -46,7 +51,11 @@ export interface BenchServer {
   /** Signs the admin in on another device and reports `profile`, making it a sync target. */
   device(deviceId: string, profile?: DeviceProfile): Promise<BenchSession>;
   /** POST /Sync/Jobs, then resolves when every item of the job is ReadyToTransfer (from the in-process events). */
-  syncUntilReady(s: BenchSession, request: Record<string, unknown>, timeoutMs?: number): Promise<{ ms: number; jobId: string; items: any[] }>;
+  syncUntilReady(
+    s: BenchSession,
+    request: Record<string, unknown>,
+    timeoutMs?: number,
+  ): Promise<{ ms: number; jobId: string; items: any[] }>;
   /** DELETE the job and wait until its outputs are gone from disk and database (so the next run converts afresh). */
   cancelJob(s: BenchSession, jobId: string): Promise<void>;
   close(): Promise<void>;
@@ -68,7 +77,11 @@ async function signIn(url: string, deviceId: string): Promise<BenchSession> {
     fetch(`${url}${p}`, {
       method,
       signal: init.signal,
-      headers: { 'x-emby-authorization': authHeader(deviceId, token), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
+      headers: {
+        'x-emby-authorization': authHeader(deviceId, token),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...init.headers,
+      },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
   return {
@@ -108,7 +121,11 @@ export async function startBenchServer(mediaDir: string, overrides: Partial<Serv
 
   const device = async (deviceId: string, profile: DeviceProfile = BROWSER_PROFILE) => {
     const s = await signIn(url, deviceId);
-    const res = await s.req('POST', '/Sessions/Capabilities/Full', { SupportsSync: true, PlayableMediaTypes: ['Audio', 'Video'], DeviceProfile: profile });
+    const res = await s.req('POST', '/Sessions/Capabilities/Full', {
+      SupportsSync: true,
+      PlayableMediaTypes: ['Audio', 'Video'],
+      DeviceProfile: profile,
+    });
     if (res.status !== 204) throw new Error(`capabilities: ${res.status}`);
     return s;
   };
@@ -154,13 +171,17 @@ export async function startBenchServer(mediaDir: string, overrides: Partial<Serv
   };
 
   const cancelJob: BenchServer['cancelJob'] = async (s, jobId) => {
-    const keys = (built.deps.db.prepare('SELECT output_key FROM sync_job_items WHERE job_id = ? AND output_key IS NOT NULL').all(jobId) as {
-      output_key: string;
-    }[]).map((r) => r.output_key);
+    const keys = (
+      built.deps.db.prepare('SELECT output_key FROM sync_job_items WHERE job_id = ? AND output_key IS NOT NULL').all(jobId) as {
+        output_key: string;
+      }[]
+    ).map((r) => r.output_key);
     const res = await s.req('DELETE', `/Sync/Jobs/${jobId}`);
     if (res.status !== 204) throw new Error(`cancel ${jobId}: ${res.status}`);
     // Only outputs no other job still uses go away (a shared output outlives one job's cancel).
-    const gone = built.deps.db.prepare('SELECT 1 FROM conversion_outputs o WHERE o.key = ? AND NOT EXISTS (SELECT 1 FROM sync_job_items i WHERE i.output_key = o.key)');
+    const gone = built.deps.db.prepare(
+      'SELECT 1 FROM conversion_outputs o WHERE o.key = ? AND NOT EXISTS (SELECT 1 FROM sync_job_items i WHERE i.output_key = o.key)',
+    );
     const deadline = Date.now() + 30_000;
     while (keys.some((k) => gone.get(k))) {
       if (Date.now() > deadline) throw new Error(`outputs of ${jobId} still there after the cancel`);

@@ -30,7 +30,9 @@ export function timeFfmpeg(args: readonly string[]): Promise<number> {
       stderr = (stderr + c.toString()).slice(-2000);
     });
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(performance.now() - started) : reject(new Error(`ffmpeg exited ${code}: ${stderr}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(performance.now() - started) : reject(new Error(`ffmpeg exited ${code}: ${stderr}`)),
+    );
   });
 }
 
@@ -38,6 +40,20 @@ export function timeFfmpeg(args: readonly string[]): Promise<number> {
 export async function loopToSize(clip: string, out: string, minBytes: number): Promise<string> {
   const loops = Math.ceil(minBytes / fs.statSync(clip).size);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  await timeFfmpeg(['-v', 'error', '-y', '-nostdin', '-stream_loop', String(loops - 1), '-i', clip, '-c', 'copy', '-movflags', '+faststart', out]);
+  await timeFfmpeg([
+    '-v',
+    'error',
+    '-y',
+    '-nostdin',
+    '-stream_loop',
+    String(loops - 1),
+    '-i',
+    clip,
+    '-c',
+    'copy',
+    '-movflags',
+    '+faststart',
+    out,
+  ]);
   return out;
 }

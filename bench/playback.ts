@@ -20,7 +20,9 @@ const RUNS = 3;
 const PROFILE: DeviceProfile = {
   MaxStreamingBitrate: 20_000_000,
   DirectPlayProfiles: [{ Container: 'mp4,m4v', VideoCodec: 'h264', AudioCodec: 'aac,mp3', Type: 'Video' }],
-  TranscodingProfiles: [{ Container: 'ts', Type: 'Video', VideoCodec: 'h264', AudioCodec: 'aac', Context: 'Streaming', Protocol: 'hls', MaxAudioChannels: '2' }],
+  TranscodingProfiles: [
+    { Container: 'ts', Type: 'Video', VideoCodec: 'h264', AudioCodec: 'aac', Context: 'Streaming', Protocol: 'hls', MaxAudioChannels: '2' },
+  ],
 };
 
 async function ok(res: Response, what: string): Promise<Buffer> {
@@ -58,9 +60,15 @@ async function timeHls(s: BenchServer, id: string, expected: string): Promise<Ti
   const source = info.MediaSources[0];
   if (source.PlayMethod !== expected) throw new Error(`expected ${expected}, got ${source.PlayMethod}`);
   const master = (await ok(await s.admin.req('GET', source.TranscodingUrl), 'master')).toString();
-  const variantUrl = resolveUrl(source.TranscodingUrl, master.split('\n').find((l) => l && !l.startsWith('#'))!);
+  const variantUrl = resolveUrl(
+    source.TranscodingUrl,
+    master.split('\n').find((l) => l && !l.startsWith('#'))!,
+  );
   const variant = (await ok(await s.admin.req('GET', variantUrl), 'variant')).toString();
-  const segments = variant.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => resolveUrl(variantUrl, l));
+  const segments = variant
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => resolveUrl(variantUrl, l));
   await ok(await s.admin.req('GET', segments[0]!), 'segment 0');
   const firstMs = performance.now() - t0;
   const t1 = performance.now();
@@ -115,7 +123,10 @@ export async function runPlaybackBench(): Promise<BenchResult[]> {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   runPlaybackBench()
     .then((results) => {
-      for (const x of results) console.log(`${x.name.padEnd(62)} ${String(x.value).padStart(6)} ${x.unit}${x.ratio !== undefined ? `  ×${x.ratio}` : ''}${x.target ? `  (${x.target}${x.met ? ' ✓' : ' ✗'})` : ''}`);
+      for (const x of results)
+        console.log(
+          `${x.name.padEnd(62)} ${String(x.value).padStart(6)} ${x.unit}${x.ratio !== undefined ? `  ×${x.ratio}` : ''}${x.target ? `  (${x.target}${x.met ? ' ✓' : ' ✗'})` : ''}`,
+        );
     })
     .catch((err: unknown) => {
       console.error(err);

@@ -53,7 +53,9 @@ async function main(): Promise<void> {
   for (const n of notes) console.log(`! ${n.module}: ${n.message.split('\n')[0]}`);
   const record = { date: new Date().toISOString(), durationMs: Date.now() - started, machine, results, notes };
   const files = writeResults(path.join(here, 'results'), record);
-  console.log(`\n${(record.durationMs / 1000).toFixed(0)} s; written ${path.relative(process.cwd(), files.latest)} and ${path.relative(process.cwd(), files.stamped)}`);
+  console.log(
+    `\n${(record.durationMs / 1000).toFixed(0)} s; written ${path.relative(process.cwd(), files.latest)} and ${path.relative(process.cwd(), files.stamped)}`,
+  );
 }
 
 main()

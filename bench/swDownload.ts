@@ -21,7 +21,6 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/browser';
 import { FileTraffic } from '../tests/e2e/sw-traffic';
 import type { BenchResult } from './report';
 
-
 const CHUNK = 4 * 1024 * 1024;
 const APP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'app');
 
@@ -192,7 +191,8 @@ export async function runSwDownloadBench(): Promise<BenchResult[]> {
         (r) => !!r && r.finishedAt > before,
       );
     };
-    const setLinkCap = (bytesPerSecond: number) => admin.req('POST', '/System/Configuration/sync', { UploadSpeedLimitBytes: bytesPerSecond });
+    const setLinkCap = (bytesPerSecond: number) =>
+      admin.req('POST', '/System/Configuration/sync', { UploadSpeedLimitBytes: bytesPerSecond });
     const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
 
     /**
@@ -209,12 +209,24 @@ export async function runSwDownloadBench(): Promise<BenchResult[]> {
         const cache = await cacheStore(jobItemId);
         const run = await swDownload();
         if (run.mediaBytes !== size) throw new Error(`the SW stored ${run.mediaBytes} of ${size} bytes`);
-        samples.push({ sw: mbps(size, run.mediaMs), plain: mbps(plain.bytes, plain.ms), cache: mbps(size, cache.ms), run: run.finishedAt - run.startedAt, size });
+        samples.push({
+          sw: mbps(size, run.mediaMs),
+          plain: mbps(plain.bytes, plain.ms),
+          cache: mbps(size, cache.ms),
+          run: run.finishedAt - run.startedAt,
+          size,
+        });
         await admin.json('DELETE', `/Sync/Jobs/${jobId}`);
         await swDownloadCleanup();
       }
       const best = (k: 'sw' | 'plain' | 'cache') => Math.max(...samples.map((x) => x[k]));
-      return { sw: best('sw'), plain: best('plain'), cache: best('cache'), size: samples[0]!.size, runMs: Math.min(...samples.map((x) => x.run)) };
+      return {
+        sw: best('sw'),
+        plain: best('plain'),
+        cache: best('cache'),
+        size: samples[0]!.size,
+        runMs: Math.min(...samples.map((x) => x.run)),
+      };
     };
 
     const rows: BenchResult[] = [];
@@ -307,7 +319,10 @@ function round(n: number): number {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const rows = await runSwDownloadBench();
   for (const r of rows) {
-    const extra = r.ratio !== undefined ? `  (baseline ${r.baseline}, ratio ${r.ratio}${r.target ? `, target ${r.target} ${r.met ? '✓' : '✗'}` : ''})` : '';
+    const extra =
+      r.ratio !== undefined
+        ? `  (baseline ${r.baseline}, ratio ${r.ratio}${r.target ? `, target ${r.target} ${r.met ? '✓' : '✗'}` : ''})`
+        : '';
     console.log(`${r.name}: ${r.value} ${r.unit}${extra}`);
   }
   process.exit(0);

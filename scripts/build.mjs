@@ -42,7 +42,9 @@ try {
     maximumFileSizeToCacheInBytes: 5 * 1024 * 1024,
   });
   for (const w of warnings) console.warn(`workbox: ${w}`);
-  console.log(`built dist/app and sw.js (precaching ${count} files, ${(size / 1024).toFixed(0)} KiB) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `built dist/app and sw.js (precaching ${count} files, ${(size / 1024).toFixed(0)} KiB) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

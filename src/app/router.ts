@@ -24,12 +24,29 @@ const routes: RouteRecordRaw[] = [
   { path: '/jobs', name: 'sync-jobs', component: () => import('./sync/MyJobsView.vue'), meta: { title: 'Sync jobs' } },
   { path: '/jobs/:jobId', name: 'sync-job', component: () => import('./sync/JobDetailView.vue'), props: true, meta: { title: 'Sync job' } },
   { path: '/admin/sync', name: 'admin-sync', component: () => import('./admin/AdminSyncView.vue'), meta: { title: 'Sync · Dashboard' } },
-  { path: '/admin/users', name: 'admin-users', component: () => import('./admin/AdminUsersView.vue'), meta: { title: 'Users · Dashboard' } },
+  {
+    path: '/admin/users',
+    name: 'admin-users',
+    component: () => import('./admin/AdminUsersView.vue'),
+    meta: { title: 'Users · Dashboard' },
+  },
   { path: '/search', name: 'search', component: () => import('./views/SearchView.vue'), meta: { title: 'Search' } },
-  { path: '/discover/:kind', name: 'discover', component: () => import('./views/DiscoverView.vue'), props: true, meta: { title: 'Browse' } },
+  {
+    path: '/discover/:kind',
+    name: 'discover',
+    component: () => import('./views/DiscoverView.vue'),
+    props: true,
+    meta: { title: 'Browse' },
+  },
   // Offline library and player. Not under /offline: that prefix is the service worker's media responder.
   { path: '/on-device', name: 'on-device', component: () => import('./offline/OnDevice.vue'), meta: { title: 'On this device' } },
-  { path: '/on-device/play/:id', name: 'offline-play', component: () => import('./offline/OfflinePlayer.vue'), props: true, meta: { title: 'Play offline' } },
+  {
+    path: '/on-device/play/:id',
+    name: 'offline-play',
+    component: () => import('./offline/OfflinePlayer.vue'),
+    props: true,
+    meta: { title: 'Play offline' },
+  },
   // Camera upload: the picker and settings; the share sheet lands here too (SW /share-target → 303).
   { path: '/upload', name: 'upload', component: () => import('./upload/UploadView.vue'), meta: { title: 'Upload photos and videos' } },
   { path: '/:pathMatch(.*)*', redirect: { name: 'home' } },

@@ -14,7 +14,15 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   const options: pino.LoggerOptions = {
     level,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers["x-emby-authorization"]', 'req.headers["x-emby-token"]', 'req.headers["x-mediabrowser-token"]', '*.Pw', '*.Password', '*.password'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers["x-emby-authorization"]',
+        'req.headers["x-emby-token"]',
+        'req.headers["x-mediabrowser-token"]',
+        '*.Pw',
+        '*.Password',
+        '*.password',
+      ],
       censor: '[redacted]',
     },
     serializers: {

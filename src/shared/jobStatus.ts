@@ -61,8 +61,7 @@ export function deriveJobStatus(items: readonly ItemStatusLike[]): JobStatusResu
   if (items.length === 0) return { Status: 'Completed' };
 
   const progress =
-    items.reduce((sum, i) => sum + (COUNTS_AS_DONE.has(i.Status) ? 100 : itemProgress(i.Status, i.Progress)), 0) /
-    items.length;
+    items.reduce((sum, i) => sum + (COUNTS_AS_DONE.has(i.Status) ? 100 : itemProgress(i.Status, i.Progress)), 0) / items.length;
 
   const any = (s: SyncJobItemStatus) => items.some((i) => i.Status === s);
   const all = (s: SyncJobItemStatus) => items.every((i) => i.Status === s);

@@ -108,11 +108,7 @@ export function defaultQualityId(policy: QualityPolicy): SyncQualityId {
  * Whether a job request's quality and Bitrate are allowed: without EnableSyncTranscoding only Original
  * and no Bitrate (the server answers 403 otherwise).
  */
-export function isQualityAllowed(
-  policy: QualityPolicy,
-  id: SyncQualityId,
-  jobBitrate?: number | null,
-): boolean {
+export function isQualityAllowed(policy: QualityPolicy, id: SyncQualityId, jobBitrate?: number | null): boolean {
   if (policy.EnableSyncTranscoding) return true;
   return id === 'original' && positive(jobBitrate) === undefined;
 }
@@ -121,10 +117,7 @@ export function isQualityAllowed(
  * The dialog's quality list. With transcoding off the only entry, Original, is also the default.
  * `estimate` adds our EstimatedSize for the current selection when the caller can compute it.
  */
-export function qualityOptions(
-  policy: QualityPolicy,
-  estimate?: (id: SyncQualityId) => number | undefined,
-): SyncQualityOption[] {
+export function qualityOptions(policy: QualityPolicy, estimate?: (id: SyncQualityId) => number | undefined): SyncQualityOption[] {
   const defaultId = defaultQualityId(policy);
   return allowedQualities(policy).map((q) => {
     const option: SyncQualityOption = {

@@ -15,14 +15,7 @@ export interface SyncSelection {
   items: readonly SelectedItem[];
 }
 
-export const ITEM_BY_NAME_TYPES: ReadonlySet<string> = new Set([
-  'Genre',
-  'MusicGenre',
-  'GameGenre',
-  'Studio',
-  'MusicArtist',
-  'Person',
-]);
+export const ITEM_BY_NAME_TYPES: ReadonlySet<string> = new Set(['Genre', 'MusicGenre', 'GameGenre', 'Studio', 'MusicArtist', 'Person']);
 
 const MUSIC_ROW = new Set(['MusicAlbum', 'MusicArtist', 'MusicGenre']);
 const BY_NAME_ROW = new Set(['Genre', 'Studio', 'GameGenre', 'Person']);

@@ -16,14 +16,7 @@ export interface SyncableFacts {
 }
 
 /** Items-by-name: syncing one means "its items" (ours: Person too). */
-export const SYNCABLE_BY_NAME_TYPES: ReadonlySet<string> = new Set([
-  'Genre',
-  'MusicGenre',
-  'GameGenre',
-  'Studio',
-  'MusicArtist',
-  'Person',
-]);
+export const SYNCABLE_BY_NAME_TYPES: ReadonlySet<string> = new Set(['Genre', 'MusicGenre', 'GameGenre', 'Studio', 'MusicArtist', 'Person']);
 
 /** Folders whose non-folder descendants make a job: library views, playlists, series, seasons, albums, box sets. */
 export const SYNCABLE_FOLDER_TYPES: ReadonlySet<string> = new Set([

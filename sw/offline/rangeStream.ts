@@ -47,7 +47,8 @@ export function chunkStream(
         const from = position - index * chunkSize;
         const to = Math.min(length, end - index * chunkSize + 1);
         if (to <= from) return controller.error(new Error(`chunk ${index} is shorter than the file says`));
-        const bytes = data instanceof Blob ? new Uint8Array(await data.slice(from, to).arrayBuffer()) : new Uint8Array(data, from, to - from);
+        const bytes =
+          data instanceof Blob ? new Uint8Array(await data.slice(from, to).arrayBuffer()) : new Uint8Array(data, from, to - from);
         controller.enqueue(bytes);
         position = index * chunkSize + to;
         if (position > end) controller.close();

@@ -35,7 +35,6 @@ export interface BgFetchEvent extends ExtendableEvent {
   updateUI?(options: { title?: string }): Promise<void>;
 }
 
-
 export function backgroundFetchManager(registration: ServiceWorkerRegistration): BgFetchManager | undefined {
   return (registration as ServiceWorkerRegistration & { backgroundFetch?: BgFetchManager }).backgroundFetch;
 }

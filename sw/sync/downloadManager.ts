@@ -215,7 +215,12 @@ export async function ingestMedia(ctx: DownloadContext, start: LocalItem, res: F
     cancel(res);
     throw new ApiFailure(409, 'the background download does not continue what is stored');
   }
-  const item: LocalItem = { ...prepared, size: res.total, etag: res.etag ?? prepared.etag, contentType: res.contentType ?? prepared.contentType };
+  const item: LocalItem = {
+    ...prepared,
+    size: res.total,
+    etag: res.etag ?? prepared.etag,
+    contentType: res.contentType ?? prepared.contentType,
+  };
   if (item.bytes >= item.size!) return item;
   return consumeWholeBody(ctx, item, res, verifier);
 }

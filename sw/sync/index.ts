@@ -8,7 +8,13 @@
  * mid-run is never lost and runs never overlap (two loops would download the same chunks).
  */
 import { openDb, SYNC_CHANNEL, type LocalItem } from '../db';
-import { BACKGROUND_FETCH_PREFIX, backgroundFetchManager, BrowserBackgroundFetch, ingestBackgroundFetch, type BgFetchEvent } from './backgroundFetch';
+import {
+  BACKGROUND_FETCH_PREFIX,
+  backgroundFetchManager,
+  BrowserBackgroundFetch,
+  ingestBackgroundFetch,
+  type BgFetchEvent,
+} from './backgroundFetch';
 import { DexieStorage } from './dexieStorage';
 import { realClock, type ItemProgress, type Notifier, type RunSummary, type SyncSettings } from './ports';
 import { ServerApi } from './serverApi';
@@ -62,7 +68,15 @@ function broadcastNotifier(channel: BroadcastChannel, onFinished: (s: RunSummary
 const BACKGROUND_FETCH_RETRY_MS = 10 * 60_000;
 
 function progressOf(item: LocalItem): ItemProgress {
-  return { id: item.Id, name: item.Item.Name, step: item.step, bytes: item.bytes, size: item.size, blocked: item.blocked, error: item.error };
+  return {
+    id: item.Id,
+    name: item.Item.Name,
+    step: item.step,
+    bytes: item.bytes,
+    size: item.size,
+    blocked: item.blocked,
+    error: item.error,
+  };
 }
 
 export function registerSyncHandlers(self: ServiceWorkerGlobalScope): { runUploads: () => Promise<unknown> } {
@@ -75,7 +89,8 @@ export function registerSyncHandlers(self: ServiceWorkerGlobalScope): { runUploa
   const notifier = broadcastNotifier(channel, (summary) => void afterRun(summary));
   // Camera uploads ride on every run (after the downloads), and run on their own when files are queued.
   const runUploads = createUploadRunner(self);
-  const uploadsAfterRun = (signal: AbortSignal) => runUploads(signal).catch((err: unknown) => console.warn('camera upload run failed', err));
+  const uploadsAfterRun = (signal: AbortSignal) =>
+    runUploads(signal).catch((err: unknown) => console.warn('camera upload run failed', err));
   const bgManager = backgroundFetchManager(self.registration);
   const backgroundFetch = bgManager ? new BrowserBackgroundFetch(bgManager, self.clients) : undefined;
   const loop = new SyncLoop({
@@ -184,7 +199,13 @@ export function registerSyncHandlers(self: ServiceWorkerGlobalScope): { runUploa
     backgroundFetch.ingesting.add(e.registration.id);
     try {
       const stored = await ingestBackgroundFetch(
-        { api: new ServerApi(session), storage, clock: realClock, settings: await storage.settings(), onProgress: (i) => notifier.progress(progressOf(i)) },
+        {
+          api: new ServerApi(session),
+          storage,
+          clock: realClock,
+          settings: await storage.settings(),
+          onProgress: (i) => notifier.progress(progressOf(i)),
+        },
         item,
         e.registration,
       );

@@ -153,7 +153,12 @@ export class ServerApi implements ApiPort {
       throw new ApiFailure(res.status, `block digests answered HTTP ${res.status}`);
     }
     const list = (await res.json()) as BlockList;
-    const valid = Number.isSafeInteger(list?.Size) && list.BlockSize === blockSize && Array.isArray(list.Blocks) && list.Blocks.length === Math.ceil(list.Size / blockSize) && list.Blocks.every((b) => typeof b === 'string' && /^[0-9a-f]{64}$/i.test(b));
+    const valid =
+      Number.isSafeInteger(list?.Size) &&
+      list.BlockSize === blockSize &&
+      Array.isArray(list.Blocks) &&
+      list.Blocks.length === Math.ceil(list.Size / blockSize) &&
+      list.Blocks.every((b) => typeof b === 'string' && /^[0-9a-f]{64}$/i.test(b));
     if (!valid) throw new ApiFailure(502, 'the server sent a malformed block list');
     return list;
   }

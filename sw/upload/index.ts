@@ -3,22 +3,15 @@
  * share sheet, declared in public/manifest.webmanifest) and the uploader run (after every sync run and
  * when the page queues files).
  */
-import {
-  DEFAULT_UPLOAD_SETTINGS,
-  openDb,
-  SYNC_CHANNEL,
-  type StowawayDb,
-  type UploadSettings,
-} from "../db";
-import { UploadApi } from "./uploadApi";
-import { Uploader, type UploadRunSummary } from "./uploader";
-import { queueFiles } from "./queue";
-import { FileHasher } from "../sync/fileHasher";
+import { DEFAULT_UPLOAD_SETTINGS, openDb, SYNC_CHANNEL, type StowawayDb, type UploadSettings } from '../db';
+import { UploadApi } from './uploadApi';
+import { Uploader, type UploadRunSummary } from './uploader';
+import { queueFiles } from './queue';
+import { FileHasher } from '../sync/fileHasher';
 
-export const SHARE_TARGET_PATH = "/share-target";
+export const SHARE_TARGET_PATH = '/share-target';
 export async function uploadSettings(db: StowawayDb): Promise<UploadSettings> {
-  const stored = (await db.meta.get("uploadSettings"))?.value as
-    Partial<UploadSettings> | undefined;
+  const stored = (await db.meta.get('uploadSettings'))?.value as Partial<UploadSettings> | undefined;
   return { ...DEFAULT_UPLOAD_SETTINGS, ...stored };
 }
 
@@ -33,22 +26,19 @@ async function sha256(blob: Blob): Promise<string> {
   return hasher.hex();
 }
 
-export function createUploadRunner(
-  self: ServiceWorkerGlobalScope,
-): (signal?: AbortSignal) => Promise<UploadRunSummary> {
+export function createUploadRunner(self: ServiceWorkerGlobalScope): (signal?: AbortSignal) => Promise<UploadRunSummary> {
   const db = openDb();
   const channel = new BroadcastChannel(SYNC_CHANNEL);
   const uploader = new Uploader({
     store: {
-      queued: () =>
-        db.uploads.where("state").anyOf("queued", "uploading").toArray(),
+      queued: () => db.uploads.where('state').anyOf('queued', 'uploading').toArray(),
       put: async (row) => void (await db.uploads.put(row)),
     },
     apiFor: (session) => new UploadApi(session),
     hash: sha256,
     onProgress: (row) =>
       channel.postMessage({
-        type: "upload-progress",
+        type: 'upload-progress',
         id: row.id,
         state: row.state,
         offset: row.offset,
@@ -58,20 +48,13 @@ export function createUploadRunner(
   let running: Promise<UploadRunSummary> | undefined;
   return (signal) => {
     running ??= (async () => {
-      const connection = (
-        self.navigator as WorkerNavigator & { connection?: { type?: string } }
-      ).connection;
-      const summary = await uploader.run(
-        await uploadSettings(db),
-        await db.servers.toArray(),
-        connection?.type,
-        signal,
-      );
+      const connection = (self.navigator as WorkerNavigator & { connection?: { type?: string } }).connection;
+      const summary = await uploader.run(await uploadSettings(db), await db.servers.toArray(), connection?.type, signal);
       await db.meta.put({
-        key: "lastUploadRun",
+        key: 'lastUploadRun',
         value: { ...summary, finishedAt: Date.now() },
       });
-      channel.postMessage({ type: "upload-finished", summary });
+      channel.postMessage({ type: 'upload-finished', summary });
       return summary;
     })().finally(() => {
       running = undefined;
@@ -85,31 +68,20 @@ export function createUploadRunner(
  * IndexedDB at once, the uploader is started, and the browser is sent to the upload page (303, so a
  * reload does not post again).
  */
-export function registerShareTarget(
-  self: ServiceWorkerGlobalScope,
-  startUploads: () => Promise<unknown>,
-): void {
-  self.addEventListener("fetch", (event) => {
+export function registerShareTarget(self: ServiceWorkerGlobalScope, startUploads: () => Promise<unknown>): void {
+  self.addEventListener('fetch', (event) => {
     const url = new URL(event.request.url);
-    if (
-      event.request.method !== "POST" ||
-      url.origin !== self.location.origin ||
-      url.pathname !== SHARE_TARGET_PATH
-    )
-      return;
+    if (event.request.method !== 'POST' || url.origin !== self.location.origin || url.pathname !== SHARE_TARGET_PATH) return;
     event.respondWith(
       (async () => {
         let count = 0;
         try {
           const form = await event.request.formData();
-          const files = [
-            ...form.getAll("media"),
-            ...form.getAll("files"),
-          ].filter((f): f is File => typeof f !== "string");
-          count = await queueFiles(openDb(), files, "share");
+          const files = [...form.getAll('media'), ...form.getAll('files')].filter((f): f is File => typeof f !== 'string');
+          count = await queueFiles(openDb(), files, 'share');
           event.waitUntil(startUploads().catch(() => undefined));
         } catch (err) {
-          console.warn("share target: could not queue the shared files", err);
+          console.warn('share target: could not queue the shared files', err);
         }
         return Response.redirect(`/upload?shared=${count}`, 303);
       })(),

@@ -6,7 +6,11 @@ import type { SyncJob } from '../../src/shared/api/sync';
 import { expect, snapshot, test } from './fixtures';
 import { openItem, pageSession, signInAndWaitForLibrary, waitForSyncTarget } from './syncUi';
 
-test('an admin sees and manages every job, the sync settings and users; a user without sync sees no sync action', async ({ page, browser, server }) => {
+test('an admin sees and manages every job, the sync settings and users; a user without sync sees no sync action', async ({
+  page,
+  browser,
+  server,
+}) => {
   await signInAndWaitForLibrary(page, server);
   const admin = await pageSession(page, server);
 
@@ -71,7 +75,13 @@ test('an admin sees and manages every job, the sync settings and users; a user w
     await expect(page.getByText('bob was added.')).toBeVisible();
     const sync = page.getByLabel('Allow bob to sync');
     await sync.uncheck();
-    await expect.poll(async () => ((await admin.json('GET', '/Users')) as Array<{ Name: string; Policy: { EnableSync: boolean } }>).find((u) => u.Name === 'bob')?.Policy.EnableSync).toBe(false);
+    await expect
+      .poll(
+        async () =>
+          ((await admin.json('GET', '/Users')) as Array<{ Name: string; Policy: { EnableSync: boolean } }>).find((u) => u.Name === 'bob')
+            ?.Policy.EnableSync,
+      )
+      .toBe(false);
     await snapshot(page, '31-admin-users');
   });
 

@@ -66,7 +66,10 @@ test('direct-plays a movie, seeks, stops, and the server keeps the resume point'
 
   await page.getByRole('button', { name: /Stop/ }).click();
   await expect(page).toHaveURL(new RegExp(`/item/${ids['Long Movie']}$`));
-  const item = await api.json<{ UserData: { PlaybackPositionTicks: number; Played: boolean } }>('GET', `/Users/${api.userId}/Items/${ids['Long Movie']}`);
+  const item = await api.json<{ UserData: { PlaybackPositionTicks: number; Played: boolean } }>(
+    'GET',
+    `/Users/${api.userId}/Items/${ids['Long Movie']}`,
+  );
   expect(item.UserData.Played).toBe(false);
   expect(item.UserData.PlaybackPositionTicks / 1e7).toBeGreaterThan(120);
   expect(item.UserData.PlaybackPositionTicks / 1e7).toBeLessThan(140);
@@ -97,10 +100,14 @@ test('plays H.264/AC3 in MKV through hls.js, seeks far, shows subtitles and stop
   // Subtitles on: the WebVTT track shows and has its cue (the embedded SRT, extracted on demand).
   await page.getByLabel('Subtitles').selectOption({ label: 'ENG' });
   await expect
-    .poll(() => page.locator('video').evaluate((v) => {
-      const t = Array.from((v as HTMLVideoElement).textTracks).find((x) => x.mode === 'showing');
-      return t?.cues?.[0] ? (t.cues[0] as VTTCue).text : null;
-    }), { timeout: 15_000 })
+    .poll(
+      () =>
+        page.locator('video').evaluate((v) => {
+          const t = Array.from((v as HTMLVideoElement).textTracks).find((x) => x.mode === 'showing');
+          return t?.cues?.[0] ? (t.cues[0] as VTTCue).text : null;
+        }),
+      { timeout: 15_000 },
+    )
     .toBe('An embedded line of dialogue.');
   await snapshot(page, '31-player-hls');
 

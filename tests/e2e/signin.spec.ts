@@ -20,7 +20,7 @@ async function openFirstItemOfView(page: Page, name: RegExp, openItem = true): P
 /** The demo library is generated and scanned after start; on a cold machine that takes up to a minute. */
 const LIBRARY_READY_TIMEOUT = 150_000;
 
-test('a wrong password shows the server\'s message and keeps the form', async ({ page, server }) => {
+test("a wrong password shows the server's message and keeps the form", async ({ page, server }) => {
   await page.goto(`${server.url}/`);
   await page.getByLabel('User name').fill(server.user);
   await page.getByLabel('Password').fill('not-the-password');
@@ -43,12 +43,13 @@ test('signs in, reports capabilities, browses a view and opens an item', async (
   // This browser became a sync target with a profile built from what Chromium plays.
   const deviceId = await page.evaluate(() => localStorage.getItem('stowaway.deviceId'));
   expect(deviceId).toMatch(/^[0-9a-f]{32}$/);
-  await expect
-    .poll(() => server.built.deps.devices.get(deviceId!)?.capabilities?.SupportsSync ?? false, { timeout: 15_000 })
-    .toBe(true);
+  await expect.poll(() => server.built.deps.devices.get(deviceId!)?.capabilities?.SupportsSync ?? false, { timeout: 15_000 }).toBe(true);
   const profile = server.built.deps.devices.get(deviceId!)!.capabilities!.DeviceProfile!;
   expect(profile.DirectPlayProfiles?.some((p) => p.Type === 'Video' && (p.VideoCodec ?? '').includes('h264'))).toBe(true);
-  expect(profile.TranscodingProfiles?.find((p) => p.Context === 'Static' && p.Type === 'Video')).toMatchObject({ Container: 'mp4', VideoCodec: 'h264' });
+  expect(profile.TranscodingProfiles?.find((p) => p.Context === 'Static' && p.Type === 'Video')).toMatchObject({
+    Container: 'mp4',
+    VideoCodec: 'h264',
+  });
 
   // Views appear once the demo library is scanned; Refresh is what a person would press meanwhile.
   const views = page.getByTestId('views').getByRole('link');
@@ -65,7 +66,11 @@ test('signs in, reports capabilities, browses a view and opens an item', async (
   await expect(posters.first()).toBeVisible();
   await expect
     .poll(
-      () => page.getByTestId('items').locator('img').evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0).length),
+      () =>
+        page
+          .getByTestId('items')
+          .locator('img')
+          .evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0).length),
       { message: 'at least one poster image loads', timeout: 15_000 },
     )
     .toBeGreaterThan(0);

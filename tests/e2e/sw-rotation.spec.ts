@@ -156,11 +156,13 @@ test('an UnwatchedOnly episode watched offline leaves the device on the next syn
   await readyOrBeyond(jobId, ep3);
   await sw.dispatchSync();
   await expect.poll(async () => (await localOf(ep3))?.step ?? 'absent', { timeout: 20_000 }).toBe('synced');
-  await expect.poll(() => statusByItem(jobId), { timeout: 20_000 }).toEqual({
-    [ep1]: 'RemovedFromDevice',
-    [ep2]: 'Synced',
-    [ep3]: 'Synced',
-  });
+  await expect
+    .poll(() => statusByItem(jobId), { timeout: 20_000 })
+    .toEqual({
+      [ep1]: 'RemovedFromDevice',
+      [ep2]: 'Synced',
+      [ep3]: 'Synced',
+    });
 
   const third = (await localOf(ep3))!;
   expect(await chunksOf(third.FileId)).toBe(Math.ceil(third.size / CHUNK));

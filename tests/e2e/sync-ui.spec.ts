@@ -67,15 +67,26 @@ test('sync from the detail page, a multi-selection and a category; follow, edit 
     await expect(dialog.getByLabel('Unwatched only')).toBeVisible();
     await dialog.getByRole('button', { name: 'Sync', exact: true }).click();
     await expect(dialog.getByTestId('sync-created')).toContainText('2 items');
-    episodesJob = ((await api.json('GET', `/Sync/Jobs?UserId=${api.userId}`)).Items as SyncJob[]).find((j) => j.Name === 'Two demo episodes')!;
+    episodesJob = ((await api.json('GET', `/Sync/Jobs?UserId=${api.userId}`)).Items as SyncJob[]).find(
+      (j) => j.Name === 'Two demo episodes',
+    )!;
     expect(episodesJob.RequestedItemIds).toHaveLength(2);
     await dialog.getByRole('button', { name: 'Done' }).click();
   });
 
   await test.step('sync the Next Up category of the TV view', async () => {
-    const views = (await api.json('GET', `/Users/${api.userId}/Views`)).Items as Array<{ Id: string; Name: string; CollectionType?: string }>;
+    const views = (await api.json('GET', `/Users/${api.userId}/Views`)).Items as Array<{
+      Id: string;
+      Name: string;
+      CollectionType?: string;
+    }>;
     const tv = views.find((v) => v.CollectionType === 'tvshows')!;
-    const episodes = (await api.json('GET', `/Users/${api.userId}/Items?ParentId=${tv.Id}&Recursive=true&IncludeItemTypes=Episode&SortBy=ParentIndexNumber,IndexNumber`)).Items as Array<{ Id: string }>;
+    const episodes = (
+      await api.json(
+        'GET',
+        `/Users/${api.userId}/Items?ParentId=${tv.Id}&Recursive=true&IncludeItemTypes=Episode&SortBy=ParentIndexNumber,IndexNumber`,
+      )
+    ).Items as Array<{ Id: string }>;
     await api.json('POST', `/Users/${api.userId}/PlayedItems/${episodes[0]!.Id}`);
     await page.getByRole('link', { name: 'Stowaway home' }).click();
     const row = page.locator(`[data-view-id="${tv.Id}"] [data-category="NextUp"]`);

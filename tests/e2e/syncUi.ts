@@ -6,7 +6,11 @@ import { expect, signInThroughPage, type StowawayServer } from './fixtures';
 export const LIBRARY_READY_TIMEOUT = 150_000;
 
 /** Signs in through the form and waits until the demo library's views are listed. */
-export async function signInAndWaitForLibrary(page: Page, server: StowawayServer, user?: { name: string; password: string }): Promise<void> {
+export async function signInAndWaitForLibrary(
+  page: Page,
+  server: StowawayServer,
+  user?: { name: string; password: string },
+): Promise<void> {
   await signInThroughPage(page, user ? { ...server, user: user.name, password: user.password } : server);
   const views = page.getByTestId('views').getByRole('link');
   await expect(async () => {
@@ -26,9 +30,13 @@ export async function pageSession(page: Page, server: StowawayServer): Promise<S
 /** This browser must be a sync target before the dialog can offer it. */
 export async function waitForSyncTarget(api: Session): Promise<void> {
   await expect
-    .poll(async () => ((await api.json('GET', `/Sync/Targets?UserId=${api.userId}`)) as Array<{ Id: string }>).some((t) => t.Id === api.deviceId), {
-      timeout: 15_000,
-    })
+    .poll(
+      async () =>
+        ((await api.json('GET', `/Sync/Targets?UserId=${api.userId}`)) as Array<{ Id: string }>).some((t) => t.Id === api.deviceId),
+      {
+        timeout: 15_000,
+      },
+    )
     .toBe(true);
 }
 

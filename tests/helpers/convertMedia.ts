@@ -46,7 +46,16 @@ Second line
 export const SIDECAR_TEXT = `1\r\n00:00:00,250 --> 00:00:01,125\r\nCafé déjà vu – naïve façade\r\n\r\n2\r\n00:00:01,500 --> 00:00:02,750\r\nÜber Straße, señor\r\n`;
 
 export function lavfiVideo(seconds: number, size = '320x180', rate = 25): string[] {
-  return ['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${rate}:duration=${seconds}`, '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`];
+  return [
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${size}:rate=${rate}:duration=${seconds}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
+  ];
 }
 
 export interface Clips {
@@ -86,25 +95,102 @@ export async function makeClips(which: Partial<Record<keyof Clips, boolean>> = {
     const srt = path.join(dir, 'embedded.srt');
     fs.writeFileSync(srt, SRT);
     jobs.push(
-      ffmpeg([...lavfiVideo(3), '-i', srt, '-map', '0:v', '-map', '1:a', '-map', '2:s', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
-        '-c:a', 'ac3', '-ac', '6', '-b:a', '192k', '-c:s', 'srt', '-metadata:s:s:0', 'language=eng', '-metadata:s:a:0', 'language=eng', c.h264Ac3Mkv]),
+      ffmpeg([
+        ...lavfiVideo(3),
+        '-i',
+        srt,
+        '-map',
+        '0:v',
+        '-map',
+        '1:a',
+        '-map',
+        '2:s',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-pix_fmt',
+        'yuv420p',
+        '-c:a',
+        'ac3',
+        '-ac',
+        '6',
+        '-b:a',
+        '192k',
+        '-c:s',
+        'srt',
+        '-metadata:s:s:0',
+        'language=eng',
+        '-metadata:s:a:0',
+        'language=eng',
+        c.h264Ac3Mkv,
+      ]),
     );
   }
   if (want('hevcMkv')) {
-    jobs.push(ffmpeg([...lavfiVideo(3), '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '96k', c.hevcMkv]));
+    jobs.push(
+      ffmpeg([
+        ...lavfiVideo(3),
+        '-c:v',
+        'libx265',
+        '-preset',
+        'ultrafast',
+        '-x265-params',
+        'log-level=error',
+        '-pix_fmt',
+        'yuv420p',
+        '-c:a',
+        'aac',
+        '-b:a',
+        '96k',
+        c.hevcMkv,
+      ]),
+    );
   }
   if (want('flac')) {
     jobs.push(ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=330:sample_rate=44100:duration=3', '-c:a', 'flac', c.flac]));
   }
   if (want('longMkv')) {
-    jobs.push(ffmpeg([...lavfiVideo(12, '640x360'), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '96k', c.longMkv]));
+    jobs.push(
+      ffmpeg([
+        ...lavfiVideo(12, '640x360'),
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-pix_fmt',
+        'yuv420p',
+        '-c:a',
+        'aac',
+        '-b:a',
+        '96k',
+        c.longMkv,
+      ]),
+    );
   }
   if (want('corruptMkv')) {
     // An EBML magic number followed by garbage: ffmpeg opens it as Matroska and then fails.
     fs.writeFileSync(c.corruptMkv, Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(4096, 0x5a)]));
   }
   if (want('directMp4')) {
-    jobs.push(ffmpeg([...lavfiVideo(3), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '96k', '-movflags', '+faststart', c.directMp4]));
+    jobs.push(
+      ffmpeg([
+        ...lavfiVideo(3),
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-pix_fmt',
+        'yuv420p',
+        '-c:a',
+        'aac',
+        '-b:a',
+        '96k',
+        '-movflags',
+        '+faststart',
+        c.directMp4,
+      ]),
+    );
     // Windows-1252 puts the en dash at 0x96, which Latin-1 encoding of U+0096 produces.
     fs.writeFileSync(c.sidecar1252, Buffer.from(SIDECAR_TEXT.replace('–', '\u0096'), 'latin1'));
     fs.writeFileSync(c.sidecarBom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(SIDECAR_TEXT, 'utf8')]));

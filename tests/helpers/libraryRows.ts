@@ -195,9 +195,7 @@ export class LibraryRows {
 
   /** The items-by-name row for a name, created once (ids are stable per type and name). */
   byName(type: 'Genre' | 'MusicGenre' | 'Studio' | 'Person' | 'MusicArtist', name: string): string {
-    const existing = this.db.prepare('SELECT id FROM items WHERE type = ? AND name = ?').pluck().get(type, name) as
-      | string
-      | undefined;
+    const existing = this.db.prepare('SELECT id FROM items WHERE type = ? AND name = ?').pluck().get(type, name) as string | undefined;
     return existing ?? this.item({ type, name, isFolder: type !== 'Person' });
   }
 

@@ -98,7 +98,13 @@ export function sessionFor(url: string, token: string, userId: string, deviceId:
 }
 
 /** Creates a user through the admin API and signs them in. */
-export async function createUser(url: string, admin: Session, name: string, password = 'pw', policy?: Record<string, unknown>): Promise<Session> {
+export async function createUser(
+  url: string,
+  admin: Session,
+  name: string,
+  password = 'pw',
+  policy?: Record<string, unknown>,
+): Promise<Session> {
   const user = await admin.json<{ Id: string }>('POST', '/Users/New', { Name: name, Password: password });
   if (policy) await admin.json('POST', `/Users/${user.Id}/Policy`, policy);
   return signIn(url, name, password);

@@ -97,7 +97,7 @@ export function aSource(spec: SourceSpec = {}): MediaSourceInfo {
     });
   }
   const durationSeconds = spec.durationSeconds ?? 60;
-  const streamBitrate = streams.reduce((sum, s) => sum + (s.Type === 'Subtitle' ? 0 : s.BitRate ?? 0), 0);
+  const streamBitrate = streams.reduce((sum, s) => sum + (s.Type === 'Subtitle' ? 0 : (s.BitRate ?? 0)), 0);
   const bitrate = spec.bitrate ?? streamBitrate;
   const container = spec.container ?? 'mp4';
   return {
@@ -119,7 +119,9 @@ export function aSource(spec: SourceSpec = {}): MediaSourceInfo {
 }
 
 /** A song: one audio stream, no video. */
-export function aSong(spec: { container?: string; codec?: string; bitrate?: number; channels?: number; durationSeconds?: number } = {}): MediaSourceInfo {
+export function aSong(
+  spec: { container?: string; codec?: string; bitrate?: number; channels?: number; durationSeconds?: number } = {},
+): MediaSourceInfo {
   return aSource({
     container: spec.container ?? 'mp3',
     videoCodec: null,
@@ -172,9 +174,12 @@ export function aProfile(spec: ProfileSpec = {}): DeviceProfile {
     { Condition: 'LessThanEqual' as const, Property: 'VideoLevel', Value: '52', IsRequired: false },
     { Condition: 'LessThanEqual' as const, Property: 'VideoBitDepth', Value: '8', IsRequired: false },
   ];
-  if (spec.maxWidth) videoConditions.push({ Condition: 'LessThanEqual', Property: 'Width', Value: String(spec.maxWidth), IsRequired: false });
-  if (spec.maxHeight) videoConditions.push({ Condition: 'LessThanEqual', Property: 'Height', Value: String(spec.maxHeight), IsRequired: false });
-  if (spec.maxFramerate) videoConditions.push({ Condition: 'LessThanEqual', Property: 'VideoFramerate', Value: String(spec.maxFramerate), IsRequired: false });
+  if (spec.maxWidth)
+    videoConditions.push({ Condition: 'LessThanEqual', Property: 'Width', Value: String(spec.maxWidth), IsRequired: false });
+  if (spec.maxHeight)
+    videoConditions.push({ Condition: 'LessThanEqual', Property: 'Height', Value: String(spec.maxHeight), IsRequired: false });
+  if (spec.maxFramerate)
+    videoConditions.push({ Condition: 'LessThanEqual', Property: 'VideoFramerate', Value: String(spec.maxFramerate), IsRequired: false });
 
   return {
     Name: 'Test browser',
@@ -196,7 +201,9 @@ export function aProfile(spec: ProfileSpec = {}): DeviceProfile {
       {
         Type: 'VideoAudio',
         Codec: 'aac',
-        Conditions: [{ Condition: 'LessThanEqual', Property: 'AudioChannels', Value: String(spec.maxAudioChannels ?? 6), IsRequired: false }],
+        Conditions: [
+          { Condition: 'LessThanEqual', Property: 'AudioChannels', Value: String(spec.maxAudioChannels ?? 6), IsRequired: false },
+        ],
       },
     ],
     SubtitleProfiles: spec.subtitleProfiles ?? [

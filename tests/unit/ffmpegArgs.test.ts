@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildFfmpegArgs, buildSubtitleExtractArgs } from '../../src/server/convert/ffmpegArgs.js';
-import type {
-  AudioRemuxPlan,
-  AudioTranscodePlan,
-  DirectPlan,
-  RemuxPlan,
-  TranscodePlan,
-} from '../../src/shared/profile/decision.js';
+import type { AudioRemuxPlan, AudioTranscodePlan, DirectPlan, RemuxPlan, TranscodePlan } from '../../src/shared/profile/decision.js';
 
 const io = { inputPath: '/media/Movie.mkv', outputPath: '/work/k/Movie.partial-1.mp4', threads: 1, fullSpeed: false };
 const head = ['-hide_banner', '-nostdin', '-y', '-v', 'error', '-progress', 'pipe:1', '-nostats', '-i', '/media/Movie.mkv'];
@@ -28,14 +22,25 @@ describe('buildFfmpegArgs', () => {
     };
     expect(buildFfmpegArgs(plan, io)).toEqual([
       ...head,
-      '-map', '0:0',
-      '-map', '0:1',
-      '-c:v', 'copy',
-      '-c:a:0', 'copy', '-disposition:a:0', 'default',
-      '-threads', '1',
-      '-max_muxing_queue_size', '1024',
-      '-movflags', '+faststart',
-      '-f', 'mp4', '/work/k/Movie.partial-1.mp4',
+      '-map',
+      '0:0',
+      '-map',
+      '0:1',
+      '-c:v',
+      'copy',
+      '-c:a:0',
+      'copy',
+      '-disposition:a:0',
+      'default',
+      '-threads',
+      '1',
+      '-max_muxing_queue_size',
+      '1024',
+      '-movflags',
+      '+faststart',
+      '-f',
+      'mp4',
+      '/work/k/Movie.partial-1.mp4',
     ]);
   });
 
@@ -70,18 +75,44 @@ describe('buildFfmpegArgs', () => {
     const args = buildFfmpegArgs(plan, { ...io, threads: 2, subtitleOutputs: [{ streamIndex: 3, format: 'vtt', path: '/work/k/a.vtt' }] });
     expect(args).toEqual([
       ...head,
-      '-map', '0:0',
-      '-map', '0:2',
-      '-map', '0:1',
-      '-c:v', 'copy',
-      '-tag:v', 'hvc1',
-      '-c:a:0', 'copy', '-disposition:a:0', 'default',
-      '-c:a:1', 'aac', '-b:a:1', '384k', '-ac:a:1', '6', '-disposition:a:1', '0',
-      '-threads', '2',
-      '-max_muxing_queue_size', '1024',
-      '-movflags', '+faststart',
-      '-f', 'mp4', '/work/k/Movie.partial-1.mp4',
-      '-map', '0:3', '-c:s', 'webvtt', '-f', 'webvtt', '/work/k/a.vtt',
+      '-map',
+      '0:0',
+      '-map',
+      '0:2',
+      '-map',
+      '0:1',
+      '-c:v',
+      'copy',
+      '-tag:v',
+      'hvc1',
+      '-c:a:0',
+      'copy',
+      '-disposition:a:0',
+      'default',
+      '-c:a:1',
+      'aac',
+      '-b:a:1',
+      '384k',
+      '-ac:a:1',
+      '6',
+      '-disposition:a:1',
+      '0',
+      '-threads',
+      '2',
+      '-max_muxing_queue_size',
+      '1024',
+      '-movflags',
+      '+faststart',
+      '-f',
+      'mp4',
+      '/work/k/Movie.partial-1.mp4',
+      '-map',
+      '0:3',
+      '-c:s',
+      'webvtt',
+      '-f',
+      'webvtt',
+      '/work/k/a.vtt',
     ]);
   });
 
@@ -110,23 +141,51 @@ describe('buildFfmpegArgs', () => {
     };
     expect(buildFfmpegArgs(plan, { ...io, threads: 0, fullSpeed: true })).toEqual([
       ...head,
-      '-vf', 'fps=30,scale=1280:720',
-      '-map', '0:0',
-      '-map', '0:1',
-      '-map', '0:2',
-      '-c:v', 'libx264',
-      '-preset', 'veryfast',
-      '-profile:v', 'high',
-      '-level:v', '4.1',
-      '-b:v', '3366k', '-maxrate', '3740k', '-bufsize', '7480k',
-      '-pix_fmt', 'yuv420p',
-      '-g', '90',
-      '-force_key_frames', 'expr:gte(t,n_forced*3)',
-      '-c:a:0', 'aac', '-b:a:0', '128k', '-ac:a:0', '2', '-disposition:a:0', 'default',
-      '-c:s:0', 'mov_text',
-      '-max_muxing_queue_size', '1024',
-      '-movflags', '+faststart',
-      '-f', 'mp4', '/work/k/Movie.partial-1.mp4',
+      '-vf',
+      'fps=30,scale=1280:720',
+      '-map',
+      '0:0',
+      '-map',
+      '0:1',
+      '-map',
+      '0:2',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-profile:v',
+      'high',
+      '-level:v',
+      '4.1',
+      '-b:v',
+      '3366k',
+      '-maxrate',
+      '3740k',
+      '-bufsize',
+      '7480k',
+      '-pix_fmt',
+      'yuv420p',
+      '-g',
+      '90',
+      '-force_key_frames',
+      'expr:gte(t,n_forced*3)',
+      '-c:a:0',
+      'aac',
+      '-b:a:0',
+      '128k',
+      '-ac:a:0',
+      '2',
+      '-disposition:a:0',
+      'default',
+      '-c:s:0',
+      'mov_text',
+      '-max_muxing_queue_size',
+      '1024',
+      '-movflags',
+      '+faststart',
+      '-f',
+      'mp4',
+      '/work/k/Movie.partial-1.mp4',
     ]);
   });
 
@@ -134,16 +193,27 @@ describe('buildFfmpegArgs', () => {
     const plan: TranscodePlan = {
       kind: 'transcode',
       container: 'mp4',
-      video: { streamIndex: 0, codec: 'h264', maxBitrate: 1_000_000, bitrate: 900_000, bufsize: 2_000_000, pixFmt: 'yuv420p', keyframeIntervalSeconds: 3 },
+      video: {
+        streamIndex: 0,
+        codec: 'h264',
+        maxBitrate: 1_000_000,
+        bitrate: 900_000,
+        bufsize: 2_000_000,
+        pixFmt: 'yuv420p',
+        keyframeIntervalSeconds: 3,
+      },
       audio: [{ streamIndex: 1, action: 'copy', codec: 'aac' }],
       subtitles: [{ index: 2, external: false, codec: 'pgssub', language: 'eng', forced: false, action: 'burn' }],
       reasons: [],
     };
     const args = buildFfmpegArgs(plan, io);
     expect(args.slice(head.length, head.length + 6)).toEqual([
-      '-filter_complex', '[0:0][0:2]overlay,scale=trunc(iw/2)*2:trunc(ih/2)*2[v]',
-      '-map', '[v]',
-      '-map', '0:1',
+      '-filter_complex',
+      '[0:0][0:2]overlay,scale=trunc(iw/2)*2:trunc(ih/2)*2[v]',
+      '-map',
+      '[v]',
+      '-map',
+      '0:1',
     ]);
   });
 
@@ -151,7 +221,17 @@ describe('buildFfmpegArgs', () => {
     const plan: TranscodePlan = {
       kind: 'transcode',
       container: 'mp4',
-      video: { streamIndex: 0, codec: 'h264', width: 640, height: 360, maxBitrate: 1_000_000, bitrate: 900_000, bufsize: 2_000_000, pixFmt: 'yuv420p', keyframeIntervalSeconds: 3 },
+      video: {
+        streamIndex: 0,
+        codec: 'h264',
+        width: 640,
+        height: 360,
+        maxBitrate: 1_000_000,
+        bitrate: 900_000,
+        bufsize: 2_000_000,
+        pixFmt: 'yuv420p',
+        keyframeIntervalSeconds: 3,
+      },
       audio: [],
       subtitles: [
         { index: 1, external: false, codec: 'pgssub', forced: false, action: 'skip' },
@@ -160,9 +240,7 @@ describe('buildFfmpegArgs', () => {
       reasons: [],
     };
     const args = buildFfmpegArgs(plan, { ...io, inputPath: "/media/It's: A [Film].mkv" });
-    expect(args[args.indexOf('-filter_complex') + 1]).toBe(
-      "[0:0]subtitles=/media/It\\\\\\'s\\\\: A \\[Film\\].mkv:si=1,scale=640:360[v]",
-    );
+    expect(args[args.indexOf('-filter_complex') + 1]).toBe("[0:0]subtitles=/media/It\\\\\\'s\\\\: A \\[Film\\].mkv:si=1,scale=640:360[v]");
   });
 
   it('audio-only transcode: one stream to MP3 without cover art', () => {
@@ -173,13 +251,32 @@ describe('buildFfmpegArgs', () => {
       reasons: [],
     };
     expect(buildFfmpegArgs(plan, { ...io, inputPath: '/music/song.ogg', outputPath: '/work/k/song.mp3' })).toEqual([
-      '-hide_banner', '-nostdin', '-y', '-v', 'error', '-progress', 'pipe:1', '-nostats', '-i', '/music/song.ogg',
-      '-map', '0:0',
+      '-hide_banner',
+      '-nostdin',
+      '-y',
+      '-v',
+      'error',
+      '-progress',
+      'pipe:1',
+      '-nostats',
+      '-i',
+      '/music/song.ogg',
+      '-map',
+      '0:0',
       '-vn',
-      '-c:a', 'libmp3lame', '-b:a', '128k', '-ac', '2',
-      '-id3v2_version', '3',
-      '-threads', '1',
-      '-f', 'mp3', '/work/k/song.mp3',
+      '-c:a',
+      'libmp3lame',
+      '-b:a',
+      '128k',
+      '-ac',
+      '2',
+      '-id3v2_version',
+      '3',
+      '-threads',
+      '1',
+      '-f',
+      'mp3',
+      '/work/k/song.mp3',
     ]);
   });
 
@@ -191,33 +288,85 @@ describe('buildFfmpegArgs', () => {
       reasons: [],
     };
     expect(buildFfmpegArgs(plan, { ...io, inputPath: '/music/song.mka', outputPath: '/work/k/song.m4a', threads: 0 })).toEqual([
-      '-hide_banner', '-nostdin', '-y', '-v', 'error', '-progress', 'pipe:1', '-nostats', '-i', '/music/song.mka',
-      '-map', '0:1',
+      '-hide_banner',
+      '-nostdin',
+      '-y',
+      '-v',
+      'error',
+      '-progress',
+      'pipe:1',
+      '-nostats',
+      '-i',
+      '/music/song.mka',
+      '-map',
+      '0:1',
       '-vn',
-      '-c:a', 'copy',
-      '-movflags', '+faststart',
-      '-f', 'ipod', '/work/k/song.m4a',
+      '-c:a',
+      'copy',
+      '-movflags',
+      '+faststart',
+      '-f',
+      'ipod',
+      '/work/k/song.m4a',
     ]);
   });
 });
 
 describe('buildSubtitleExtractArgs', () => {
   it('converts an embedded text stream to WebVTT by its absolute index', () => {
-    expect(buildSubtitleExtractArgs({ inputPath: '/media/Movie.mkv', streamIndex: 3, format: 'vtt', outputPath: '/work/k/3.vtt' })).toEqual([
-      '-hide_banner', '-nostdin', '-y', '-v', 'error',
-      '-i', '/media/Movie.mkv',
-      '-map', '0:3',
-      '-c:s', 'webvtt',
-      '-f', 'webvtt', '/work/k/3.vtt',
-    ]);
+    expect(buildSubtitleExtractArgs({ inputPath: '/media/Movie.mkv', streamIndex: 3, format: 'vtt', outputPath: '/work/k/3.vtt' })).toEqual(
+      [
+        '-hide_banner',
+        '-nostdin',
+        '-y',
+        '-v',
+        'error',
+        '-i',
+        '/media/Movie.mkv',
+        '-map',
+        '0:3',
+        '-c:s',
+        'webvtt',
+        '-f',
+        'webvtt',
+        '/work/k/3.vtt',
+      ],
+    );
   });
 
   it('converts a sidecar file, or UTF-8 text fed on stdin', () => {
     expect(buildSubtitleExtractArgs({ inputPath: '/media/Movie.fr.srt', format: 'vtt', outputPath: '/work/k/5.vtt' })).toEqual([
-      '-hide_banner', '-nostdin', '-y', '-v', 'error', '-i', '/media/Movie.fr.srt', '-map', '0:s:0', '-c:s', 'webvtt', '-f', 'webvtt', '/work/k/5.vtt',
+      '-hide_banner',
+      '-nostdin',
+      '-y',
+      '-v',
+      'error',
+      '-i',
+      '/media/Movie.fr.srt',
+      '-map',
+      '0:s:0',
+      '-c:s',
+      'webvtt',
+      '-f',
+      'webvtt',
+      '/work/k/5.vtt',
     ]);
     expect(buildSubtitleExtractArgs({ inputPath: 'pipe:0', inputFormat: 'srt', format: 'vtt', outputPath: '/work/k/5.vtt' })).toEqual([
-      '-hide_banner', '-y', '-v', 'error', '-f', 'srt', '-i', 'pipe:0', '-map', '0:s:0', '-c:s', 'webvtt', '-f', 'webvtt', '/work/k/5.vtt',
+      '-hide_banner',
+      '-y',
+      '-v',
+      'error',
+      '-f',
+      'srt',
+      '-i',
+      'pipe:0',
+      '-map',
+      '0:s:0',
+      '-c:s',
+      'webvtt',
+      '-f',
+      'webvtt',
+      '/work/k/5.vtt',
     ]);
   });
 });

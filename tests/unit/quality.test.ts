@@ -62,7 +62,13 @@ describe('quality options by policy', () => {
     const options = qualityOptions(on);
     expect(options.map((o) => o.Id)).toEqual(['original', 'high', 'medium', 'low', 'custom']);
     expect(options.filter((o) => o.IsDefault).map((o) => o.Id)).toEqual(['high']);
-    expect(options[0]).toEqual({ Name: 'Original', Description: 'The original file, unchanged', Id: 'original', IsDefault: false, IsOriginalQuality: true });
+    expect(options[0]).toEqual({
+      Name: 'Original',
+      Description: 'The original file, unchanged',
+      Id: 'original',
+      IsDefault: false,
+      IsOriginalQuality: true,
+    });
   });
 
   it('offers only Original, as the default, when EnableSyncTranscoding is false', () => {

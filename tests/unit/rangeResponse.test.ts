@@ -33,7 +33,12 @@ describe('decideRangeResponse', () => {
   it('answers 206 with Content-Range and the span length', () => {
     const d = decideRangeResponse({ method: 'GET', range: 'bytes=10-19' }, file);
     expect(d).toMatchObject({ status: 206, start: 10, end: 19, body: true });
-    expect(d.headers).toMatchObject({ 'content-range': 'bytes 10-19/1000', 'content-length': '10', 'accept-ranges': 'bytes', etag: file.etag });
+    expect(d.headers).toMatchObject({
+      'content-range': 'bytes 10-19/1000',
+      'content-length': '10',
+      'accept-ranges': 'bytes',
+      etag: file.etag,
+    });
   });
 
   it('answers 416 naming the size', () => {

@@ -10,7 +10,12 @@ const byName = (Type: string): SelectedItem => ({ Type, IsFolder: false });
 describe('syncDialogOptions', () => {
   it('gives a category every option', () => {
     expect(syncDialogOptions({ category: 'Latest', items: [movie] })).toEqual([
-      'Name', 'Quality', 'UnwatchedOnly', 'SyncNewContent', 'ItemLimit', 'Profile',
+      'Name',
+      'Quality',
+      'UnwatchedOnly',
+      'SyncNewContent',
+      'ItemLimit',
+      'Profile',
     ]);
   });
 
@@ -46,8 +51,21 @@ describe('syncDialogOptions', () => {
   });
 
   it('lets the first item decide the row and any folder add new content', () => {
-    expect(syncDialogOptions({ items: [song, folder('MusicAlbum')] })).toEqual(['Name', 'Quality', 'SyncNewContent', 'ItemLimit', 'Profile']);
-    expect(syncDialogOptions({ items: [movie, folder('Season')] })).toEqual(['Name', 'Quality', 'UnwatchedOnly', 'SyncNewContent', 'ItemLimit', 'Profile']);
+    expect(syncDialogOptions({ items: [song, folder('MusicAlbum')] })).toEqual([
+      'Name',
+      'Quality',
+      'SyncNewContent',
+      'ItemLimit',
+      'Profile',
+    ]);
+    expect(syncDialogOptions({ items: [movie, folder('Season')] })).toEqual([
+      'Name',
+      'Quality',
+      'UnwatchedOnly',
+      'SyncNewContent',
+      'ItemLimit',
+      'Profile',
+    ]);
   });
 
   it('offers nothing to choose for a photo, and nothing without items', () => {

@@ -154,7 +154,11 @@ export class ApiClient {
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new ApiError(res.status, 'BadResponse', 'The server sent a response this app could not read. Is this a Stowaway or Emby server?');
+      throw new ApiError(
+        res.status,
+        'BadResponse',
+        'The server sent a response this app could not read. Is this a Stowaway or Emby server?',
+      );
     }
   }
 

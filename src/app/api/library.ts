@@ -109,5 +109,10 @@ export function getItemsByName(api: ApiClient, userId: string, kind: ByNameKind,
 
 /** Box sets and playlists anywhere in the library (they live outside the media views). */
 export function getCollectionsAndPlaylists(api: ApiClient, userId: string): Promise<QueryResult<BaseItemDto>> {
-  return api.get(`/Users/${userId}/Items`, { Recursive: true, IncludeItemTypes: 'BoxSet,Playlist', Fields: LIST_FIELDS, SortBy: 'SortName' });
+  return api.get(`/Users/${userId}/Items`, {
+    Recursive: true,
+    IncludeItemTypes: 'BoxSet,Playlist',
+    Fields: LIST_FIELDS,
+    SortBy: 'SortName',
+  });
 }

@@ -15,7 +15,11 @@ export interface StartBackgroundFetchMessage {
 }
 
 interface BackgroundFetchManagerLike {
-  fetch(id: string, requests: Request[], options: { title: string; icons: StartBackgroundFetchMessage['icons']; downloadTotal: number }): Promise<unknown>;
+  fetch(
+    id: string,
+    requests: Request[],
+    options: { title: string; icons: StartBackgroundFetchMessage['icons']; downloadTotal: number },
+  ): Promise<unknown>;
 }
 
 export function hostBackgroundFetches(container: ServiceWorkerContainer = navigator.serviceWorker): void {

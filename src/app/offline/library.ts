@@ -72,7 +72,13 @@ export function groupItems(items: readonly LocalItem[], by: GroupBy): ItemGroup[
 }
 
 /** `byBrowser`: the browser's Background Fetch has the download (it goes on with the app closed). */
-export function stateText(step: LocalItem['step'], blocked: LocalItem['blocked'], bytes: number, size: number | undefined, byBrowser = false): string {
+export function stateText(
+  step: LocalItem['step'],
+  blocked: LocalItem['blocked'],
+  bytes: number,
+  size: number | undefined,
+  byBrowser = false,
+): string {
   if (step === 'synced') return 'Available offline';
   const pct = size ? Math.floor((bytes / size) * 100) : 0;
   if (blocked === 'user') return `Paused at ${pct} %`;

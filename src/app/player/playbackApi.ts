@@ -44,7 +44,10 @@ export function browserProfile(): Promise<DeviceProfile> {
     if (streaming.some((t) => t.Type === 'Audio') || !streaming.some((t) => t.Type === 'Video')) return p;
     return {
       ...p,
-      TranscodingProfiles: [...(p.TranscodingProfiles ?? []), { Container: 'ts', Type: 'Audio', AudioCodec: 'aac', Protocol: 'hls', Context: 'Streaming', MaxAudioChannels: '2' }],
+      TranscodingProfiles: [
+        ...(p.TranscodingProfiles ?? []),
+        { Container: 'ts', Type: 'Audio', AudioCodec: 'aac', Protocol: 'hls', Context: 'Streaming', MaxAudioChannels: '2' },
+      ],
     };
   });
   return profile;

@@ -32,12 +32,21 @@ export interface PlaybackSource {
   startSeconds: number;
 }
 
-export function sourceFromPlaybackInfo(api: ApiClient, info: PlaybackInfoResponse, mediaType: PlaybackSource['mediaType'], startSeconds: number): PlaybackSource {
+export function sourceFromPlaybackInfo(
+  api: ApiClient,
+  info: PlaybackInfoResponse,
+  mediaType: PlaybackSource['mediaType'],
+  startSeconds: number,
+): PlaybackSource {
   const ms = info.MediaSources[0];
   if (!ms) throw new Error('The server offered no way to play this item.');
   const subtitles: SubtitleTrack[] = ms.MediaStreams.filter((s) => s.Type === 'Subtitle' && s.DeliveryUrl).map((s) => ({
     index: s.Index,
-    label: s.DisplayTitle ?? s.Title ?? ([s.Language?.toUpperCase(), s.IsExternal ? 'external' : undefined, s.IsForced ? 'forced' : undefined].filter(Boolean).join(' · ') || `Track ${s.Index}`),
+    label:
+      s.DisplayTitle ??
+      s.Title ??
+      ([s.Language?.toUpperCase(), s.IsExternal ? 'external' : undefined, s.IsForced ? 'forced' : undefined].filter(Boolean).join(' · ') ||
+        `Track ${s.Index}`),
     language: s.Language,
     url: `${api.baseUrl}${s.DeliveryUrl!}`,
     isDefault: s.IsDefault,

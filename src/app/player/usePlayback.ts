@@ -44,7 +44,9 @@ export function usePlayback() {
   let position: PlaybackPosition = { seconds: 0, paused: true };
 
   const playMethod = computed<PlayMethod | undefined>(() => mediaSource.value?.PlayMethod);
-  const audioStreams = computed(() => (item.value?.MediaStreams ?? mediaSource.value?.MediaStreams ?? []).filter((s) => s.Type === 'Audio'));
+  const audioStreams = computed(() =>
+    (item.value?.MediaStreams ?? mediaSource.value?.MediaStreams ?? []).filter((s) => s.Type === 'Audio'),
+  );
   const resumeSeconds = computed(() => (item.value?.UserData?.PlaybackPositionTicks ?? 0) / TICKS);
 
   function message(err: unknown): string {

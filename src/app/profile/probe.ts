@@ -50,8 +50,9 @@ export function browserProbe(): CapabilityProbe {
   const probe: CapabilityProbe = {
     canPlayType: (kind, mime) => (kind === 'video' ? video : audio).canPlayType(mime) as CanPlayAnswer,
   };
-  const mse = (globalThis as { MediaSource?: typeof MediaSource; ManagedMediaSource?: typeof MediaSource }).MediaSource
-    ?? (globalThis as { ManagedMediaSource?: typeof MediaSource }).ManagedMediaSource;
+  const mse =
+    (globalThis as { MediaSource?: typeof MediaSource; ManagedMediaSource?: typeof MediaSource }).MediaSource ??
+    (globalThis as { ManagedMediaSource?: typeof MediaSource }).ManagedMediaSource;
   if (mse?.isTypeSupported) probe.isTypeSupported = (mime) => mse.isTypeSupported(mime);
   if (navigator.mediaCapabilities?.decodingInfo) {
     probe.decodingSupported = async (kind, contentType) => {

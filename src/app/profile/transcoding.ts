@@ -18,7 +18,15 @@ export function transcodingProfiles(
 ): TranscodingProfile[] {
   const profiles: TranscodingProfile[] = [];
   // Stereo: synced copies are watched on laptops and phones; 5.1 would only add size.
-  profiles.push({ Container: 'mp4', Type: 'Video', VideoCodec: 'h264', AudioCodec: 'aac', Protocol: 'http', Context: 'Static', MaxAudioChannels: '2' });
+  profiles.push({
+    Container: 'mp4',
+    Type: 'Video',
+    VideoCodec: 'h264',
+    AudioCodec: 'aac',
+    Protocol: 'http',
+    Context: 'Static',
+    MaxAudioChannels: '2',
+  });
   // AAC in M4A is smaller than MP3 at the same quality; MP3 is the fallback every browser plays.
   profiles.push(
     audioPlays(audioProfiles, 'm4a', 'aac')
@@ -26,7 +34,9 @@ export function transcodingProfiles(
       : { Container: 'mp3', Type: 'Audio', AudioCodec: 'mp3', Protocol: 'http', Context: 'Static', MaxAudioChannels: '2' },
   );
   // Streaming (the later online player): HLS through hls.js needs MSE; Safari plays HLS natively.
-  const hls = probe.isTypeSupported?.('video/mp4; codecs="avc1.640028,mp4a.40.2"') || probe.canPlayType('video', 'application/vnd.apple.mpegurl') !== '';
+  const hls =
+    probe.isTypeSupported?.('video/mp4; codecs="avc1.640028,mp4a.40.2"') ||
+    probe.canPlayType('video', 'application/vnd.apple.mpegurl') !== '';
   if (hls && video.some((s) => s.videoCodecs.includes('h264'))) {
     profiles.push({
       Container: 'ts',

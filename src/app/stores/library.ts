@@ -71,7 +71,12 @@ export const useLibraryStore = defineStore('library', () => {
 
   /** A view's name without another request, when we came from Home. */
   function knownItem(id: string): BaseItemDto | undefined {
-    return views.value.find((v) => v.Id === id) ?? Object.values(folders.value).flatMap((f) => f.items).find((i) => i.Id === id);
+    return (
+      views.value.find((v) => v.Id === id) ??
+      Object.values(folders.value)
+        .flatMap((f) => f.items)
+        .find((i) => i.Id === id)
+    );
   }
 
   function reset(): void {

@@ -61,5 +61,21 @@ export const usePlayerQueueStore = defineStore('playerQueue', () => {
     userDataVersion.value++;
   }
 
-  return { items, index, current, hasNext, hasPrevious, userDataVersion, lastChangedItemId, playNow, enqueue, next, previous, jumpTo, remove, clear, userDataChanged };
+  return {
+    items,
+    index,
+    current,
+    hasNext,
+    hasPrevious,
+    userDataVersion,
+    lastChangedItemId,
+    playNow,
+    enqueue,
+    next,
+    previous,
+    jumpTo,
+    remove,
+    clear,
+    userDataChanged,
+  };
 });

@@ -33,21 +33,18 @@ export function useLiveJob(jobId: () => string) {
 
   watch(jobId, load, { immediate: true });
 
-  useServerEvents(
-    () => (session.api && !gone.value ? syncEventsUrl(session.api, { jobId: jobId() }) : undefined),
-    {
-      SyncJob: (data) => {
-        const update = data as { Job: SyncJob; JobItems: SyncJobItem[] } | null;
-        if (!update) {
-          gone.value = true;
-          return;
-        }
-        job.value = update.Job;
-        items.value = update.JobItems;
-        loading.value = false;
-      },
+  useServerEvents(() => (session.api && !gone.value ? syncEventsUrl(session.api, { jobId: jobId() }) : undefined), {
+    SyncJob: (data) => {
+      const update = data as { Job: SyncJob; JobItems: SyncJobItem[] } | null;
+      if (!update) {
+        gone.value = true;
+        return;
+      }
+      job.value = update.Job;
+      items.value = update.JobItems;
+      loading.value = false;
     },
-  );
+  });
 
   return { job, items, loading, error, gone, reload: load };
 }

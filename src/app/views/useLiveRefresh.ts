@@ -15,4 +15,3 @@ export function useLiveRefresh(refresh: () => unknown): void {
     () => void refresh(),
   );
 }
-

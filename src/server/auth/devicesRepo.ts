@@ -42,9 +42,7 @@ export class DevicesRepo {
   }
 
   list(): DeviceRecord[] {
-    return (this.db.prepare('SELECT * FROM devices ORDER BY date_last_activity DESC').all() as DeviceRow[]).map(
-      toRecord,
-    );
+    return (this.db.prepare('SELECT * FROM devices ORDER BY date_last_activity DESC').all() as DeviceRow[]).map(toRecord);
   }
 
   /** Devices a user has signed in on (sync targets come from these). */
@@ -60,9 +58,9 @@ export class DevicesRepo {
   }
 
   userIdsOf(deviceId: string): string[] {
-    return (
-      this.db.prepare('SELECT user_id FROM device_users WHERE device_id = ?').all(deviceId) as { user_id: string }[]
-    ).map((r) => r.user_id);
+    return (this.db.prepare('SELECT user_id FROM device_users WHERE device_id = ?').all(deviceId) as { user_id: string }[]).map(
+      (r) => r.user_id,
+    );
   }
 
   isUserOfDevice(deviceId: string, userId: string): boolean {

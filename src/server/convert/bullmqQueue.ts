@@ -216,4 +216,3 @@ function safeJson(s: string): unknown {
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
-

@@ -45,7 +45,11 @@ export interface ConversionWorker {
 
 export async function startConversionWorker(o: ConversionWorkerOptions): Promise<ConversionWorker> {
   const run = o.run ?? runConversion;
-  const processor = async (job: Job<ConvertJobData, ConversionResult>, _token?: string, signal?: AbortSignal): Promise<ConversionResult> => {
+  const processor = async (
+    job: Job<ConvertJobData, ConversionResult>,
+    _token?: string,
+    signal?: AbortSignal,
+  ): Promise<ConversionResult> => {
     let lastReport = 0;
     o.log.info({ key: job.id, attempt: job.attemptsStarted }, 'conversion started');
     try {

@@ -22,7 +22,14 @@ export class ConversionEngine implements ConversionPort {
   ensureOutput(input: EnsureOutputInput): OutputState {
     const key = this.store.contentKey(input.source, input.plan);
     return toState(
-      this.store.ensure({ key, itemId: input.itemId, sourcePath: input.source.path, plan: input.plan, priority: input.priority, ownerUserId: input.ownerUserId }),
+      this.store.ensure({
+        key,
+        itemId: input.itemId,
+        sourcePath: input.source.path,
+        plan: input.plan,
+        priority: input.priority,
+        ownerUserId: input.ownerUserId,
+      }),
     );
   }
 

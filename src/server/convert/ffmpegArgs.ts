@@ -127,7 +127,7 @@ function embeddedSubtitles(subtitles: readonly SubtitleAction[]): SubtitleAction
 function subtitleCodecArgs(subtitles: readonly SubtitleAction[]): string[] {
   return subtitles.flatMap((s, k) => {
     const format = s.format ?? s.codec;
-    const codec = format === 'mov_text' ? 'mov_text' : SUBTITLE_ENCODERS[format]?.codec ?? 'copy';
+    const codec = format === 'mov_text' ? 'mov_text' : (SUBTITLE_ENCODERS[format]?.codec ?? 'copy');
     return [`-c:s:${k}`, codec];
   });
 }
@@ -205,13 +205,15 @@ function remuxArgs(plan: RemuxPlan, o: FfmpegOutputOptions): string[] {
   return [
     ...preamble(o.inputPath),
     ...maps(`0:${plan.video.streamIndex}`, plan.audio, subs),
-    '-c:v', 'copy',
+    '-c:v',
+    'copy',
     ...(plan.video.codec === 'hevc' && muxer(plan.container) === 'mp4' ? ['-tag:v', 'hvc1'] : []),
     ...audioArgs(plan.audio),
     ...subtitleCodecArgs(subs),
     ...threadArgs(o.threads, o.fullSpeed),
     // Sparse subtitle or late audio packets otherwise overflow the default queue on copy.
-    '-max_muxing_queue_size', '1024',
+    '-max_muxing_queue_size',
+    '1024',
     ...containerArgs(plan.container, o.outputPath),
     ...sidecarOutputs(o.subtitleOutputs),
   ];
@@ -228,7 +230,8 @@ function transcodeArgs(plan: TranscodePlan, o: FfmpegOutputOptions): string[] {
     ...audioArgs(plan.audio),
     ...subtitleCodecArgs(subs),
     ...threadArgs(o.threads, o.fullSpeed),
-    '-max_muxing_queue_size', '1024',
+    '-max_muxing_queue_size',
+    '1024',
     ...containerArgs(plan.container, o.outputPath),
     ...sidecarOutputs(o.subtitleOutputs),
   ];
@@ -242,7 +245,8 @@ function audioOnlyArgs(plan: AudioRemuxPlan | AudioTranscodePlan, o: FfmpegOutpu
   return [
     ...preamble(o.inputPath),
     // Cover art stays behind: clients fetch images from the image API, and not every muxer takes it.
-    '-map', `0:${a.streamIndex}`,
+    '-map',
+    `0:${a.streamIndex}`,
     '-vn',
     ...codec,
     // ID3v2.3 is what most players read; ffmpeg writes 2.4 by default.
@@ -289,12 +293,20 @@ export function buildSubtitleExtractArgs(o: SubtitleExtractOptions): string[] {
   if (!enc) throw new Error(`no subtitle encoder for ${o.format}`);
   const fromStdin = o.inputPath === 'pipe:0' || o.inputPath === '-';
   return [
-    '-hide_banner', ...(fromStdin ? [] : ['-nostdin']), '-y', '-v', 'error',
+    '-hide_banner',
+    ...(fromStdin ? [] : ['-nostdin']),
+    '-y',
+    '-v',
+    'error',
     ...(o.inputFormat ? ['-f', o.inputFormat] : []),
-    '-i', o.inputPath,
-    '-map', o.streamIndex === undefined ? '0:s:0' : `0:${o.streamIndex}`,
-    '-c:s', enc.codec,
-    '-f', enc.muxer,
+    '-i',
+    o.inputPath,
+    '-map',
+    o.streamIndex === undefined ? '0:s:0' : `0:${o.streamIndex}`,
+    '-c:s',
+    enc.codec,
+    '-f',
+    enc.muxer,
     o.outputPath,
   ];
 }

@@ -36,7 +36,10 @@ export function isPartialName(name: string): boolean {
  */
 export function outputFileName(sourcePath: string, container: string): string {
   const base = path.basename(sourcePath, path.extname(sourcePath));
-  let safe = base.replace(/[/\\:*?"<>|\u0000-\u001f\u007f]/g, '_').trim().replace(/^\.+/, '');
+  let safe = base
+    .replace(/[/\\:*?"<>|\u0000-\u001f\u007f]/g, '_')
+    .trim()
+    .replace(/^\.+/, '');
   if (safe.includes(PARTIAL_MARK)) safe = safe.split(PARTIAL_MARK).join('_partial');
   if (safe.length > 120) safe = safe.slice(0, 120).trim();
   return `${safe || 'media'}.${container.toLowerCase()}`;

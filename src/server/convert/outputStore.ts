@@ -143,8 +143,17 @@ export class OutputStore {
          VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?)
          ON CONFLICT(key) DO UPDATE SET priority = MIN(priority, excluded.priority)`,
       )
-      .run(input.key, input.itemId, input.sourcePath, JSON.stringify(input.plan), input.priority, input.ownerUserId ?? null,
-        plannedFileName(input.sourcePath, input.plan), t, t);
+      .run(
+        input.key,
+        input.itemId,
+        input.sourcePath,
+        JSON.stringify(input.plan),
+        input.priority,
+        input.ownerUserId ?? null,
+        plannedFileName(input.sourcePath, input.plan),
+        t,
+        t,
+      );
     return this.get(input.key)!;
   }
 
@@ -152,7 +161,9 @@ export class OutputStore {
   retry(key: string): boolean {
     return (
       this.db
-        .prepare(`UPDATE conversion_outputs SET status = 'queued', progress = 0, error_message = NULL, date_modified = ? WHERE key = ? AND status = 'failed'`)
+        .prepare(
+          `UPDATE conversion_outputs SET status = 'queued', progress = 0, error_message = NULL, date_modified = ? WHERE key = ? AND status = 'failed'`,
+        )
         .run(now(), key).changes > 0
     );
   }
@@ -165,13 +176,17 @@ export class OutputStore {
   /** Marks the start of an attempt. */
   markConverting(key: string): void {
     this.db
-      .prepare(`UPDATE conversion_outputs SET status = 'converting', progress = 0, attempts = attempts + 1, error_message = NULL, date_modified = ? WHERE key = ?`)
+      .prepare(
+        `UPDATE conversion_outputs SET status = 'converting', progress = 0, attempts = attempts + 1, error_message = NULL, date_modified = ? WHERE key = ?`,
+      )
       .run(now(), key);
   }
 
   setProgress(key: string, progress: number): void {
     const p = Math.max(0, Math.min(100, progress));
-    this.db.prepare(`UPDATE conversion_outputs SET progress = ?, date_modified = ? WHERE key = ? AND status = 'converting'`).run(p, now(), key);
+    this.db
+      .prepare(`UPDATE conversion_outputs SET progress = ?, date_modified = ? WHERE key = ? AND status = 'converting'`)
+      .run(p, now(), key);
   }
 
   setPriority(key: string, priority: number): void {
@@ -184,7 +199,15 @@ export class OutputStore {
         `UPDATE conversion_outputs SET status = 'ready', progress = 100, file_name = ?, size = ?, sha256 = ?, media_source = ?,
            subtitle_files = ?, error_message = NULL, date_modified = ? WHERE key = ?`,
       )
-      .run(result.fileName, result.size, result.sha256, JSON.stringify(result.mediaSource), JSON.stringify(result.subtitleFiles), now(), key);
+      .run(
+        result.fileName,
+        result.size,
+        result.sha256,
+        JSON.stringify(result.mediaSource),
+        JSON.stringify(result.subtitleFiles),
+        now(),
+        key,
+      );
   }
 
   markFailed(key: string, message: string): void {
@@ -212,7 +235,9 @@ export class OutputStore {
   }
 
   listByStatus(status: OutputStatus): OutputRecord[] {
-    return (this.db.prepare('SELECT * FROM conversion_outputs WHERE status = ? ORDER BY priority, date_created').all(status) as OutputRow[]).map(toRecord);
+    return (
+      this.db.prepare('SELECT * FROM conversion_outputs WHERE status = ? ORDER BY priority, date_created').all(status) as OutputRow[]
+    ).map(toRecord);
   }
 
   /** The media file to serve: the source itself for a direct plan, else `<workDir>/<key>/<fileName>`. */

@@ -70,7 +70,12 @@ export async function runConversion(o: RunConversionOptions): Promise<Conversion
       // The original is served as is; embedded text subtitles are read out one by one (cheap: no video decode).
       mediaPath = job.sourcePath;
       for (const s of embedded) {
-        const args = buildSubtitleExtractArgs({ inputPath: job.sourcePath, streamIndex: s.action.index, format: s.format, outputPath: s.partial });
+        const args = buildSubtitleExtractArgs({
+          inputPath: job.sourcePath,
+          streamIndex: s.action.index,
+          format: s.format,
+          outputPath: s.partial,
+        });
         await runProcess(o.binaries.ffmpeg, args, { signal });
       }
       report(10);
@@ -114,7 +119,15 @@ export async function runConversion(o: RunConversionOptions): Promise<Conversion
       Index: s.action.index,
     }));
     report(100);
-    return { fileName: job.fileName, size, sha256, mediaSource, subtitleFiles, servesSource: plan.kind === 'direct', elapsedMs: Date.now() - started };
+    return {
+      fileName: job.fileName,
+      size,
+      sha256,
+      mediaSource,
+      subtitleFiles,
+      servesSource: plan.kind === 'direct',
+      elapsedMs: Date.now() - started,
+    };
   } catch (err) {
     await Promise.all(temps.map((t) => fs.promises.rm(t, { force: true })));
     throw describeDiskFailure(err, path.dirname(job.outputDir));
@@ -156,7 +169,13 @@ function planSidecars(job: ConversionJob, plan: ConversionPlan): PlannedSidecar[
 }
 
 /** A sidecar next to the source: decode in Node, hand ffmpeg a UTF-8 copy (see subtitleText.ts). */
-async function convertSidecar(o: RunConversionOptions, job: ConversionJob, s: PlannedSidecar, temps: string[], signal?: AbortSignal): Promise<void> {
+async function convertSidecar(
+  o: RunConversionOptions,
+  job: ConversionJob,
+  s: PlannedSidecar,
+  temps: string[],
+  signal?: AbortSignal,
+): Promise<void> {
   const bare = s.action.path;
   if (!bare || !isBareName(bare)) throw new Error(`sidecar subtitle ${s.action.index} has no usable file name (${JSON.stringify(bare)})`);
   const sourceFile = path.join(path.dirname(job.sourcePath), bare);
@@ -192,17 +211,14 @@ async function probeDuration(prober: MediaProber, file: string, log?: Logger): P
 export async function hashFile(file: string, signal?: AbortSignal, blocks?: BlockDigests): Promise<{ size: number; sha256: string }> {
   const hash = crypto.createHash('sha256');
   let size = 0;
-  await pipeline(
-    fs.createReadStream(file, { highWaterMark: 1 << 20 }),
-    async (chunks: AsyncIterable<Buffer>) => {
-      for await (const chunk of chunks) {
-        if (signal?.aborted) throw new AbortedError();
-        size += chunk.length;
-        hash.update(chunk);
-        blocks?.update(chunk);
-      }
-    },
-  );
+  await pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), async (chunks: AsyncIterable<Buffer>) => {
+    for await (const chunk of chunks) {
+      if (signal?.aborted) throw new AbortedError();
+      size += chunk.length;
+      hash.update(chunk);
+      blocks?.update(chunk);
+    }
+  });
   return { size, sha256: hash.digest('hex') };
 }
 

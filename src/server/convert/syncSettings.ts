@@ -51,10 +51,14 @@ export function normalizeSyncOptions(input: unknown, base: SyncOptions = DEFAULT
     else if (typeof p !== 'string' || !path.isAbsolute(p)) throw badRequest('TemporaryPath must be an absolute path or empty');
     else out.TemporaryPath = path.normalize(p);
   }
-  if (i.UploadSpeedLimitBytes !== undefined) out.UploadSpeedLimitBytes = intIn('UploadSpeedLimitBytes', i.UploadSpeedLimitBytes, 0, Number.MAX_SAFE_INTEGER);
-  if (i.TranscodingCpuCoreLimit !== undefined) out.TranscodingCpuCoreLimit = intIn('TranscodingCpuCoreLimit', i.TranscodingCpuCoreLimit, 0, MAX_CPU_CORE_LIMIT);
-  if (i.EnableFullSpeedTranscoding !== undefined) out.EnableFullSpeedTranscoding = bool('EnableFullSpeedTranscoding', i.EnableFullSpeedTranscoding);
-  if (i.MaxConcurrentConversions !== undefined) out.MaxConcurrentConversions = intIn('MaxConcurrentConversions', i.MaxConcurrentConversions, 1, MAX_CONCURRENT_CONVERSIONS);
+  if (i.UploadSpeedLimitBytes !== undefined)
+    out.UploadSpeedLimitBytes = intIn('UploadSpeedLimitBytes', i.UploadSpeedLimitBytes, 0, Number.MAX_SAFE_INTEGER);
+  if (i.TranscodingCpuCoreLimit !== undefined)
+    out.TranscodingCpuCoreLimit = intIn('TranscodingCpuCoreLimit', i.TranscodingCpuCoreLimit, 0, MAX_CPU_CORE_LIMIT);
+  if (i.EnableFullSpeedTranscoding !== undefined)
+    out.EnableFullSpeedTranscoding = bool('EnableFullSpeedTranscoding', i.EnableFullSpeedTranscoding);
+  if (i.MaxConcurrentConversions !== undefined)
+    out.MaxConcurrentConversions = intIn('MaxConcurrentConversions', i.MaxConcurrentConversions, 1, MAX_CONCURRENT_CONVERSIONS);
   return out;
 }
 

@@ -13,8 +13,7 @@ export class HttpError extends Error {
 }
 
 export const badRequest = (message: string) => new HttpError(400, 'BadRequest', message);
-export const unauthorized = (message = 'Access token is missing or invalid') =>
-  new HttpError(401, 'Unauthorized', message);
+export const unauthorized = (message = 'Access token is missing or invalid') => new HttpError(401, 'Unauthorized', message);
 export const forbidden = (message = 'You are not allowed to do this') => new HttpError(403, 'Forbidden', message);
 export const notFound = (message = 'Not found') => new HttpError(404, 'NotFound', message);
 export const conflict = (message: string) => new HttpError(409, 'Conflict', message);

@@ -14,17 +14,17 @@ import { notFound } from './errors.js';
 import type { SharedRateLimiter } from './rateLimit.js';
 
 export type ParsedRange =
-  | { kind: 'none' }
-  | { kind: 'range'; start: number; end: number }
-  | { kind: 'unsatisfiable' }
-  | { kind: 'multiple' };
+  { kind: 'none' } | { kind: 'range'; start: number; end: number } | { kind: 'unsatisfiable' } | { kind: 'multiple' };
 
 /** One `Range` header against a size. Malformed headers are ignored (RFC 9110: serve the whole file). */
 export function parseRange(header: string | undefined, size: number): ParsedRange {
   if (!header) return { kind: 'none' };
   const m = /^\s*bytes\s*=\s*(.+)$/i.exec(header);
   if (!m) return { kind: 'none' };
-  const specs = m[1]!.split(',').map((s) => s.trim()).filter(Boolean);
+  const specs = m[1]!
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (specs.length === 0) return { kind: 'none' };
   if (specs.length > 1) return { kind: 'multiple' };
   const spec = /^(\d*)-(\d*)$/.exec(specs[0]!);
@@ -173,14 +173,45 @@ export function contentDisposition(name: string): string {
 }
 
 const CONTENT_TYPES: Record<string, string> = {
-  mp4: 'video/mp4', m4v: 'video/mp4', mkv: 'video/x-matroska', webm: 'video/webm', avi: 'video/x-msvideo',
-  mov: 'video/quicktime', ts: 'video/mp2t', m2ts: 'video/mp2t', mts: 'video/mp2t', mpegts: 'video/mp2t',
-  mpg: 'video/mpeg', mpeg: 'video/mpeg', flv: 'video/x-flv', ogv: 'video/ogg', '3gp': 'video/3gpp',
-  wmv: 'video/x-ms-wmv', asf: 'video/x-ms-asf',
-  mp3: 'audio/mpeg', flac: 'audio/flac', m4a: 'audio/mp4', m4b: 'audio/mp4', aac: 'audio/aac', ogg: 'audio/ogg',
-  oga: 'audio/ogg', opus: 'audio/ogg', wav: 'audio/wav', wma: 'audio/x-ms-wma', aiff: 'audio/aiff', alac: 'audio/mp4',
-  jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif', heic: 'image/heic',
-  vtt: 'text/vtt', srt: 'application/x-subrip', ass: 'text/x-ssa', ssa: 'text/x-ssa',
+  mp4: 'video/mp4',
+  m4v: 'video/mp4',
+  mkv: 'video/x-matroska',
+  webm: 'video/webm',
+  avi: 'video/x-msvideo',
+  mov: 'video/quicktime',
+  ts: 'video/mp2t',
+  m2ts: 'video/mp2t',
+  mts: 'video/mp2t',
+  mpegts: 'video/mp2t',
+  mpg: 'video/mpeg',
+  mpeg: 'video/mpeg',
+  flv: 'video/x-flv',
+  ogv: 'video/ogg',
+  '3gp': 'video/3gpp',
+  wmv: 'video/x-ms-wmv',
+  asf: 'video/x-ms-asf',
+  mp3: 'audio/mpeg',
+  flac: 'audio/flac',
+  m4a: 'audio/mp4',
+  m4b: 'audio/mp4',
+  aac: 'audio/aac',
+  ogg: 'audio/ogg',
+  oga: 'audio/ogg',
+  opus: 'audio/ogg',
+  wav: 'audio/wav',
+  wma: 'audio/x-ms-wma',
+  aiff: 'audio/aiff',
+  alac: 'audio/mp4',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  heic: 'image/heic',
+  vtt: 'text/vtt',
+  srt: 'application/x-subrip',
+  ass: 'text/x-ssa',
+  ssa: 'text/x-ssa',
 };
 
 /** The Content-Type for a container or file extension; by media type when unknown. */
@@ -189,8 +220,5 @@ export function contentTypeFor(containerOrExt: string | null | undefined, mediaT
   // Ogg and WebM carry either kind: the item's media type picks the top-level type.
   if (key === 'ogg' && mediaType === 'Video') return 'video/ogg';
   if (key === 'webm' && mediaType === 'Audio') return 'audio/webm';
-  return (
-    CONTENT_TYPES[key] ??
-    (mediaType === 'Audio' ? 'audio/mpeg' : mediaType === 'Video' ? 'video/mp4' : 'application/octet-stream')
-  );
+  return CONTENT_TYPES[key] ?? (mediaType === 'Audio' ? 'audio/mpeg' : mediaType === 'Video' ? 'video/mp4' : 'application/octet-stream');
 }

@@ -1,5 +1,8 @@
 /** JSON-schema fragments shared by routes. Ids accept dashed/upper-case GUIDs; handlers normalise them. */
-export const guid = { type: 'string', pattern: '^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$' } as const;
+export const guid = {
+  type: 'string',
+  pattern: '^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$',
+} as const;
 export const idParams = {
   type: 'object',
   required: ['id'],

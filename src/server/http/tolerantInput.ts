@@ -41,7 +41,14 @@ export function normalizeInput(input: unknown, map: PropMap | undefined): unknow
         .filter(Boolean);
     } else if (map.arrays.has(name) && Array.isArray(value)) {
       // A repeated query key (?Ids=a&Ids=b,c) arrives as an array of possibly-CSV strings.
-      out[name] = value.flatMap((v) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : [v]));
+      out[name] = value.flatMap((v) =>
+        typeof v === 'string'
+          ? v
+              .split(',')
+              .map((x) => x.trim())
+              .filter(Boolean)
+          : [v],
+      );
     } else {
       out[name] = value;
     }

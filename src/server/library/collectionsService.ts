@@ -40,7 +40,11 @@ export class CollectionsService {
            VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)`,
         )
         .run(id, input.type, name, sortNameOf(name), input.owner.id, mediaType, now, now);
-      this.append(id, input.type, members.map((m) => m.id));
+      this.append(
+        id,
+        input.type,
+        members.map((m) => m.id),
+      );
     });
     return id;
   }
@@ -49,7 +53,11 @@ export class CollectionsService {
     const folder = this.editable(user, folderId, type);
     const members = this.members(user, itemIds);
     tx(this.db, () => {
-      this.append(folder.id, type, members.map((m) => m.id));
+      this.append(
+        folder.id,
+        type,
+        members.map((m) => m.id),
+      );
       this.touch(folder.id);
     });
   }
@@ -113,13 +121,12 @@ export class CollectionsService {
     let ids = itemIds;
     if (type === 'BoxSet') {
       // A collection holds an item once; a playlist may repeat one.
-      const present = new Set(
-        this.db.prepare('SELECT item_id FROM folder_entries WHERE folder_id = ?').pluck().all(folderId) as string[],
-      );
+      const present = new Set(this.db.prepare('SELECT item_id FROM folder_entries WHERE folder_id = ?').pluck().all(folderId) as string[]);
       ids = itemIds.filter((id) => !present.has(id) && present.add(id));
     }
     const next =
-      (this.db.prepare('SELECT COALESCE(MAX(position), -1) + 1 FROM folder_entries WHERE folder_id = ?').pluck().get(folderId) as number) ?? 0;
+      (this.db.prepare('SELECT COALESCE(MAX(position), -1) + 1 FROM folder_entries WHERE folder_id = ?').pluck().get(folderId) as number) ??
+      0;
     const insert = this.db.prepare('INSERT INTO folder_entries (entry_id, folder_id, item_id, position) VALUES (?, ?, ?, ?)');
     ids.forEach((itemId, i) => insert.run(newId(), folderId, itemId, next + i));
   }

@@ -59,7 +59,8 @@ export function clipArgs(spec: ClipSpec, out: string, format?: string): string[]
     maps.push('-map', `${input++}:v`);
     if (v.codec === 'h264') {
       codecs.push('-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', String(fps * 2));
-      if (v.bitrate) codecs.push('-b:v', v.bitrate, '-minrate', v.bitrate, '-maxrate', v.bitrate, '-bufsize', v.bitrate, '-x264-params', 'nal-hrd=cbr');
+      if (v.bitrate)
+        codecs.push('-b:v', v.bitrate, '-minrate', v.bitrate, '-maxrate', v.bitrate, '-bufsize', v.bitrate, '-x264-params', 'nal-hrd=cbr');
     } else if (v.codec === 'hevc') {
       codecs.push('-c:v', 'libx265', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-x265-params', 'log-level=error');
       if (isMp4) codecs.push('-tag:v', 'hvc1');
@@ -94,7 +95,16 @@ export function clipArgs(spec: ClipSpec, out: string, format?: string): string[]
     args.push('-i', spec.cover);
     maps.push('-map', `${input++}:v`);
     // The cover is the only "video" of an audio file; ID3 and MP4 both carry PNG as is.
-    codecs.push('-c:v', 'copy', '-disposition:v:0', 'attached_pic', '-metadata:s:v:0', 'title=Album cover', '-metadata:s:v:0', 'comment=Cover (front)');
+    codecs.push(
+      '-c:v',
+      'copy',
+      '-disposition:v:0',
+      'attached_pic',
+      '-metadata:s:v:0',
+      'title=Album cover',
+      '-metadata:s:v:0',
+      'comment=Cover (front)',
+    );
     if (ext === 'mp3') codecs.push('-id3v2_version', '3');
   }
   for (const [k, v] of Object.entries(spec.metadata ?? {})) codecs.push('-metadata', `${k}=${v}`);
@@ -107,7 +117,8 @@ export function clipArgs(spec: ClipSpec, out: string, format?: string): string[]
 export function runFfmpeg(ffmpegPath: string, args: string[], timeoutMs = 120_000): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(ffmpegPath, args, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 4 * 1024 * 1024 }, (err, _o, stderr) => {
-      if (err) reject(new Error(`ffmpeg failed (${args.at(-1)}): ${String(stderr).trim().split('\n').slice(-3).join(' | ') || err.message}`));
+      if (err)
+        reject(new Error(`ffmpeg failed (${args.at(-1)}): ${String(stderr).trim().split('\n').slice(-3).join(' | ') || err.message}`));
       else resolve();
     });
   });
@@ -118,7 +129,19 @@ export async function writeClip(ffmpegPath: string, spec: ClipSpec, out: string)
   await fs.promises.mkdir(path.dirname(out), { recursive: true });
   const ext = path.extname(out).slice(1).toLowerCase();
   const tmp = path.join(path.dirname(out), `.${path.basename(out)}.partial`);
-  const format = { mp4: 'mp4', m4v: 'mp4', mkv: 'matroska', webm: 'webm', mp3: 'mp3', m4a: 'ipod', flac: 'flac', ogg: 'ogg', opus: 'opus', png: 'image2', jpg: 'image2' }[ext];
+  const format = {
+    mp4: 'mp4',
+    m4v: 'mp4',
+    mkv: 'matroska',
+    webm: 'webm',
+    mp3: 'mp3',
+    m4a: 'ipod',
+    flac: 'flac',
+    ogg: 'ogg',
+    opus: 'opus',
+    png: 'image2',
+    jpg: 'image2',
+  }[ext];
   try {
     await runFfmpeg(ffmpegPath, clipArgs(spec, tmp, format ?? ext));
     await fs.promises.rename(tmp, out);
@@ -134,7 +157,22 @@ export async function writeStill(ffmpegPath: string, out: string, source: string
   try {
     // The temp name hides the extension from image2, so the codec is named here.
     const codec = /\.png$/i.test(out) ? ['-c:v', 'png'] : ['-c:v', 'mjpeg', '-q:v', '3'];
-    await runFfmpeg(ffmpegPath, ['-v', 'error', '-y', '-nostdin', '-f', 'lavfi', '-i', source, '-frames:v', '1', ...codec, '-f', 'image2', tmp]);
+    await runFfmpeg(ffmpegPath, [
+      '-v',
+      'error',
+      '-y',
+      '-nostdin',
+      '-f',
+      'lavfi',
+      '-i',
+      source,
+      '-frames:v',
+      '1',
+      ...codec,
+      '-f',
+      'image2',
+      tmp,
+    ]);
     await fs.promises.rename(tmp, out);
   } finally {
     await fs.promises.rm(tmp, { force: true });
@@ -167,13 +205,16 @@ function demoFiles(ffmpeg: string): DemoFile[] {
     return f;
   };
   const episode = (season: number, ep: number, title: string, extra: Partial<ClipSpec> = {}, ext = 'mp4') =>
-    clip(`TV/Demo Show (2018)/Season ${String(season).padStart(2, '0')}/Demo Show - S${String(season).padStart(2, '0')}E${String(ep).padStart(2, '0')} - ${title}.${ext}`, {
-      seconds: 4,
-      video: { codec: 'h264', size: '640x360', source: season === 1 ? 'testsrc2' : 'smptebars' },
-      audio: { codec: 'aac', frequency: 300 + ep * 110, language: 'eng' },
-      metadata: { genre: 'Comedy;Science Fiction', studio: 'Test Pattern Studios', network: 'Test Pattern Studios' },
-      ...extra,
-    });
+    clip(
+      `TV/Demo Show (2018)/Season ${String(season).padStart(2, '0')}/Demo Show - S${String(season).padStart(2, '0')}E${String(ep).padStart(2, '0')} - ${title}.${ext}`,
+      {
+        seconds: 4,
+        video: { codec: 'h264', size: '640x360', source: season === 1 ? 'testsrc2' : 'smptebars' },
+        audio: { codec: 'aac', frequency: 300 + ep * 110, language: 'eng' },
+        metadata: { genre: 'Comedy;Science Fiction', studio: 'Test Pattern Studios', network: 'Test Pattern Studios' },
+        ...extra,
+      },
+    );
   // One cover for the album, made once even when two tracks are encoded in parallel.
   let cover: Promise<string> | undefined;
   const coverIn = (tmp: string) =>
@@ -185,15 +226,25 @@ function demoFiles(ffmpeg: string): DemoFile[] {
   const track = (n: number, title: string, frequency: number): DemoFile => ({
     rel: `Music/Test Pattern Orchestra/Sine Language (2020)/${String(n).padStart(2, '0')} - ${title}.mp3`,
     make: async (out, tmp) => {
-      await writeClip(ffmpeg, {
-        seconds: 5,
-        audio: { codec: 'mp3', frequency },
-        cover: await coverIn(tmp),
-        metadata: {
-          title, artist: 'Test Pattern Orchestra', album_artist: 'Test Pattern Orchestra', album: 'Sine Language',
-          track: `${n}/3`, disc: '1/1', genre: 'Electronic', date: '2020',
+      await writeClip(
+        ffmpeg,
+        {
+          seconds: 5,
+          audio: { codec: 'mp3', frequency },
+          cover: await coverIn(tmp),
+          metadata: {
+            title,
+            artist: 'Test Pattern Orchestra',
+            album_artist: 'Test Pattern Orchestra',
+            album: 'Sine Language',
+            track: `${n}/3`,
+            disc: '1/1',
+            genre: 'Electronic',
+            date: '2020',
+          },
         },
-      }, out);
+        out,
+      );
     },
   });
   return [
@@ -201,19 +252,38 @@ function demoFiles(ffmpeg: string): DemoFile[] {
       seconds: 8,
       video: { codec: 'h264', size: '640x360' },
       audio: { codec: 'aac', language: 'eng' },
-      metadata: { title: 'Big Buck Test', genre: 'Animation;Comedy', studio: 'Test Pattern Studios', director: 'Ada Lovelace', date: '2021-03-14', comment: 'A rabbit-free test card adventure: direct play everywhere.' },
+      metadata: {
+        title: 'Big Buck Test',
+        genre: 'Animation;Comedy',
+        studio: 'Test Pattern Studios',
+        director: 'Ada Lovelace',
+        date: '2021-03-14',
+        comment: 'A rabbit-free test card adventure: direct play everywhere.',
+      },
     }),
     clip('Movies/Colour Bars (2019)/Colour Bars (2019).mkv', {
       seconds: 6,
       video: { codec: 'h264', size: '640x360', source: 'smptebars' },
       audio: { codec: 'ac3', channels: 6, language: 'eng' },
-      metadata: { title: 'Colour Bars', genre: 'Documentary', studio: 'Broadcast Engineering Films', date: '2019' , comment: 'H.264 with AC3 5.1 in Matroska: a remux with audio conversion for browsers.' },
+      metadata: {
+        title: 'Colour Bars',
+        genre: 'Documentary',
+        studio: 'Broadcast Engineering Films',
+        date: '2019',
+        comment: 'H.264 with AC3 5.1 in Matroska: a remux with audio conversion for browsers.',
+      },
     }),
     clip('Movies/Mandelbrot Dreams (2020)/Mandelbrot Dreams (2020).mkv', {
       seconds: 5,
       video: { codec: 'hevc', size: '640x360', source: 'mandelbrot' },
       audio: { codec: 'aac', language: 'eng' },
-      metadata: { title: 'Mandelbrot Dreams', genre: 'Science Fiction', studio: 'Fractal Pictures', date: '2020', comment: 'HEVC: browsers need a transcode.' },
+      metadata: {
+        title: 'Mandelbrot Dreams',
+        genre: 'Science Fiction',
+        studio: 'Fractal Pictures',
+        date: '2020',
+        comment: 'HEVC: browsers need a transcode.',
+      },
     }),
     clip('Movies/Test Card Nights (2017)/Test Card Nights (2017).mkv', {
       seconds: 5,
@@ -225,14 +295,26 @@ function demoFiles(ffmpeg: string): DemoFile[] {
       seconds: 6,
       video: { codec: 'h264', size: '1280x720', bitrate: '7M' },
       audio: { codec: 'aac', language: 'eng' },
-      metadata: { title: 'High Rate Sample', genre: 'Documentary', studio: 'Broadcast Engineering Films', date: '2022', comment: 'About 7.5 Mbps: over the 4 Mbps Medium cap.' },
+      metadata: {
+        title: 'High Rate Sample',
+        genre: 'Documentary',
+        studio: 'Broadcast Engineering Films',
+        date: '2022',
+        comment: 'About 7.5 Mbps: over the 4 Mbps Medium cap.',
+      },
     }),
     episode(1, 1, 'Pilot'),
     {
       rel: 'TV/Demo Show (2018)/Season 01/Demo Show - S01E01 - Pilot.en.srt',
       make: async (out) => {
         const tmpOut = path.join(path.dirname(out), `.${path.basename(out)}.partial`);
-        await fs.promises.writeFile(tmpOut, srtText([[0.5, 2, 'Welcome to the Demo Show.'], [2.2, 3.8, 'Tonight: the pilot episode.']]));
+        await fs.promises.writeFile(
+          tmpOut,
+          srtText([
+            [0.5, 2, 'Welcome to the Demo Show.'],
+            [2.2, 3.8, 'Tonight: the pilot episode.'],
+          ]),
+        );
         await fs.promises.rename(tmpOut, out);
       },
     },
@@ -242,7 +324,10 @@ function demoFiles(ffmpeg: string): DemoFile[] {
       video: { codec: 'h264', size: '640x360' },
       audio: { codec: 'aac', frequency: 550, language: 'eng' },
       subtitles: {
-        srtFile: await subtitleFile(tmp, 's01e03.srt', [[0.3, 1.8, 'Can you read this?'], [2, 3.7, 'These words live inside the file.']]),
+        srtFile: await subtitleFile(tmp, 's01e03.srt', [
+          [0.3, 1.8, 'Can you read this?'],
+          [2, 3.7, 'These words live inside the file.'],
+        ]),
         codec: 'srt',
         language: 'eng',
         title: 'English',
@@ -309,7 +394,10 @@ export async function ensureDemoLibrary(opts: DemoLibraryOptions): Promise<strin
   } finally {
     await fs.promises.rm(tmp, { recursive: true, force: true });
   }
-  await fs.promises.writeFile(markerPath, JSON.stringify({ version: DEMO_LIBRARY_VERSION, complete: true, date: new Date().toISOString() }));
+  await fs.promises.writeFile(
+    markerPath,
+    JSON.stringify({ version: DEMO_LIBRARY_VERSION, complete: true, date: new Date().toISOString() }),
+  );
   log.info({ dir, ms: Date.now() - started }, 'demo library generated');
   return dir;
 }

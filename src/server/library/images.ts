@@ -94,7 +94,14 @@ export function jpegQscale(quality: number | undefined): number {
 export function variantKey(tag: string, o: ImageVariantOptions): string | undefined {
   const filter = scaleFilter(o);
   if (!filter && o.quality === undefined) return undefined;
-  const parts = [tag, `w${pos(o.width) ?? ''}`, `h${pos(o.height) ?? ''}`, `mw${pos(o.maxWidth) ?? ''}`, `mh${pos(o.maxHeight) ?? ''}`, `q${jpegQscale(o.quality)}`];
+  const parts = [
+    tag,
+    `w${pos(o.width) ?? ''}`,
+    `h${pos(o.height) ?? ''}`,
+    `mw${pos(o.maxWidth) ?? ''}`,
+    `mh${pos(o.maxHeight) ?? ''}`,
+    `q${jpegQscale(o.quality)}`,
+  ];
   return parts.join('-');
 }
 
@@ -186,7 +193,23 @@ export class ImageService {
     await fs.promises.mkdir(path.dirname(out), { recursive: true });
     const tmp = tempBeside(out);
     const filter = scaleFilter(o);
-    const args = ['-v', 'error', '-y', '-i', source, '-frames:v', '1', ...(filter ? ['-vf', filter] : []), '-q:v', String(jpegQscale(o.quality)), '-f', 'image2', '-c:v', 'mjpeg', tmp];
+    const args = [
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      source,
+      '-frames:v',
+      '1',
+      ...(filter ? ['-vf', filter] : []),
+      '-q:v',
+      String(jpegQscale(o.quality)),
+      '-f',
+      'image2',
+      '-c:v',
+      'mjpeg',
+      tmp,
+    ];
     try {
       await this.ffmpeg(args);
       await fs.promises.rename(tmp, out);
@@ -219,8 +242,23 @@ export class ImageService {
     const out = path.join(this.dir, `${itemId}.jpg`);
     const tmp = tempBeside(out);
     const args = [
-      '-v', 'error', '-y', ...input, '-frames:v', '1', '-an', '-sn',
-      '-vf', `scale='min(${MAX_EXTRACT_WIDTH},iw)':-2`, '-q:v', '3', '-f', 'image2', '-c:v', 'mjpeg', tmp,
+      '-v',
+      'error',
+      '-y',
+      ...input,
+      '-frames:v',
+      '1',
+      '-an',
+      '-sn',
+      '-vf',
+      `scale='min(${MAX_EXTRACT_WIDTH},iw)':-2`,
+      '-q:v',
+      '3',
+      '-f',
+      'image2',
+      '-c:v',
+      'mjpeg',
+      tmp,
     ];
     try {
       await this.ffmpeg(args);
@@ -238,10 +276,15 @@ export class ImageService {
 
   private ffmpeg(args: string[]): Promise<void> {
     return new Promise((resolve, reject) => {
-      execFile(this.opts.ffmpegPath, args, { timeout: this.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024 }, (err, _o, stderr) => {
-        if (err) reject(new Error(`ffmpeg: ${String(stderr).trim().split('\n').pop() || err.message}`));
-        else resolve();
-      });
+      execFile(
+        this.opts.ffmpegPath,
+        args,
+        { timeout: this.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024 },
+        (err, _o, stderr) => {
+          if (err) reject(new Error(`ffmpeg: ${String(stderr).trim().split('\n').pop() || err.message}`));
+          else resolve();
+        },
+      );
     });
   }
 }

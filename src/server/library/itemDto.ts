@@ -3,15 +3,7 @@
  * batched look-ups (user data, folder counts, links, parent image tags, sync info), never one per item.
  * No server path ever reaches the wire: `Path`, `MediaSources[].Path` and stream paths are bare file names.
  */
-import type {
-  BaseItemDto,
-  BaseItemPerson,
-  ItemType,
-  MediaSourceInfo,
-  MediaStream,
-  MediaType,
-  NameIdPair,
-} from '../../shared/api/items.js';
+import type { BaseItemDto, BaseItemPerson, ItemType, MediaSourceInfo, MediaStream, MediaType, NameIdPair } from '../../shared/api/items.js';
 import { isSyncable } from '../../shared/syncable.js';
 import { toUserItemDataDto } from '../userdata/userDataDto.js';
 import type { UserDataRepo } from '../userdata/userDataRepo.js';
@@ -43,8 +35,21 @@ export interface DtoContext {
 
 /** Every optional field, for the single-item endpoint. */
 export const ALL_FIELDS: ReadonlySet<string> = new Set([
-  'mediasources', 'mediastreams', 'path', 'overview', 'genres', 'studios', 'people', 'datecreated', 'sortname',
-  'childcount', 'recursiveitemcount', 'primaryimageaspectratio', 'basicsyncinfo', 'syncinfo', 'etag',
+  'mediasources',
+  'mediastreams',
+  'path',
+  'overview',
+  'genres',
+  'studios',
+  'people',
+  'datecreated',
+  'sortname',
+  'childcount',
+  'recursiveitemcount',
+  'primaryimageaspectratio',
+  'basicsyncinfo',
+  'syncinfo',
+  'etag',
 ]);
 
 export function parseFields(fields: readonly string[] | undefined): Set<string> {
@@ -145,7 +150,8 @@ export class ItemDtoMapper {
     const userData = this.userData.getMany(ctx.userId, ids);
     const folderRows = new Map(rows.filter((r) => r.is_folder).map((r) => [r.id, r]));
     const folders = this.items.folderStats(ctx.userId, [...folderRows.values()]);
-    const needLinks = f.has('genres') || f.has('studios') || f.has('people') || rows.some((r) => r.type === 'Audio' || r.type === 'MusicAlbum');
+    const needLinks =
+      f.has('genres') || f.has('studios') || f.has('people') || rows.some((r) => r.type === 'Audio' || r.type === 'MusicAlbum');
     const links = needLinks ? this.items.links(ids) : new Map<string, ItemLink[]>();
     const parentIds = [...new Set(rows.flatMap((r) => [r.series_id, r.album_id]).filter((x): x is string => !!x))];
     const parentTags = new Map(this.items.getMany(parentIds).map((p) => [p.id, p.image_tag]));
@@ -243,8 +249,7 @@ export class ItemDtoMapper {
     if (f.has('people')) dto.People = links.filter((l) => l.kind === 'person').map(person);
     if (f.has('basicsyncinfo') || f.has('syncinfo')) {
       dto.SupportsSync =
-        ctx.enableSync &&
-        isSyncable(row.type, { isFolder: !!row.is_folder, mediaType: row.media_type, hasFile: hasMediaFile(row) });
+        ctx.enableSync && isSyncable(row.type, { isFolder: !!row.is_folder, mediaType: row.media_type, hasFile: hasMediaFile(row) });
       if (sync?.SyncPercent !== undefined) dto.SyncPercent = sync.SyncPercent;
       if (f.has('syncinfo')) {
         dto.HasSyncJob = sync?.HasSyncJob ?? false;

@@ -118,8 +118,25 @@ export const ENTRY_FOLDER_TYPES: ReadonlySet<string> = new Set(['BoxSet', 'Playl
 const INDEXED_FOLDER_TYPES: ReadonlySet<string> = new Set(['Series', 'Season', 'MusicAlbum']);
 
 const KNOWN_TYPES = [
-  'CollectionFolder', 'Movie', 'Video', 'Series', 'Season', 'Episode', 'MusicAlbum', 'MusicArtist', 'Audio',
-  'Photo', 'BoxSet', 'Playlist', 'Genre', 'MusicGenre', 'Studio', 'Person', 'Folder', 'MusicVideo', 'Trailer',
+  'CollectionFolder',
+  'Movie',
+  'Video',
+  'Series',
+  'Season',
+  'Episode',
+  'MusicAlbum',
+  'MusicArtist',
+  'Audio',
+  'Photo',
+  'BoxSet',
+  'Playlist',
+  'Genre',
+  'MusicGenre',
+  'Studio',
+  'Person',
+  'Folder',
+  'MusicVideo',
+  'Trailer',
 ];
 const TYPE_BY_LOWER = new Map(KNOWN_TYPES.map((t) => [t.toLowerCase(), t]));
 const MEDIA_TYPES = new Map(['Video', 'Audio', 'Photo', 'Book', 'Game'].map((t) => [t.toLowerCase(), t]));
@@ -148,7 +165,13 @@ const SORT_COLUMNS: Record<string, string> = {
 };
 
 /** Columns that are never NULL: sorting them needs no "nulls last" term (which would defeat their index). */
-const NOT_NULL_SORT_COLUMNS: ReadonlySet<string> = new Set(['a.sort_name', 'a.name COLLATE NOCASE', 'a.date_created', 'COALESCE(ud.play_count, 0)', 'a.is_folder']);
+const NOT_NULL_SORT_COLUMNS: ReadonlySet<string> = new Set([
+  'a.sort_name',
+  'a.name COLLATE NOCASE',
+  'a.date_created',
+  'COALESCE(ud.play_count, 0)',
+  'a.is_folder',
+]);
 
 /** Case and accents folded, so "amelie" finds "Amélie" (registered as an SQL function below). */
 export function foldForSearch(s: string): string {
@@ -191,17 +214,14 @@ export class ItemsRepo {
 
   /** The item if it exists and the user may see it. */
   getVisible(userId: string, id: string): ItemRow | undefined {
-    return this.db
-      .prepare(`SELECT a.* FROM items a WHERE a.id = @id AND ${visibleItemSql('a', '@user')}`)
-      .get({ id, user: userId }) as ItemRow | undefined;
+    return this.db.prepare(`SELECT a.* FROM items a WHERE a.id = @id AND ${visibleItemSql('a', '@user')}`).get({ id, user: userId }) as
+      ItemRow | undefined;
   }
 
   /** Rows for ids, in the order asked, unknown ids skipped. */
   getMany(ids: readonly string[]): ItemRow[] {
     if (ids.length === 0) return [];
-    const rows = this.db
-      .prepare('SELECT * FROM items WHERE id IN (SELECT value FROM json_each(?))')
-      .all(JSON.stringify(ids)) as ItemRow[];
+    const rows = this.db.prepare('SELECT * FROM items WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as ItemRow[];
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id)).filter((r): r is ItemRow => !!r);
   }
@@ -240,8 +260,7 @@ export class ItemsRepo {
       if (!q.sortBy?.length) order = 'req.key';
     }
     const from = `FROM items a ${joins} WHERE ${where.join(' AND ')}`;
-    const paging =
-      q.limit !== undefined || q.startIndex ? ` LIMIT ${p.add(q.limit ?? -1)} OFFSET ${p.add(q.startIndex ?? 0)}` : '';
+    const paging = q.limit !== undefined || q.startIndex ? ` LIMIT ${p.add(q.limit ?? -1)} OFFSET ${p.add(q.startIndex ?? 0)}` : '';
     const select = scope.joins.includes('fe.') ? 'a.*, fe.entry_id AS playlist_item_id' : 'a.*';
     return { from, order, paging, params: p.values, select };
   }
@@ -263,7 +282,14 @@ export class ItemsRepo {
   folderStats(userId: string, folders: ReadonlyArray<Pick<ItemRow, 'id' | 'type'>>): Map<string, FolderStats> {
     const out = new Map<string, FolderStats>();
     if (folders.length === 0) return out;
-    const groups = { series: [] as string[], album: [] as string[], view: [] as string[], entries: [] as string[], byName: [] as string[], other: [] as string[] };
+    const groups = {
+      series: [] as string[],
+      album: [] as string[],
+      view: [] as string[],
+      entries: [] as string[],
+      byName: [] as string[],
+      other: [] as string[],
+    };
     for (const f of folders) {
       out.set(f.id, { childCount: 0, recursiveCount: 0, playedCount: 0 });
       if (f.type === 'Series') groups.series.push(f.id);
@@ -336,9 +362,7 @@ export class ItemsRepo {
    * Items-by-name of one type that have visible items under the query's scope (ParentId), each with
    * per-type counts of those items. `linkKinds` picks e.g. album artists only.
    */
-  itemsByName(
-    q: ItemQuery & { byNameType: string; linkKinds: string[] },
-  ): { rows: Array<ItemRow & ByNameCounts>; total: number } {
+  itemsByName(q: ItemQuery & { byNameType: string; linkKinds: string[] }): { rows: Array<ItemRow & ByNameCounts>; total: number } {
     const p = new Params();
     const user = p.add(q.userId);
     const scope = this.scope({ ...q, recursive: true, includeItemTypes: undefined }, p);
@@ -365,15 +389,10 @@ export class ItemsRepo {
     const desc = q.sortOrder?.[0] === 'Descending' ? 'DESC' : 'ASC';
     const sortKey = (q.sortBy ?? []).map((s) => s.toLowerCase()).find((s) => s === 'random' || s === 'name' || s === 'sortname');
     const order = sortKey === 'random' ? 'random()' : `t.sort_name ${desc}, t.id`;
-    const paging =
-      q.limit !== undefined || q.startIndex ? ` LIMIT ${p.add(q.limit ?? -1)} OFFSET ${p.add(q.startIndex ?? 0)}` : '';
-    const rows = this.db.prepare(`SELECT t.*, c.* ${from} ORDER BY ${order}${paging}`).all(p.values) as Array<
-      ItemRow & ByNameCounts
-    >;
+    const paging = q.limit !== undefined || q.startIndex ? ` LIMIT ${p.add(q.limit ?? -1)} OFFSET ${p.add(q.startIndex ?? 0)}` : '';
+    const rows = this.db.prepare(`SELECT t.*, c.* ${from} ORDER BY ${order}${paging}`).all(p.values) as Array<ItemRow & ByNameCounts>;
     const total =
-      q.enableTotalRecordCount === false
-        ? rows.length
-        : (this.db.prepare(`SELECT COUNT(*) AS n ${from}`).get(p.values) as { n: number }).n;
+      q.enableTotalRecordCount === false ? rows.length : (this.db.prepare(`SELECT COUNT(*) AS n ${from}`).get(p.values) as { n: number }).n;
     return { rows, total };
   }
 
@@ -387,7 +406,10 @@ export class ItemsRepo {
     const user = p.add(q.userId);
     const scope = q.parentId ? this.scope({ userId: q.userId, parentId: q.parentId, recursive: true }, p) : undefined;
     const where = [
-      `a.type = 'Episode'`, `a.series_id IS NOT NULL`, `COALESCE(a.parent_index_number, 1) <> 0`, visibleItemSql('a', user),
+      `a.type = 'Episode'`,
+      `a.series_id IS NOT NULL`,
+      `COALESCE(a.parent_index_number, 1) <> 0`,
+      visibleItemSql('a', user),
       ...(scope?.where ?? []),
     ];
     if (q.seriesId) where.push(`a.series_id = ${p.add(q.seriesId)}`);
@@ -411,8 +433,7 @@ export class ItemsRepo {
         FROM ep JOIN started s ON s.series_id = ep.series_id
         WHERE ep.ord > s.last_ord AND ep.played = 0
       )`;
-    const paging =
-      q.limit !== undefined || q.startIndex ? ` LIMIT ${p.add(q.limit ?? -1)} OFFSET ${p.add(q.startIndex ?? 0)}` : '';
+    const paging = q.limit !== undefined || q.startIndex ? ` LIMIT ${p.add(q.limit ?? -1)} OFFSET ${p.add(q.startIndex ?? 0)}` : '';
     const rows = this.db
       .prepare(
         `${cte} SELECT a.* FROM nxt JOIN items a ON a.id = nxt.id WHERE nxt.rn = 1

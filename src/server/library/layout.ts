@@ -8,9 +8,7 @@ import type { MediaTags } from './probe.js';
 
 export type FileKind = 'video' | 'audio' | 'image' | 'subtitle';
 
-const VIDEO_EXTS = new Set([
-  'mp4', 'm4v', 'mkv', 'webm', 'avi', 'mov', 'wmv', 'ts', 'm2ts', 'mts', 'mpg', 'mpeg', 'flv', 'ogv', '3gp',
-]);
+const VIDEO_EXTS = new Set(['mp4', 'm4v', 'mkv', 'webm', 'avi', 'mov', 'wmv', 'ts', 'm2ts', 'mts', 'mpg', 'mpeg', 'flv', 'ogv', '3gp']);
 const AUDIO_EXTS = new Set(['mp3', 'flac', 'm4a', 'm4b', 'aac', 'ogg', 'oga', 'opus', 'wav', 'wma', 'alac', 'aiff']);
 const IMAGE_EXTS = new Set(['jpg', 'jpeg', 'png', 'webp', 'gif', 'heic']);
 const SUBTITLE_CODEC_BY_EXT: Record<string, string> = { srt: 'srt', vtt: 'vtt', ass: 'ass', ssa: 'ssa' };
@@ -34,8 +32,24 @@ export function isHiddenName(name: string): boolean {
 }
 
 const ARTWORK_BASES = new Set([
-  'cover', 'folder', 'poster', 'fanart', 'backdrop', 'background', 'banner', 'logo', 'clearart', 'clearlogo',
-  'thumb', 'landscape', 'disc', 'cdart', 'albumart', 'albumartsmall', 'front', 'art',
+  'cover',
+  'folder',
+  'poster',
+  'fanart',
+  'backdrop',
+  'background',
+  'banner',
+  'logo',
+  'clearart',
+  'clearlogo',
+  'thumb',
+  'landscape',
+  'disc',
+  'cdart',
+  'albumart',
+  'albumartsmall',
+  'front',
+  'art',
 ]);
 
 /**
@@ -68,9 +82,10 @@ export function splitNameAndYear(raw: string): { name: string; year?: number } {
   if (bracket && bracket[1]!.trim()) return { name: cleanName(bracket[1]!).replace(/[\s-]+$/, ''), year: Number(bracket[2]) };
   const cleaned = cleanName(raw);
   // A bare year counts only when release junk follows it or it ends the name: "Blade Runner 2049" keeps 2049.
-  const release = /^(.+?)\s+((?:18|19|20)\d\d)(?:\s+(?:\d{3,4}p|bluray|blu-ray|brrip|bdrip|web-?dl|webrip|hdtv|dvdrip|x264|x265|h264|hevc|remux|proper|repack|uhd|4k)\b.*)$/i.exec(
-    cleaned,
-  );
+  const release =
+    /^(.+?)\s+((?:18|19|20)\d\d)(?:\s+(?:\d{3,4}p|bluray|blu-ray|brrip|bdrip|web-?dl|webrip|hdtv|dvdrip|x264|x265|h264|hevc|remux|proper|repack|uhd|4k)\b.*)$/i.exec(
+      cleaned,
+    );
   if (release) return { name: release[1]!.trim(), year: Number(release[2]) };
   return { name: cleaned };
 }
@@ -206,8 +221,7 @@ export function parseVideoPath(root: string, file: string, tags: MediaTags = {})
     const seriesFolder = inSeasonFolder ? path.dirname(parent) : parent;
     const prefix = episode ? titleFrom(episode.before) : undefined;
     let series: SeriesRef | undefined;
-    const seriesFolderUsable =
-      isUnder(root, seriesFolder) && !GENERIC_FOLDERS.has(path.basename(seriesFolder).toLowerCase());
+    const seriesFolderUsable = isUnder(root, seriesFolder) && !GENERIC_FOLDERS.has(path.basename(seriesFolder).toLowerCase());
     if (seriesFolderUsable) {
       const { name, year } = splitNameAndYear(path.basename(seriesFolder));
       series = { name, year, key: seriesFolder };
@@ -376,15 +390,69 @@ export interface SidecarSubtitle {
 
 // ISO 639-1 → 639-2/B, the form ffprobe reports for MKV tracks, so embedded and sidecar languages compare.
 const LANG_2_TO_3: Record<string, string> = {
-  en: 'eng', fr: 'fre', de: 'ger', es: 'spa', it: 'ita', pt: 'por', nl: 'dut', sv: 'swe', no: 'nor', nb: 'nob',
-  da: 'dan', fi: 'fin', pl: 'pol', ru: 'rus', ja: 'jpn', zh: 'chi', ko: 'kor', ar: 'ara', he: 'heb', tr: 'tur',
-  cs: 'cze', hu: 'hun', el: 'gre', ro: 'rum', uk: 'ukr', hi: 'hin', th: 'tha', vi: 'vie', id: 'ind', is: 'ice',
-  hr: 'hrv', sr: 'srp', sk: 'slo', sl: 'slv', bg: 'bul', et: 'est', lv: 'lav', lt: 'lit', fa: 'per', ca: 'cat',
+  en: 'eng',
+  fr: 'fre',
+  de: 'ger',
+  es: 'spa',
+  it: 'ita',
+  pt: 'por',
+  nl: 'dut',
+  sv: 'swe',
+  no: 'nor',
+  nb: 'nob',
+  da: 'dan',
+  fi: 'fin',
+  pl: 'pol',
+  ru: 'rus',
+  ja: 'jpn',
+  zh: 'chi',
+  ko: 'kor',
+  ar: 'ara',
+  he: 'heb',
+  tr: 'tur',
+  cs: 'cze',
+  hu: 'hun',
+  el: 'gre',
+  ro: 'rum',
+  uk: 'ukr',
+  hi: 'hin',
+  th: 'tha',
+  vi: 'vie',
+  id: 'ind',
+  is: 'ice',
+  hr: 'hrv',
+  sr: 'srp',
+  sk: 'slo',
+  sl: 'slv',
+  bg: 'bul',
+  et: 'est',
+  lv: 'lav',
+  lt: 'lit',
+  fa: 'per',
+  ca: 'cat',
 };
 const LANG_NAMES: Record<string, string> = {
-  english: 'eng', french: 'fre', german: 'ger', spanish: 'spa', italian: 'ita', portuguese: 'por', dutch: 'dut',
-  swedish: 'swe', norwegian: 'nor', danish: 'dan', finnish: 'fin', polish: 'pol', russian: 'rus', japanese: 'jpn',
-  chinese: 'chi', korean: 'kor', arabic: 'ara', hebrew: 'heb', turkish: 'tur', czech: 'cze', hungarian: 'hun',
+  english: 'eng',
+  french: 'fre',
+  german: 'ger',
+  spanish: 'spa',
+  italian: 'ita',
+  portuguese: 'por',
+  dutch: 'dut',
+  swedish: 'swe',
+  norwegian: 'nor',
+  danish: 'dan',
+  finnish: 'fin',
+  polish: 'pol',
+  russian: 'rus',
+  japanese: 'jpn',
+  chinese: 'chi',
+  korean: 'kor',
+  arabic: 'ara',
+  hebrew: 'heb',
+  turkish: 'tur',
+  czech: 'cze',
+  hungarian: 'hun',
   greek: 'gre',
 };
 const KNOWN_3 = new Set([...Object.values(LANG_2_TO_3), 'fra', 'deu', 'nld', 'zho', 'ces', 'ell', 'ron', 'isl', 'slk', 'fas', 'und']);

@@ -153,19 +153,70 @@ interface ItemRow {
 }
 
 const COLUMNS: (keyof ItemRow)[] = [
-  'id', 'type', 'name', 'sort_name', 'parent_id', 'top_parent_id', 'path', 'is_folder', 'media_type',
-  'collection_type', 'container', 'size', 'mtime_ms', 'run_time_ticks', 'bitrate', 'premiere_date',
-  'production_year', 'index_number', 'parent_index_number', 'series_id', 'series_name', 'season_id',
-  'season_name', 'album_id', 'album', 'album_artist', 'overview', 'media_streams', 'extra', 'scan_id',
+  'id',
+  'type',
+  'name',
+  'sort_name',
+  'parent_id',
+  'top_parent_id',
+  'path',
+  'is_folder',
+  'media_type',
+  'collection_type',
+  'container',
+  'size',
+  'mtime_ms',
+  'run_time_ticks',
+  'bitrate',
+  'premiere_date',
+  'production_year',
+  'index_number',
+  'parent_index_number',
+  'series_id',
+  'series_name',
+  'season_id',
+  'season_name',
+  'album_id',
+  'album',
+  'album_artist',
+  'overview',
+  'media_streams',
+  'extra',
+  'scan_id',
 ];
 
 function emptyRow(id: string, type: ItemType, name: string): ItemRow {
   return {
-    id, type, name, sort_name: sortNameOf(name), parent_id: null, top_parent_id: null, path: null, is_folder: 0,
-    media_type: null, collection_type: null, container: null, size: null, mtime_ms: null, run_time_ticks: null,
-    bitrate: null, premiere_date: null, production_year: null, index_number: null, parent_index_number: null,
-    series_id: null, series_name: null, season_id: null, season_name: null, album_id: null, album: null,
-    album_artist: null, overview: null, media_streams: '[]', extra: '{}', scan_id: null,
+    id,
+    type,
+    name,
+    sort_name: sortNameOf(name),
+    parent_id: null,
+    top_parent_id: null,
+    path: null,
+    is_folder: 0,
+    media_type: null,
+    collection_type: null,
+    container: null,
+    size: null,
+    mtime_ms: null,
+    run_time_ticks: null,
+    bitrate: null,
+    premiere_date: null,
+    production_year: null,
+    index_number: null,
+    parent_index_number: null,
+    series_id: null,
+    series_name: null,
+    season_id: null,
+    season_name: null,
+    album_id: null,
+    album: null,
+    album_artist: null,
+    overview: null,
+    media_streams: '[]',
+    extra: '{}',
+    scan_id: null,
   };
 }
 
@@ -180,7 +231,9 @@ export class LibraryWriter {
     const cols = COLUMNS.join(', ');
     const vals = COLUMNS.map((c) => `@${c}`).join(', ');
     // date_created is set once; date_modified only moves when the caller passes a new one (file changed).
-    const updates = COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ');
+    const updates = COLUMNS.filter((c) => c !== 'id')
+      .map((c) => `${c} = excluded.${c}`)
+      .join(', ');
     this.upsertStmt = db.prepare(
       `INSERT INTO items (${cols}, date_created, date_modified) VALUES (${vals}, @now, @now)
        ON CONFLICT(id) DO UPDATE SET ${updates},
@@ -226,8 +279,7 @@ export class LibraryWriter {
   updateSidecars(id: string, sidecars: readonly SidecarSubtitle[], scanId: number, now = new Date().toISOString()): void {
     tx(this.db, () => {
       const row = this.db.prepare('SELECT media_streams, extra FROM items WHERE id = ?').get(id) as
-        | { media_streams: string; extra: string }
-        | undefined;
+        { media_streams: string; extra: string } | undefined;
       if (!row) return;
       const { streams, paths } = withSidecarStreams(JSON.parse(row.media_streams) as MediaStream[], sidecars);
       const extra = JSON.parse(row.extra || '{}') as FileItemExtra;
@@ -299,8 +351,7 @@ export class LibraryWriter {
 
   imageOf(id: string): { imagePath: string; imageTag: string } | undefined {
     const r = this.db.prepare('SELECT image_path, image_tag FROM items WHERE id = ?').get(id) as
-      | { image_path: string | null; image_tag: string | null }
-      | undefined;
+      { image_path: string | null; image_tag: string | null } | undefined;
     return r?.image_path && r.image_tag ? { imagePath: r.image_path, imageTag: r.image_tag } : undefined;
   }
 
@@ -311,9 +362,7 @@ export class LibraryWriter {
   /** What the image extractor needs about one item. */
   imageSource(id: string): ImageSourceRow | undefined {
     return this.db
-      .prepare(
-        `SELECT id, type, path, media_type, run_time_ticks, media_streams, extra, image_tag FROM items WHERE id = ?`,
-      )
+      .prepare(`SELECT id, type, path, media_type, run_time_ticks, media_streams, extra, image_tag FROM items WHERE id = ?`)
       .get(id) as ImageSourceRow | undefined;
   }
 
@@ -428,7 +477,12 @@ export class LibraryWriter {
       const meta = videoMetadataFromTags(f.probe.tags);
       const kind: ViewKind = layout.type === 'Episode' ? 'tvshows' : 'movies';
       const view = this.ensureView(kind, now);
-      Object.assign(row, { media_type: 'Video', parent_id: view, top_parent_id: view, production_year: layout.type === 'Episode' ? null : (layout.year ?? null) });
+      Object.assign(row, {
+        media_type: 'Video',
+        parent_id: view,
+        top_parent_id: view,
+        production_year: layout.type === 'Episode' ? null : (layout.year ?? null),
+      });
       if (layout.type === 'Episode') {
         const series = this.ensureSeries(layout.series, view, now);
         this.addMetadataLinks(series, meta, now, false);
@@ -488,7 +542,9 @@ export class LibraryWriter {
     if (!this.itemExists(row.id)) {
       this.upsertStmt.run({ ...row, now, touchModified: 0 });
     } else if (Object.keys(update).length) {
-      const sets = Object.keys(update).map((k) => `${k} = @${k}`).join(', ');
+      const sets = Object.keys(update)
+        .map((k) => `${k} = @${k}`)
+        .join(', ');
       this.db.prepare(`UPDATE items SET ${sets} WHERE id = @id`).run({ ...update, id: row.id });
     }
     return row.id;
@@ -502,7 +558,13 @@ export class LibraryWriter {
 
   private ensureSeries(series: VideoLayoutEpisode['series'], view: string, now: string): string {
     const row = emptyRow(stableId(series.key), 'Series', series.name);
-    const update = { name: series.name, sort_name: sortNameOf(series.name), production_year: series.year ?? null, parent_id: view, top_parent_id: view };
+    const update = {
+      name: series.name,
+      sort_name: sortNameOf(series.name),
+      production_year: series.year ?? null,
+      parent_id: view,
+      top_parent_id: view,
+    };
     Object.assign(row, update, { is_folder: 1, path: series.key, extra: JSON.stringify({ folder: series.key }) });
     return this.insertIfMissing(row, now, update);
   }

@@ -90,7 +90,11 @@ export class MediaProber {
 
 /** ffprobe's first error line without its "[demuxer @ 0x…]" or "<file>: " prefix: the report shows the file. */
 export function probeErrorReason(stderr: string, file: string): string {
-  const line = stderr.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+  const line =
+    stderr
+      .split('\n')
+      .map((l) => l.trim())
+      .find(Boolean) ?? '';
   let reason = line.replace(/^\[[^\]]*@\s*0x[0-9a-f]+\]\s*/i, '');
   if (reason.startsWith(file + ': ')) reason = reason.slice(file.length + 2);
   return reason.slice(0, 300);
@@ -143,9 +147,7 @@ export function parseProbeOutput(out: FfprobeOutput, file: string): ProbeResult 
   const format = out.format ?? {};
   const formatName = format.format_name ?? '';
   const seconds = num(format.duration);
-  const streams = (out.streams ?? [])
-    .map((s) => toMediaStream(s))
-    .filter((s): s is MediaStream => s !== undefined);
+  const streams = (out.streams ?? []).map((s) => toMediaStream(s)).filter((s): s is MediaStream => s !== undefined);
   return {
     container: normalizeContainer(formatName, file),
     formatName,

@@ -117,10 +117,12 @@ export class LibraryScanner extends EventEmitter<LibraryScannerEvents> {
   scan(): Promise<ScanReport> {
     if (!this.running) return this.start();
     if (!this.queued) {
-      this.queued = this.running.catch(() => undefined).then(() => {
-        this.queued = undefined;
-        return this.start();
-      });
+      this.queued = this.running
+        .catch(() => undefined)
+        .then(() => {
+          this.queued = undefined;
+          return this.start();
+        });
     }
     return this.queued;
   }

@@ -49,7 +49,11 @@ export function wireLibrary(config: ServerConfig, db: Db, binaries: MediaBinarie
       const report = await scanner.scan();
       log.info({ report: { ...report, issues: undefined } }, 'library scanned');
       if (config.watch) {
-        watcher = new LibraryWatcher({ roots, onChange: () => void scanner.scan().catch((err) => log.error({ err }, 'scan failed')), logger: log });
+        watcher = new LibraryWatcher({
+          roots,
+          onChange: () => void scanner.scan().catch((err) => log.error({ err }, 'scan failed')),
+          logger: log,
+        });
       }
     },
     async close() {

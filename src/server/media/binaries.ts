@@ -13,12 +13,8 @@ export interface MediaBinaries {
  * installs its binary as mode 0744, which is not executable for other users: fix that once here.
  */
 export function resolveMediaBinaries(overrides: { ffmpegPath?: string; ffprobePath?: string } = {}): MediaBinaries {
-  const ffmpeg =
-    overrides.ffmpegPath ?? process.env.FFMPEG_PATH ?? (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
-  const ffprobe =
-    overrides.ffprobePath ??
-    process.env.FFPROBE_PATH ??
-    (require('@ffprobe-installer/ffprobe') as { path: string }).path;
+  const ffmpeg = overrides.ffmpegPath ?? process.env.FFMPEG_PATH ?? (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
+  const ffprobe = overrides.ffprobePath ?? process.env.FFPROBE_PATH ?? (require('@ffprobe-installer/ffprobe') as { path: string }).path;
   for (const bin of [ffmpeg, ffprobe]) {
     try {
       const mode = fs.statSync(bin).mode;

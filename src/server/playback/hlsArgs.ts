@@ -88,13 +88,19 @@ export function buildHlsArgs(plan: StreamPlan, o: HlsRunOptions): string[] {
   args.push('-max_muxing_queue_size', '1024');
   if (start > 0) args.push('-output_ts_offset', String(start));
   args.push(
-    '-f', 'hls',
-    '-hls_time', String(o.segmentSeconds),
-    '-hls_list_size', '0',
-    '-hls_segment_type', o.segmentType,
+    '-f',
+    'hls',
+    '-hls_time',
+    String(o.segmentSeconds),
+    '-hls_list_size',
+    '0',
+    '-hls_segment_type',
+    o.segmentType,
     ...(o.segmentType === 'fmp4' ? ['-hls_fmp4_init_filename', runInitName(o.runName)] : []),
-    '-start_number', String(o.startSegment),
-    '-hls_segment_filename', `${o.dir}/${o.runName}-%d.${segmentExtension(o.segmentType)}`,
+    '-start_number',
+    String(o.startSegment),
+    '-hls_segment_filename',
+    `${o.dir}/${o.runName}-%d.${segmentExtension(o.segmentType)}`,
     `${o.dir}/${runPlaylistName(o.runName)}`,
   );
   return args;

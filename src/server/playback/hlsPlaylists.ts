@@ -83,19 +83,31 @@ export interface MasterPlaylistInput {
 }
 
 export function buildMasterPlaylist(input: MasterPlaylistInput): string {
-  const attrs = [`BANDWIDTH=${Math.max(1, Math.round(input.bandwidth))}`, `AVERAGE-BANDWIDTH=${Math.max(1, Math.round(input.bandwidth * 0.8))}`];
+  const attrs = [
+    `BANDWIDTH=${Math.max(1, Math.round(input.bandwidth))}`,
+    `AVERAGE-BANDWIDTH=${Math.max(1, Math.round(input.bandwidth * 0.8))}`,
+  ];
   if (input.width && input.height) attrs.push(`RESOLUTION=${input.width}x${input.height}`);
   if (input.codecs.length) attrs.push(`CODECS="${input.codecs.join(',')}"`);
   return ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-STREAM-INF:${attrs.join(',')}`, input.variantUrl, ''].join('\n');
 }
 
-const hex2 = (n: number) => Math.max(0, Math.min(255, Math.round(n))).toString(16).padStart(2, '0');
+const hex2 = (n: number) =>
+  Math.max(0, Math.min(255, Math.round(n)))
+    .toString(16)
+    .padStart(2, '0');
 
 /** avc1.PPCCLL for an H.264 profile name and level × 10 (41 = 4.1). */
 export function avcCodecString(profile: string | undefined, level: number | undefined): string {
   const p = (profile ?? 'high').toLowerCase();
   // profile_idc and constraint flags as browsers expect them in CODECS.
-  const [idc, constraints] = p.includes('constrained') ? [0x42, 0xe0] : p.includes('baseline') ? [0x42, 0x00] : p === 'main' ? [0x4d, 0x40] : [0x64, 0x00];
+  const [idc, constraints] = p.includes('constrained')
+    ? [0x42, 0xe0]
+    : p.includes('baseline')
+      ? [0x42, 0x00]
+      : p === 'main'
+        ? [0x4d, 0x40]
+        : [0x64, 0x00];
   const lvl = level && level > 0 ? (level < 10 ? level * 10 : level) : 40;
   return `avc1.${hex2(idc)}${hex2(constraints)}${hex2(lvl)}`;
 }

@@ -68,7 +68,10 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** The one line of ffmpeg's stderr a person can act on (the last is where the reason is). */
 function reasonOf(tail: string): string {
-  const lines = tail.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = tail
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.at(-1) ?? 'no output on stderr';
 }
 
@@ -134,13 +137,21 @@ export class HlsSession {
       });
       if (action === 'serve') return path.join(this.env.dir, this.complete.get(index)!);
       if (action === 'fail') {
-        throw new HttpError(500, 'TranscodeFailed', `The server could not convert this file for streaming: ${reasonOf(run!.stderr.text())}`);
+        throw new HttpError(
+          500,
+          'TranscodeFailed',
+          `The server could not convert this file for streaming: ${reasonOf(run!.stderr.text())}`,
+        );
       }
       if (action === 'end') throw new HttpError(404, 'NotFound', `Segment ${index} is past the end of the stream`);
       if (action === 'restart') this.startRun(index);
       else this.throttle();
       if (Date.now() >= deadline) {
-        throw new HttpError(503, 'SegmentTimeout', `Segment ${index} was not ready in ${Math.round(this.env.timings.segmentWaitMs / 1000)} s`);
+        throw new HttpError(
+          503,
+          'SegmentTimeout',
+          `Segment ${index} was not ready in ${Math.round(this.env.timings.segmentWaitMs / 1000)} s`,
+        );
       }
       this.touch();
       await sleep(this.env.timings.pollMs);
@@ -157,7 +168,11 @@ export class HlsSession {
       this.refresh();
       if (this.initFile) return path.join(this.env.dir, this.initFile);
       if (this.run?.state === 'failed') {
-        throw new HttpError(500, 'TranscodeFailed', `The server could not convert this file for streaming: ${reasonOf(this.run.stderr.text())}`);
+        throw new HttpError(
+          500,
+          'TranscodeFailed',
+          `The server could not convert this file for streaming: ${reasonOf(this.run.stderr.text())}`,
+        );
       }
       if (Date.now() >= deadline) throw new HttpError(503, 'SegmentTimeout', 'The stream did not start in time');
       await sleep(this.env.timings.pollMs);

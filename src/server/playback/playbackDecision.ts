@@ -44,7 +44,10 @@ function streamingProfile(profile: DeviceProfile, type: 'Video' | 'Audio'): Tran
 
 function withStreamingProfile(profile: DeviceProfile, type: 'Video' | 'Audio'): DeviceProfile {
   if (streamingProfile(profile, type)) return profile;
-  return { ...profile, TranscodingProfiles: [...(profile.TranscodingProfiles ?? []), ...FALLBACK_STREAMING_PROFILES.filter((p) => p.Type === type)] };
+  return {
+    ...profile,
+    TranscodingProfiles: [...(profile.TranscodingProfiles ?? []), ...FALLBACK_STREAMING_PROFILES.filter((p) => p.Type === type)],
+  };
 }
 
 export function segmentTypeFor(profile: DeviceProfile, type: 'Video' | 'Audio'): SegmentType {
@@ -65,11 +68,13 @@ export function decideStreaming(mediaType: MediaType, source: MediaSourceInfo, r
   if (req.maxStreamingBitrate && req.maxStreamingBitrate > 0) profile.MaxStreamingBitrate = req.maxStreamingBitrate;
   const type = mediaType === 'Audio' ? 'Audio' : 'Video';
   const segmentType = segmentTypeFor(profile, type);
-  if (mediaType !== 'Video' && mediaType !== 'Audio') return { directPlay: true, segmentType, method: 'DirectPlay', reasons: [`${mediaType} is served as is`] };
+  if (mediaType !== 'Video' && mediaType !== 'Audio')
+    return { directPlay: true, segmentType, method: 'DirectPlay', reasons: [`${mediaType} is served as is`] };
 
   const streams = source.MediaStreams ?? [];
   const defaultAudio = orderAudioStreams(streams)[0];
-  const chosen = req.audioStreamIndex !== undefined ? streams.find((s) => s.Type === 'Audio' && s.Index === req.audioStreamIndex) : undefined;
+  const chosen =
+    req.audioStreamIndex !== undefined ? streams.find((s) => s.Type === 'Audio' && s.Index === req.audioStreamIndex) : undefined;
   const otherTrack = chosen !== undefined && defaultAudio !== undefined && chosen.Index !== defaultAudio.Index;
   const base = { mediaType, source, quality: 'high' as const, context: 'Streaming' as const, audioLanguage: chosen?.Language };
 
@@ -86,7 +91,9 @@ export function decideStreaming(mediaType: MediaType, source: MediaSourceInfo, r
     return { directPlay: playsAsIs, segmentType, reasons: [...reasons, `no Streaming ${type} TranscodingProfile: nothing to stream`] };
   }
   // Without its direct-play profiles the same decision yields the cheapest stream: remux, else transcode.
-  const forced = playsAsIs ? { ...profile, DirectPlayProfiles: (profile.DirectPlayProfiles ?? []).filter((p) => p.Type !== type) } : profile;
+  const forced = playsAsIs
+    ? { ...profile, DirectPlayProfiles: (profile.DirectPlayProfiles ?? []).filter((p) => p.Type !== type) }
+    : profile;
   const plan = decideConversion({ ...base, profile: forced, enableTranscoding: req.enableTranscoding });
   const stream = asStreamPlan(plan);
   if (!stream) return { directPlay: playsAsIs, segmentType, reasons: [...reasons, ...plan.reasons.slice(-1)] };

@@ -74,7 +74,10 @@ export class SubtitleVttCache {
           await runProcess(this.ffmpeg, buildSubtitleExtractArgs({ inputPath: utf8Copy, format: 'vtt', outputPath: partial }));
         }
       } else {
-        await runProcess(this.ffmpeg, buildSubtitleExtractArgs({ inputPath: source, streamIndex: stream.Index, format: 'vtt', outputPath: partial }));
+        await runProcess(
+          this.ffmpeg,
+          buildSubtitleExtractArgs({ inputPath: source, streamIndex: stream.Index, format: 'vtt', outputPath: partial }),
+        );
       }
       await fs.promises.rename(partial, out);
       return out;

@@ -19,7 +19,12 @@ function positive(raw: string | undefined): number | undefined {
   return raw && Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
-export function wirePlayback(config: ServerConfig, binaries: MediaBinaries, log: Logger, env: NodeJS.ProcessEnv = process.env): PlaybackParts {
+export function wirePlayback(
+  config: ServerConfig,
+  binaries: MediaBinaries,
+  log: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+): PlaybackParts {
   const idleSeconds = positive(env.STOWAWAY_STREAM_IDLE_SECONDS);
   const playback = new PlaybackSessions({
     ...DEFAULT_PLAYBACK_OPTIONS,

@@ -132,7 +132,9 @@ export function toItemQuery(userId: string, q: ItemsQueryInput): ItemQuery {
     sortOrder: sortOrders(q.SortOrder),
     startIndex: q.StartIndex,
     limit: clampLimit(q.Limit),
-    genres: q.Genres?.split('|').map((g) => g.trim()).filter(Boolean),
+    genres: q.Genres?.split('|')
+      .map((g) => g.trim())
+      .filter(Boolean),
     genreIds: idList(q.GenreIds),
     studioIds: idList(q.StudioIds),
     personIds: idList(q.PersonIds),
@@ -183,9 +185,7 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/Users/:userId/Items', { schema: { params: userParams, querystring: itemsQuerySchema } }, async (req) =>
     listItems(req, (req.params as { userId: string }).userId),
   );
-  app.get('/Items', { schema: { querystring: itemsQuerySchema } }, async (req) =>
-    listItems(req, (req.query as ItemsQueryInput).UserId),
-  );
+  app.get('/Items', { schema: { querystring: itemsQuerySchema } }, async (req) => listItems(req, (req.query as ItemsQueryInput).UserId));
 
   app.get('/Users/:userId/Views', { schema: { params: userParams, querystring: itemsQuerySchema } }, async (req) => {
     const q = req.query as ItemsQueryInput;

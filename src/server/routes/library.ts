@@ -59,7 +59,9 @@ export function registerLibraryRoutes(app: FastifyInstance, deps: { library: Lib
     return reply.code(204).send();
   });
 
-  app.get('/Library/ScanReport', { config: { auth: 'admin' } }, async () => toScanReportDto(scanner.lastReport, scanner.isScanning, writer.issues()));
+  app.get('/Library/ScanReport', { config: { auth: 'admin' } }, async () =>
+    toScanReportDto(scanner.lastReport, scanner.isScanning, writer.issues()),
+  );
 
   const imageHandler = async (
     req: { params: unknown; query: unknown; headers: Record<string, string | string[] | undefined>; log: FastifyBaseLogger },
@@ -106,7 +108,11 @@ export function registerLibraryRoutes(app: FastifyInstance, deps: { library: Lib
 
   for (const url of ['/Items/:id/Images/:type', '/Items/:id/Images/:type/:index']) {
     // exposeHeadRoute answers HEAD with the same headers and no body.
-    app.get(url, { config: { auth: 'user' }, exposeHeadRoute: true, schema: { params: imageParams, querystring: imageQuery } }, imageHandler);
+    app.get(
+      url,
+      { config: { auth: 'user' }, exposeHeadRoute: true, schema: { params: imageParams, querystring: imageQuery } },
+      imageHandler,
+    );
   }
 }
 

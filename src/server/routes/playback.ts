@@ -179,7 +179,10 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: AppDeps): voi
     const container = (item.container ?? '').split(',')[0] || 'mp4';
     const out: Record<string, unknown> = {
       ...source,
-      MediaStreams: withSubtitleDelivery(source.MediaStreams, (i) => `/Videos/${item.id}/${item.id}/Subtitles/${i}/Stream.vtt?${queryString({ api_key: token })}`),
+      MediaStreams: withSubtitleDelivery(
+        source.MediaStreams,
+        (i) => `/Videos/${item.id}/${item.id}/Subtitles/${i}/Stream.vtt?${queryString({ api_key: token })}`,
+      ),
       SupportsDirectPlay: decision.directPlay,
       SupportsDirectStream: decision.directPlay,
       SupportsTranscoding: !!decision.stream,
@@ -213,7 +216,11 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: AppDeps): voi
     return { MediaSources: [out], PlaySessionId: playSessionId };
   };
   app.get('/Items/:id/PlaybackInfo', { schema: { params: idParams, querystring: playbackInfoQuery } }, playbackInfo);
-  app.post('/Items/:id/PlaybackInfo', { schema: { params: idParams, querystring: playbackInfoQuery, body: playbackInfoBody } }, playbackInfo);
+  app.post(
+    '/Items/:id/PlaybackInfo',
+    { schema: { params: idParams, querystring: playbackInfoQuery, body: playbackInfoBody } },
+    playbackInfo,
+  );
 
   /**
    * The session behind an HLS URL: what PlaybackInfo decided for its PlaySessionId, or — for a client
@@ -237,12 +244,14 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: AppDeps): voi
     const fallback = FALLBACK_STREAMING_PROFILES.find((p) => p.Type === type)!;
     const segment = (q.SegmentContainer ?? 'ts').toLowerCase();
     const profile: DeviceProfile = {
-      TranscodingProfiles: [{
-        ...fallback,
-        Container: segment === 'mp4' || segment === 'm4s' ? 'mp4' : 'ts',
-        VideoCodec: q.VideoCodec?.split(',')[0] || fallback.VideoCodec,
-        AudioCodec: q.AudioCodec?.split(',')[0] || fallback.AudioCodec,
-      }],
+      TranscodingProfiles: [
+        {
+          ...fallback,
+          Container: segment === 'mp4' || segment === 'm4s' ? 'mp4' : 'ts',
+          VideoCodec: q.VideoCodec?.split(',')[0] || fallback.VideoCodec,
+          AudioCodec: q.AudioCodec?.split(',')[0] || fallback.AudioCodec,
+        },
+      ],
     };
     const decision = decideStreaming(item.media_type as MediaType, toMediaSource(item), {
       profile,
@@ -306,7 +315,11 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: AppDeps): voi
       const audioOnly = session.job.plan.kind === 'audio-remux' || session.job.plan.kind === 'audio-transcode';
       const type = ext === 'ts' ? 'video/mp2t' : audioOnly ? 'audio/mp4' : 'video/mp4';
       // Opened before any header goes out; an unlinked file (session stopped meanwhile) still reads.
-      return reply.header('Content-Length', stat.size).header('Cache-Control', 'private, max-age=3600').type(type).send(fs.createReadStream(file));
+      return reply
+        .header('Content-Length', stat.size)
+        .header('Cache-Control', 'private, max-age=3600')
+        .type(type)
+        .send(fs.createReadStream(file));
     });
   }
 
@@ -319,7 +332,10 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: AppDeps): voi
       if (p.format.toLowerCase() !== 'vtt') throw badRequest('Subtitles are served as WebVTT (Stream.vtt)');
       const item = visibleItem(deps, me.user.id, p.id);
       const file = await subtitles.vttFor(item, p.index);
-      return reply.header('Cache-Control', 'private, max-age=3600').type('text/vtt; charset=utf-8').send(await fs.promises.readFile(file));
+      return reply
+        .header('Cache-Control', 'private, max-age=3600')
+        .type('text/vtt; charset=utf-8')
+        .send(await fs.promises.readFile(file));
     },
   );
 
@@ -359,7 +375,12 @@ function variantFacts(intent: StreamIntent, item: ItemRow): { bandwidth: number;
   const plan = intent.plan;
   const bandwidth = streamBandwidth(plan, source);
   if (plan.kind === 'audio-remux' || plan.kind === 'audio-transcode') {
-    const codec = plan.kind === 'audio-remux' && ['aac', 'mp3'].includes(plan.audio.codec) ? plan.audio.codec : plan.kind === 'audio-transcode' ? plan.audio.codec : 'aac';
+    const codec =
+      plan.kind === 'audio-remux' && ['aac', 'mp3'].includes(plan.audio.codec)
+        ? plan.audio.codec
+        : plan.kind === 'audio-transcode'
+          ? plan.audio.codec
+          : 'aac';
     return { bandwidth, codecs: [audioCodecString(codec) ?? 'mp4a.40.2'] };
   }
   const audio = pickAudio(plan.audio, intent.audioStreamIndex);
@@ -367,7 +388,12 @@ function variantFacts(intent: StreamIntent, item: ItemRow): { bandwidth: number;
   const videoStream = source.MediaStreams.find((s) => s.Index === plan.video.streamIndex);
   if (plan.kind === 'remux') {
     const video = videoStream && videoCodecStringOf(videoStream);
-    return { bandwidth, width: videoStream?.Width, height: videoStream?.Height, codecs: [video, audioCodec].filter((c): c is string => !!c) };
+    return {
+      bandwidth,
+      width: videoStream?.Width,
+      height: videoStream?.Height,
+      codecs: [video, audioCodec].filter((c): c is string => !!c),
+    };
   }
   const fps = videoStream ? videoFramerate(videoStream) : undefined;
   const v = plan.video;

@@ -43,17 +43,13 @@ const jobRequestProps = {
 export function registerSyncRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { sync, reconcile } = deps;
 
-  app.get(
-    '/Sync/Targets',
-    { schema: { querystring: { type: 'object', properties: { UserId: str } } } },
-    async (req) => {
-      const q = req.query as { UserId?: string };
-      const me = caller(req);
-      const userId = q.UserId ? q.UserId.replace(/-/g, '').toLowerCase() : me.user.id;
-      if (userId !== me.user.id && !me.user.policy.IsAdministrator) throw forbidden('You may only list your own targets');
-      return sync.targets(userId);
-    },
-  );
+  app.get('/Sync/Targets', { schema: { querystring: { type: 'object', properties: { UserId: str } } } }, async (req) => {
+    const q = req.query as { UserId?: string };
+    const me = caller(req);
+    const userId = q.UserId ? q.UserId.replace(/-/g, '').toLowerCase() : me.user.id;
+    if (userId !== me.user.id && !me.user.policy.IsAdministrator) throw forbidden('You may only list your own targets');
+    return sync.targets(userId);
+  });
 
   app.get(
     '/Sync/Options',
@@ -61,7 +57,16 @@ export function registerSyncRoutes(app: FastifyInstance, deps: AppDeps): void {
       schema: {
         querystring: {
           type: 'object',
-          properties: { UserId: str, ItemIds: ids, ParentId: str, TargetId: str, Category: enumish, UnwatchedOnly: { type: 'boolean' }, ItemLimit: int(0), Bitrate: int(0, 1e10) },
+          properties: {
+            UserId: str,
+            ItemIds: ids,
+            ParentId: str,
+            TargetId: str,
+            Category: enumish,
+            UnwatchedOnly: { type: 'boolean' },
+            ItemLimit: int(0),
+            Bitrate: int(0, 1e10),
+          },
         },
       },
     },
@@ -82,7 +87,16 @@ export function registerSyncRoutes(app: FastifyInstance, deps: AppDeps): void {
       schema: {
         querystring: {
           type: 'object',
-          properties: { StartIndex: int(0), Limit: int(0, 100000), TargetId: str, UserId: str, ExcludeTargetIds: ids, ItemId: str, Statuses: ids, SyncNewContent: { type: 'boolean' } },
+          properties: {
+            StartIndex: int(0),
+            Limit: int(0, 100000),
+            TargetId: str,
+            UserId: str,
+            ExcludeTargetIds: ids,
+            ItemId: str,
+            Statuses: ids,
+            SyncNewContent: { type: 'boolean' },
+          },
         },
       },
     },
@@ -129,7 +143,15 @@ export function registerSyncRoutes(app: FastifyInstance, deps: AppDeps): void {
       schema: {
         querystring: {
           type: 'object',
-          properties: { StartIndex: int(0), Limit: int(0, 100000), JobId: str, ItemId: str, TargetId: str, Statuses: ids, AddMetadata: { type: 'boolean' } },
+          properties: {
+            StartIndex: int(0),
+            Limit: int(0, 100000),
+            JobId: str,
+            ItemId: str,
+            TargetId: str,
+            Statuses: ids,
+            AddMetadata: { type: 'boolean' },
+          },
         },
       },
     },
@@ -249,7 +271,9 @@ export function registerSyncRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
   );
   app.get('/Sync/JobItems/:id/File', { schema: { params: idParams } }, (req, reply) => serveFile(req, reply, false));
-  app.get('/Sync/JobItems/:id/AdditionalFiles', { schema: { params: idParams, querystring: nameQuery } }, (req, reply) => serveFile(req, reply, true));
+  app.get('/Sync/JobItems/:id/AdditionalFiles', { schema: { params: idParams, querystring: nameQuery } }, (req, reply) =>
+    serveFile(req, reply, true),
+  );
 
   app.get(
     '/Sync/Items/Ready',
@@ -302,7 +326,10 @@ export function registerSyncRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   const cancelOnTarget = async (req: FastifyRequest, reply: FastifyReply) => {
     const params = req.params as { targetId?: string };
-    const input = { ...(req.query as object), ...((req.body as object | undefined) ?? {}) } as { TargetId?: string; ItemIds?: string[] | string };
+    const input = { ...(req.query as object), ...((req.body as object | undefined) ?? {}) } as {
+      TargetId?: string;
+      ItemIds?: string[] | string;
+    };
     const targetId = params.targetId ?? input.TargetId;
     if (!targetId) throw badRequest('TargetId is required');
     const itemIds = typeof input.ItemIds === 'string' ? input.ItemIds.split(',').filter(Boolean) : (input.ItemIds ?? []);
@@ -311,7 +338,11 @@ export function registerSyncRoutes(app: FastifyInstance, deps: AppDeps): void {
   };
   const cancelSchema = { type: 'object', properties: { TargetId: str, ItemIds: ids } } as const;
   app.delete('/Sync/:targetId/Items', { schema: { params: targetParams, querystring: cancelSchema } }, cancelOnTarget);
-  app.post('/Sync/:targetId/Items/Delete', { schema: { params: targetParams, querystring: cancelSchema, body: cancelSchema } }, cancelOnTarget);
+  app.post(
+    '/Sync/:targetId/Items/Delete',
+    { schema: { params: targetParams, querystring: cancelSchema, body: cancelSchema } },
+    cancelOnTarget,
+  );
   app.post('/Sync/Items/Cancel', { schema: { querystring: cancelSchema, body: cancelSchema } }, cancelOnTarget);
 
   app.get('/System/Configuration/sync', { config: { auth: 'admin' } }, async () => deps.syncSettings.get());
@@ -333,9 +364,10 @@ export function registerSyncRoutes(app: FastifyInstance, deps: AppDeps): void {
       },
     },
     async (req, reply) => {
-    deps.syncSettings.update(req.body);
-    return reply.status(204).send();
-  });
+      deps.syncSettings.update(req.body);
+      return reply.status(204).send();
+    },
+  );
 }
 
 /** Strong ETag of a served file: its content identity plus size and time, so any change shows. */

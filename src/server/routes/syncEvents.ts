@@ -11,7 +11,9 @@ const KEEPALIVE_MS = 15_000;
 
 /** `"<dueMs>,<periodMs>[,<a>[,<b>]]"` of SyncJobsStart / SyncJobStart. */
 function parseStartData(data: unknown): { due: number; period: number; rest: string[] } {
-  const parts = String(data ?? '').split(',').map((p) => p.trim());
+  const parts = String(data ?? '')
+    .split(',')
+    .map((p) => p.trim());
   const due = Number(parts[0]);
   const period = Number(parts[1]);
   return {
@@ -26,11 +28,13 @@ export async function registerSyncEventRoutes(app: FastifyInstance, deps: AppDep
   const { sync, syncEvents } = deps;
 
   /** The connection's caller as of now (fresh policy), or undefined once its token or user is gone. */
-  const currentCaller = (me: AuthContext): CurrentCaller => () => {
-    if (!deps.tokens.get(me.tokenHash)) return undefined;
-    const user = deps.users.get(me.user.id);
-    return user && !user.policy.IsDisabled ? { ...me, user } : undefined;
-  };
+  const currentCaller =
+    (me: AuthContext): CurrentCaller =>
+    () => {
+      if (!deps.tokens.get(me.tokenHash)) return undefined;
+      const user = deps.users.get(me.user.id);
+      return user && !user.policy.IsDisabled ? { ...me, user } : undefined;
+    };
 
   // SSE (ours, API.md §9.7): state on connect, then changes; rising ids; keep-alive comments.
   app.get(
@@ -39,7 +43,11 @@ export async function registerSyncEventRoutes(app: FastifyInstance, deps: AppDep
       schema: {
         querystring: {
           type: 'object',
-          properties: { UserId: { type: 'string', maxLength: 64 }, TargetId: { type: 'string', maxLength: 256 }, JobId: { type: 'string', maxLength: 64 } },
+          properties: {
+            UserId: { type: 'string', maxLength: 64 },
+            TargetId: { type: 'string', maxLength: 256 },
+            JobId: { type: 'string', maxLength: 64 },
+          },
         },
       },
     },
@@ -53,7 +61,13 @@ export async function registerSyncEventRoutes(app: FastifyInstance, deps: AppDep
         spec = { kind: 'job', jobId: normalizeId(q.JobId)!, dueMs: 0, periodMs: SSE_PERIOD_MS };
       } else {
         sync.listJobs(me, { UserId: q.UserId, Limit: 0 });
-        spec = { kind: 'jobs', userId: q.UserId ? normalizeId(q.UserId) : undefined, targetId: q.TargetId, dueMs: 0, periodMs: SSE_PERIOD_MS };
+        spec = {
+          kind: 'jobs',
+          userId: q.UserId ? normalizeId(q.UserId) : undefined,
+          targetId: q.TargetId,
+          dueMs: 0,
+          periodMs: SSE_PERIOD_MS,
+        };
       }
       if (q.TargetId) deps.syncAccess.requireTarget(me, q.TargetId);
       reply.hijack();
@@ -127,7 +141,15 @@ export async function registerSyncEventRoutes(app: FastifyInstance, deps: AppDep
           jobsSub?.close();
           const userId = start.rest[0] ? normalizeId(start.rest[0]) : undefined;
           if (userId && userId !== me.user.id && !current()?.user.policy.IsAdministrator) return;
-          jobsSub = new SyncSubscription(current, me, { kind: 'jobs', userId, targetId: start.rest[1], dueMs: start.due, periodMs: start.period }, sync, syncEvents, send, endSocket);
+          jobsSub = new SyncSubscription(
+            current,
+            me,
+            { kind: 'jobs', userId, targetId: start.rest[1], dueMs: start.due, periodMs: start.period },
+            sync,
+            syncEvents,
+            send,
+            endSocket,
+          );
           break;
         }
         case 'SyncJobsStop':
@@ -138,7 +160,15 @@ export async function registerSyncEventRoutes(app: FastifyInstance, deps: AppDep
           jobSub?.close();
           const jobId = normalizeId(start.rest[0]);
           if (!jobId) return;
-          jobSub = new SyncSubscription(current, me, { kind: 'job', jobId, dueMs: start.due, periodMs: start.period }, sync, syncEvents, send, endSocket);
+          jobSub = new SyncSubscription(
+            current,
+            me,
+            { kind: 'job', jobId, dueMs: start.due, periodMs: start.period },
+            sync,
+            syncEvents,
+            send,
+            endSocket,
+          );
           break;
         }
         case 'SyncJobStop':

@@ -41,11 +41,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
   /** Self, an administrator, or another user signed in on the caller's device (shared devices, API.md §2). */
   const canSee = (req: Parameters<typeof caller>[0], target: UserRecord): boolean => {
     const me = caller(req);
-    return (
-      me.user.id === target.id ||
-      me.user.policy.IsAdministrator ||
-      devices.isUserOfDevice(me.deviceId, target.id)
-    );
+    return me.user.id === target.id || me.user.policy.IsAdministrator || devices.isUserOfDevice(me.deviceId, target.id);
   };
 
   app.post(
@@ -152,26 +148,22 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.status(204).send();
   });
 
-  app.post(
-    '/Users/:id/Policy',
-    { config: { auth: 'admin' }, schema: { params: idParams, body: policyBody } },
-    async (req, reply) => {
-      const target = findUser((req.params as { id: string }).id);
-      const next: UserPolicy = { ...target.policy, ...(req.body as Partial<UserPolicy>) };
-      // View ids in the server's form, so the visibility rule (library/itemVisibility.ts) matches them.
-      next.EnabledFolders = [...new Set(next.EnabledFolders.map((id) => normalizeId(id) ?? id))];
-      const me = caller(req);
-      if (target.id === me.user.id && (!next.IsAdministrator || next.IsDisabled)) {
-        throw badRequest('You cannot remove your own administrator rights or disable yourself');
-      }
-      tx(deps.db, () => {
-        users.setPolicy(target.id, next);
-        // A disabled user loses every session at once, not at token expiry.
-        if (next.IsDisabled) deps.tokens.deleteForUser(target.id);
-      });
-      return reply.status(204).send();
-    },
-  );
+  app.post('/Users/:id/Policy', { config: { auth: 'admin' }, schema: { params: idParams, body: policyBody } }, async (req, reply) => {
+    const target = findUser((req.params as { id: string }).id);
+    const next: UserPolicy = { ...target.policy, ...(req.body as Partial<UserPolicy>) };
+    // View ids in the server's form, so the visibility rule (library/itemVisibility.ts) matches them.
+    next.EnabledFolders = [...new Set(next.EnabledFolders.map((id) => normalizeId(id) ?? id))];
+    const me = caller(req);
+    if (target.id === me.user.id && (!next.IsAdministrator || next.IsDisabled)) {
+      throw badRequest('You cannot remove your own administrator rights or disable yourself');
+    }
+    tx(deps.db, () => {
+      users.setPolicy(target.id, next);
+      // A disabled user loses every session at once, not at token expiry.
+      if (next.IsDisabled) deps.tokens.deleteForUser(target.id);
+    });
+    return reply.status(204).send();
+  });
 
   app.post(
     '/Users/:id/Configuration',

@@ -69,7 +69,8 @@ export class SqlItemSyncInfo implements ItemSyncInfoProvider {
          WHERE j.target_id = ? AND j.user_id = ? AND r.value IN (SELECT value FROM json_each(?))`,
       )
       .all(deviceId, userId, list) as { item_id: string }[];
-    for (const r of requested) if (!out.has(r.item_id)) out.set(r.item_id, { HasSyncJob: true, SyncStatus: 'Queued', IsSynced: false, SyncPercent: 0 });
+    for (const r of requested)
+      if (!out.has(r.item_id)) out.set(r.item_id, { HasSyncJob: true, SyncStatus: 'Queued', IsSynced: false, SyncPercent: 0 });
     return out;
   }
 }

@@ -112,7 +112,8 @@ export class Reconciler {
   offlineActions(caller: AuthContext, actions: UserAction[]): void {
     for (const a of actions) {
       if (String(a.Type) !== 'PlayedItem' && String(a.Type) !== '0') throw badRequest(`Unsupported offline action type "${a.Type}"`);
-      if (!a.Id || !a.ItemId || !a.Date || Number.isNaN(Date.parse(a.Date))) throw badRequest('Each action needs Id, ItemId and a valid Date');
+      if (!a.Id || !a.ItemId || !a.Date || Number.isNaN(Date.parse(a.Date)))
+        throw badRequest('Each action needs Id, ItemId and a valid Date');
       const userId = a.UserId ? normalizeId(a.UserId) : caller.user.id;
       if (!userId) throw badRequest('UserId is not a valid id');
       if (userId !== caller.user.id && !this.d.devices.isUserOfDevice(caller.deviceId, userId)) {

@@ -86,7 +86,8 @@ function toItem(r: FullRow): SyncLibraryItem {
 const EPISODE_ORDER = 'COALESCE(i.parent_index_number, 0), COALESCE(i.index_number, 0), i.sort_name';
 const TRACK_ORDER = 'COALESCE(i.parent_index_number, 1), COALESCE(i.index_number, 0), i.sort_name';
 /** Under a parent: the item's own folder chain as the scanner records it. */
-const UNDER_PARENT = '(i.parent_id = @parent OR i.top_parent_id = @parent OR i.series_id = @parent OR i.season_id = @parent OR i.album_id = @parent)';
+const UNDER_PARENT =
+  '(i.parent_id = @parent OR i.top_parent_id = @parent OR i.series_id = @parent OR i.season_id = @parent OR i.album_id = @parent)';
 
 export class SqlSyncLibrary implements SyncLibrary {
   constructor(
@@ -121,9 +122,15 @@ export class SqlSyncLibrary implements SyncLibrary {
     const vis = visibleItemSql('i', '@user');
     switch (folder.type) {
       case 'Series':
-        return this.light(`SELECT ${LIGHT} FROM items i WHERE i.series_id = @id AND i.is_folder = 0 AND ${vis} ORDER BY ${EPISODE_ORDER}`, p);
+        return this.light(
+          `SELECT ${LIGHT} FROM items i WHERE i.series_id = @id AND i.is_folder = 0 AND ${vis} ORDER BY ${EPISODE_ORDER}`,
+          p,
+        );
       case 'Season':
-        return this.light(`SELECT ${LIGHT} FROM items i WHERE i.season_id = @id AND i.is_folder = 0 AND ${vis} ORDER BY ${EPISODE_ORDER}`, p);
+        return this.light(
+          `SELECT ${LIGHT} FROM items i WHERE i.season_id = @id AND i.is_folder = 0 AND ${vis} ORDER BY ${EPISODE_ORDER}`,
+          p,
+        );
       case 'MusicAlbum':
         // Track order, not SortName: an album synced by name order would shuffle its songs.
         return this.light(`SELECT ${LIGHT} FROM items i WHERE i.album_id = @id AND i.is_folder = 0 AND ${vis} ORDER BY ${TRACK_ORDER}`, p);
@@ -138,7 +145,10 @@ export class SqlSyncLibrary implements SyncLibrary {
         return entries.flatMap((e) => (e.isFolder ? (e.id === folder.id ? [] : this.descendants(userId, e)) : [e]));
       }
       case 'CollectionFolder':
-        return this.light(`SELECT ${LIGHT} FROM items i WHERE i.top_parent_id = @id AND i.is_folder = 0 AND ${vis} ORDER BY i.sort_name`, p);
+        return this.light(
+          `SELECT ${LIGHT} FROM items i WHERE i.top_parent_id = @id AND i.is_folder = 0 AND ${vis} ORDER BY i.sort_name`,
+          p,
+        );
       default:
         return this.light(`SELECT ${LIGHT} FROM items i WHERE i.parent_id = @id AND i.is_folder = 0 AND ${vis} ORDER BY i.sort_name`, p);
     }
@@ -188,8 +198,17 @@ export class SqlSyncLibrary implements SyncLibrary {
   }
 
   mediaSource(item: SyncLibraryItem): MediaSourceInfo | undefined {
-    const row = this.db.prepare('SELECT container, size, bitrate, run_time_ticks, media_streams, path FROM items WHERE id = ?').get(item.id) as
-      | { container: string | null; size: number | null; bitrate: number | null; run_time_ticks: number | null; media_streams: string; path: string | null }
+    const row = this.db
+      .prepare('SELECT container, size, bitrate, run_time_ticks, media_streams, path FROM items WHERE id = ?')
+      .get(item.id) as
+      | {
+          container: string | null;
+          size: number | null;
+          bitrate: number | null;
+          run_time_ticks: number | null;
+          media_streams: string;
+          path: string | null;
+        }
       | undefined;
     if (!row || !row.path) return undefined;
     const streams = JSON.parse(row.media_streams) as MediaStream[];
@@ -209,7 +228,8 @@ export class SqlSyncLibrary implements SyncLibrary {
       SupportsDirectPlay: true,
       RequiresOpening: false,
       MediaStreams: streams,
-      DefaultAudioStreamIndex: streams.find((s) => s.Type === 'Audio' && s.IsDefault)?.Index ?? streams.find((s) => s.Type === 'Audio')?.Index,
+      DefaultAudioStreamIndex:
+        streams.find((s) => s.Type === 'Audio' && s.IsDefault)?.Index ?? streams.find((s) => s.Type === 'Audio')?.Index,
     };
   }
 

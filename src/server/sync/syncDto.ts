@@ -71,14 +71,17 @@ export function originalFileName(sourceName: string, outputName: string | null):
   return sourceName.replace(/\.[^.]+$/, '') + ext;
 }
 
-export function toSyncedItem(
-  serverId: string,
-  job: JobRecord,
-  i: JobItemRecord,
-  item: BaseItemDto,
-  sourceFileName: string,
-): SyncedItem {
-  const { MediaStreams: _streams, Path: _path, SupportsSync: _s, HasSyncJob: _h, IsSynced: _i, SyncStatus: _st, SyncPercent: _p, ...rest } = item;
+export function toSyncedItem(serverId: string, job: JobRecord, i: JobItemRecord, item: BaseItemDto, sourceFileName: string): SyncedItem {
+  const {
+    MediaStreams: _streams,
+    Path: _path,
+    SupportsSync: _s,
+    HasSyncJob: _h,
+    IsSynced: _i,
+    SyncStatus: _st,
+    SyncPercent: _p,
+    ...rest
+  } = item;
   return {
     ServerId: serverId,
     SyncJobId: job.id,

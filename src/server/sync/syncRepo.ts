@@ -155,9 +155,24 @@ export class SyncRepo {
          VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
       )
       .run(
-        j.id, j.userId, j.targetId, j.name, j.quality, j.bitrate, j.profile, j.category, j.parentId,
-        JSON.stringify(j.requestedItemIds), j.unwatchedOnly ? 1 : 0, j.syncNewContent ? 1 : 0, j.itemLimit,
-        j.status, j.progress, j.itemCount, j.dateCreated, j.dateLastModified,
+        j.id,
+        j.userId,
+        j.targetId,
+        j.name,
+        j.quality,
+        j.bitrate,
+        j.profile,
+        j.category,
+        j.parentId,
+        JSON.stringify(j.requestedItemIds),
+        j.unwatchedOnly ? 1 : 0,
+        j.syncNewContent ? 1 : 0,
+        j.itemLimit,
+        j.status,
+        j.progress,
+        j.itemCount,
+        j.dateCreated,
+        j.dateLastModified,
       );
   }
 
@@ -172,7 +187,17 @@ export class SyncRepo {
         `UPDATE sync_jobs SET name = ?, quality = ?, bitrate = ?, profile = ?, unwatched_only = ?, sync_new_content = ?,
            item_limit = ?, date_last_modified = ? WHERE id = ?`,
       )
-      .run(j.name, j.quality, j.bitrate, j.profile, j.unwatchedOnly ? 1 : 0, j.syncNewContent ? 1 : 0, j.itemLimit, j.dateLastModified, j.id);
+      .run(
+        j.name,
+        j.quality,
+        j.bitrate,
+        j.profile,
+        j.unwatchedOnly ? 1 : 0,
+        j.syncNewContent ? 1 : 0,
+        j.itemLimit,
+        j.dateLastModified,
+        j.id,
+      );
   }
 
   setJobStatus(id: string, status: SyncJobStatus, progress: number | null, itemCount: number, when: string): boolean {
@@ -229,10 +254,27 @@ export class SyncRepo {
          VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
       )
       .run(
-        i.id, i.jobId, i.itemId, i.targetId, i.itemName, i.status, i.progress, i.jobItemIndex, i.isMarkedForRemoval ? 1 : 0,
-        i.outputKey, i.mediaSource ? JSON.stringify(i.mediaSource) : null, JSON.stringify(i.additionalFiles),
-        i.outputFileName, i.size, i.sha256, i.estimatedSize, i.errorMessage, i.itemDateModifiedTicks, i.priority,
-        i.dateCreated, i.dateModified,
+        i.id,
+        i.jobId,
+        i.itemId,
+        i.targetId,
+        i.itemName,
+        i.status,
+        i.progress,
+        i.jobItemIndex,
+        i.isMarkedForRemoval ? 1 : 0,
+        i.outputKey,
+        i.mediaSource ? JSON.stringify(i.mediaSource) : null,
+        JSON.stringify(i.additionalFiles),
+        i.outputFileName,
+        i.size,
+        i.sha256,
+        i.estimatedSize,
+        i.errorMessage,
+        i.itemDateModifiedTicks,
+        i.priority,
+        i.dateCreated,
+        i.dateModified,
       );
   }
 
@@ -245,9 +287,22 @@ export class SyncRepo {
            item_date_modified_ticks = ?, priority = ?, item_name = ?, date_modified = ? WHERE id = ?`,
       )
       .run(
-        i.status, i.progress, i.isMarkedForRemoval ? 1 : 0, i.outputKey, i.mediaSource ? JSON.stringify(i.mediaSource) : null,
-        JSON.stringify(i.additionalFiles), i.outputFileName, i.size, i.sha256, i.estimatedSize, i.errorMessage,
-        i.itemDateModifiedTicks, i.priority, i.itemName, i.dateModified, i.id,
+        i.status,
+        i.progress,
+        i.isMarkedForRemoval ? 1 : 0,
+        i.outputKey,
+        i.mediaSource ? JSON.stringify(i.mediaSource) : null,
+        JSON.stringify(i.additionalFiles),
+        i.outputFileName,
+        i.size,
+        i.sha256,
+        i.estimatedSize,
+        i.errorMessage,
+        i.itemDateModifiedTicks,
+        i.priority,
+        i.itemName,
+        i.dateModified,
+        i.id,
       );
   }
 
@@ -257,10 +312,7 @@ export class SyncRepo {
   }
 
   itemsOfJob(jobId: string): JobItemRecord[] {
-    return this.db
-      .prepare('SELECT * FROM sync_job_items WHERE job_id = ? ORDER BY job_item_index, date_created')
-      .all(jobId)
-      .map(toItem);
+    return this.db.prepare('SELECT * FROM sync_job_items WHERE job_id = ? ORDER BY job_item_index, date_created').all(jobId).map(toItem);
   }
 
   itemsOfTarget(targetId: string, statuses?: readonly string[]): JobItemRecord[] {

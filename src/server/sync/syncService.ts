@@ -109,7 +109,16 @@ export class SyncService {
 
   options(
     caller: AuthContext,
-    q: { UserId?: string; ItemIds?: string[]; ParentId?: string; TargetId?: string; Category?: SyncCategory; UnwatchedOnly?: boolean; ItemLimit?: number; Bitrate?: number },
+    q: {
+      UserId?: string;
+      ItemIds?: string[];
+      ParentId?: string;
+      TargetId?: string;
+      Category?: SyncCategory;
+      UnwatchedOnly?: boolean;
+      ItemLimit?: number;
+      Bitrate?: number;
+    },
   ): SyncDialogOptions {
     const userId = this.userIdFor(caller, q.UserId);
     const user = this.d.users.get(userId)!;
@@ -147,7 +156,15 @@ export class SyncService {
   estimateSelection(
     userId: string,
     targetId: string,
-    sel: { category: SyncCategory | null; parentId: string | null; requestedItemIds: string[]; unwatchedOnly: boolean; itemLimit: number | null; quality: SyncQualityId; bitrate: number | null },
+    sel: {
+      category: SyncCategory | null;
+      parentId: string | null;
+      requestedItemIds: string[];
+      unwatchedOnly: boolean;
+      itemLimit: number | null;
+      quality: SyncQualityId;
+      bitrate: number | null;
+    },
   ): number | undefined {
     const user = this.d.users.get(userId);
     if (!user) return undefined;
@@ -194,9 +211,11 @@ export class SyncService {
     const quality = input.Quality ? parseQualityId(input.Quality) : defaultQualityId(user.policy);
     if (!quality) throw badRequest(`Unknown quality "${input.Quality}"`);
     const bitrate = positiveInt(input.Bitrate);
-    if (input.Bitrate !== undefined && input.Bitrate !== null && bitrate === null) throw badRequest('Bitrate must be a positive number of bits per second');
+    if (input.Bitrate !== undefined && input.Bitrate !== null && bitrate === null)
+      throw badRequest('Bitrate must be a positive number of bits per second');
     if (!isQualityAllowed(user.policy, quality, bitrate)) throw forbidden('Only Original quality is allowed for this user');
-    if (input.ItemLimit !== undefined && input.ItemLimit !== null && !(input.ItemLimit >= 1)) throw badRequest('ItemLimit must be at least 1');
+    if (input.ItemLimit !== undefined && input.ItemLimit !== null && !(input.ItemLimit >= 1))
+      throw badRequest('ItemLimit must be at least 1');
     const parentId = input.ParentId ? normalizeId(input.ParentId) : undefined;
     if (input.ParentId && !parentId) throw badRequest('ParentId is not a valid id');
 
@@ -235,7 +254,12 @@ export class SyncService {
     return result;
   }
 
-  private defaultName(userId: string, category: SyncCategory | null, parentId: string | undefined, items: { id: string; name: string; type: string }[]): string {
+  private defaultName(
+    userId: string,
+    category: SyncCategory | null,
+    parentId: string | undefined,
+    items: { id: string; name: string; type: string }[],
+  ): string {
     if (category) {
       const parent = parentId ? this.d.lib.getItem(userId, parentId) : undefined;
       const label = category === 'NextUp' ? 'Next Up' : category;
@@ -283,7 +307,16 @@ export class SyncService {
 
   listJobs(
     caller: AuthContext,
-    q: { StartIndex?: number; Limit?: number; TargetId?: string; UserId?: string; ExcludeTargetIds?: string[]; ItemId?: string; Statuses?: string[]; SyncNewContent?: boolean },
+    q: {
+      StartIndex?: number;
+      Limit?: number;
+      TargetId?: string;
+      UserId?: string;
+      ExcludeTargetIds?: string[];
+      ItemId?: string;
+      Statuses?: string[];
+      SyncNewContent?: boolean;
+    },
   ): { Items: SyncJob[]; TotalRecordCount: number } {
     // Everyone's jobs only for an administrator who asks for no particular user (API.md §2 Access).
     const userId = q.UserId ? this.userIdFor(caller, q.UserId) : caller.user.policy.IsAdministrator ? undefined : caller.user.id;
@@ -291,7 +324,7 @@ export class SyncService {
       userId,
       targetId: q.TargetId,
       excludeTargetIds: q.ExcludeTargetIds,
-      itemId: q.ItemId ? normalizeId(q.ItemId) ?? q.ItemId : undefined,
+      itemId: q.ItemId ? (normalizeId(q.ItemId) ?? q.ItemId) : undefined,
       statuses: q.Statuses,
       syncNewContent: q.SyncNewContent,
       startIndex: q.StartIndex,
@@ -306,7 +339,15 @@ export class SyncService {
 
   listJobItems(
     caller: AuthContext,
-    q: { StartIndex?: number; Limit?: number; JobId?: string; ItemId?: string; TargetId?: string; Statuses?: string[]; AddMetadata?: boolean },
+    q: {
+      StartIndex?: number;
+      Limit?: number;
+      JobId?: string;
+      ItemId?: string;
+      TargetId?: string;
+      Statuses?: string[];
+      AddMetadata?: boolean;
+    },
   ): { Items: SyncJobItem[]; TotalRecordCount: number } {
     const isAdmin = caller.user.policy.IsAdministrator;
     if (q.JobId) this.d.access.job(caller, normalizeId(q.JobId));
@@ -332,7 +373,8 @@ export class SyncService {
     if (!quality) throw badRequest(`Unknown quality "${input.Quality}"`);
     const bitrate = input.Bitrate === undefined ? job.bitrate : positiveInt(input.Bitrate);
     if (!isQualityAllowed(owner.policy, quality, bitrate)) throw forbidden('Only Original quality is allowed for this user');
-    if (input.ItemLimit !== undefined && input.ItemLimit !== null && !(input.ItemLimit >= 1)) throw badRequest('ItemLimit must be at least 1');
+    if (input.ItemLimit !== undefined && input.ItemLimit !== null && !(input.ItemLimit >= 1))
+      throw badRequest('ItemLimit must be at least 1');
     const next: JobRecord = {
       ...job,
       name: input.Name?.trim() || job.name,
@@ -351,7 +393,16 @@ export class SyncService {
         // Items not yet on the device are planned again; Transferring/Synced keep their files.
         for (const ji of this.d.repo.itemsOfJob(job.id)) {
           if (!['Queued', 'Converting', 'ReadyToTransfer'].includes(ji.status)) continue;
-          const reset = this.d.processor.setItem(ji, next, { status: 'Queued', progress: 0, outputKey: null, mediaSource: null, outputFileName: null, size: null, sha256: null, additionalFiles: [] });
+          const reset = this.d.processor.setItem(ji, next, {
+            status: 'Queued',
+            progress: 0,
+            outputKey: null,
+            mediaSource: null,
+            outputFileName: null,
+            size: null,
+            sha256: null,
+            additionalFiles: [],
+          });
           if (ji.outputKey) this.d.processor.releaseIfUnused(ji.outputKey);
           void reset;
         }
@@ -401,7 +452,9 @@ export class SyncService {
           ? this.d.processor.setItem(item, job, { isMarkedForRemoval: true })
           : this.d.processor.setItem(item, job, { status: 'Cancelled', progress: 0, isMarkedForRemoval: true });
       this.d.events.emitEvent('itemCancelled', { userId: job.userId, targetId: job.targetId, item: this.itemDto(next, job, false) });
-      const live = this.d.repo.itemsOfJob(job.id).some((i) => ACTIVE_STATUSES.includes(i.status) && !(i.status === 'Synced' && i.isMarkedForRemoval));
+      const live = this.d.repo
+        .itemsOfJob(job.id)
+        .some((i) => ACTIVE_STATUSES.includes(i.status) && !(i.status === 'Synced' && i.isMarkedForRemoval));
       jobEmpty = !live && !this.d.repo.itemsOfJob(job.id).some((i) => i.status === 'Synced');
     });
     if (jobEmpty) this.cancelJob(job);
@@ -537,7 +590,11 @@ export class SyncService {
   }
 
   /** Where the bytes of a job item's file are, and the item itself; 400/404 per API.md §3 "File". */
-  fileFor(caller: AuthContext, id: string, additionalName?: string): { item: JobItemRecord; job: JobRecord; filePath: string; cacheDir?: string } {
+  fileFor(
+    caller: AuthContext,
+    id: string,
+    additionalName?: string,
+  ): { item: JobItemRecord; job: JobRecord; filePath: string; cacheDir?: string } {
     const { item, job } = this.d.access.transferItem(caller, normalizeId(id));
     if (!['ReadyToTransfer', 'Transferring', 'Synced'].includes(item.status)) {
       throw badRequest(`The item is ${item.status}, not ready to transfer`);
@@ -613,7 +670,8 @@ export class SyncService {
   transferAborted(itemId: string): void {
     const fresh = this.d.repo.getItem(itemId);
     const job = fresh && this.d.repo.getJob(fresh.jobId);
-    if (fresh?.status === 'Transferring' && job) tx(this.d.db, () => this.d.processor.setItem(fresh, job, { status: 'ReadyToTransfer', progress: 50 }));
+    if (fresh?.status === 'Transferring' && job)
+      tx(this.d.db, () => this.d.processor.setItem(fresh, job, { status: 'ReadyToTransfer', progress: 50 }));
   }
 
   transferred(caller: AuthContext, id: string): void {

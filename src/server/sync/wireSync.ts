@@ -52,7 +52,16 @@ export function wireSync(d: {
     nextUp: (userId, parentId) => ids(nextUpEpisodes(d.items, { userId, parentId }).rows),
   });
   const access = new SyncAccess(repo, d.devices);
-  const processor = new JobItemProcessor({ db: d.db, repo, lib, users: d.users, devices: d.devices, events, conversion: d.conversion, log: d.log });
+  const processor = new JobItemProcessor({
+    db: d.db,
+    repo,
+    lib,
+    users: d.users,
+    devices: d.devices,
+    events,
+    conversion: d.conversion,
+    log: d.log,
+  });
   const itemDtos = (userId: string, itemIds: readonly string[]) => {
     const user = d.users.get(userId);
     const out = new Map<string, BaseItemDto>();
@@ -62,11 +71,28 @@ export function wireSync(d: {
     return out;
   };
   const service = new SyncService({
-    db: d.db, repo, lib, users: d.users, devices: d.devices, access, processor, events, conversion: d.conversion,
-    serverId: d.serverId, itemDtos, log: d.log,
+    db: d.db,
+    repo,
+    lib,
+    users: d.users,
+    devices: d.devices,
+    access,
+    processor,
+    events,
+    conversion: d.conversion,
+    serverId: d.serverId,
+    itemDtos,
+    log: d.log,
   });
   const reconcile = new Reconciler({
-    db: d.db, repo, lib, users: d.users, devices: d.devices, access, processor, service,
+    db: d.db,
+    repo,
+    lib,
+    users: d.users,
+    devices: d.devices,
+    access,
+    processor,
+    service,
     applyPlayed: (userId, itemId, position, date) => !!d.userData.applyPlayedPosition(userId, itemId, position, date),
   });
   d.itemDtos.useSyncInfoProvider(new SqlItemSyncInfo(d.db));

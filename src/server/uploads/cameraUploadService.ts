@@ -15,29 +15,18 @@
  * name (so the scanner's insert trigger finds the owner), and a library scan is requested.
  * Bodies are never buffered whole; every file is written under a temp name and renamed.
  */
-import { createHash, type Hash } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
-import { Transform, type Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import type { Logger } from "pino";
-import type { UserPolicy } from "../../shared/api/users.js";
-import {
-  badRequest,
-  conflict,
-  forbidden,
-  HttpError,
-  notFound,
-} from "../http/errors.js";
-import { newId } from "../ids.js";
-import type { CameraUploadsRepo, UploadRecord } from "./cameraUploadsRepo.js";
-import { declaredKind, SNIFF_BYTES, sniffMedia } from "./mediaSniff.js";
-import {
-  albumFolder,
-  safeFileName,
-  safeSegment,
-  uniqueName,
-} from "./uploadPaths.js";
+import { createHash, type Hash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Logger } from 'pino';
+import type { UserPolicy } from '../../shared/api/users.js';
+import { badRequest, conflict, forbidden, HttpError, notFound } from '../http/errors.js';
+import { newId } from '../ids.js';
+import type { CameraUploadsRepo, UploadRecord } from './cameraUploadsRepo.js';
+import { declaredKind, SNIFF_BYTES, sniffMedia } from './mediaSniff.js';
+import { albumFolder, safeFileName, safeSegment, uniqueName } from './uploadPaths.js';
 
 export interface UploadCaller {
   userId: string;
@@ -81,22 +70,14 @@ export interface CameraUploadDeps {
 }
 
 export const uploadTooLarge = (max: number) =>
-  new HttpError(
-    413,
-    "PayloadTooLarge",
-    `The file is larger than this server accepts (${max} bytes)`,
-  );
+  new HttpError(413, 'PayloadTooLarge', `The file is larger than this server accepts (${max} bytes)`);
 export const unsupportedType = (what: string) =>
-  new HttpError(
-    415,
-    "UnsupportedMediaType",
-    `Only photos and videos can be uploaded (${what})`,
-  );
+  new HttpError(415, 'UnsupportedMediaType', `Only photos and videos can be uploaded (${what})`);
 
 /** Offset mismatch: the answer carries the offset the server holds so the client continues from there. */
 export class OffsetConflict extends HttpError {
   constructor(readonly offset: number) {
-    super(409, "Conflict", `The upload continues at byte ${offset}`);
+    super(409, 'Conflict', `The upload continues at byte ${offset}`);
   }
 }
 
@@ -112,16 +93,14 @@ export class CameraUploadService {
   private readonly now: () => Date;
 
   constructor(private readonly d: CameraUploadDeps) {
-    this.incoming = path.join(d.root, ".incoming");
+    this.incoming = path.join(d.root, '.incoming');
     fs.mkdirSync(this.incoming, { recursive: true });
     this.now = d.now ?? (() => new Date());
   }
 
   private authorize(caller: UploadCaller, deviceId: string): void {
-    if (!caller.policy.EnableCameraUpload || caller.policy.IsDisabled)
-      throw forbidden("Camera upload is not enabled for this user");
-    if (deviceId !== caller.deviceId)
-      throw forbidden("Uploads are accepted only for your own device");
+    if (!caller.policy.EnableCameraUpload || caller.policy.IsDisabled) throw forbidden('Camera upload is not enabled for this user');
+    if (deviceId !== caller.deviceId) throw forbidden('Uploads are accepted only for your own device');
   }
 
   private tempPath(id: string): string {
@@ -129,16 +108,14 @@ export class CameraUploadService {
   }
 
   history(caller: UploadCaller, deviceId: string): UploadRecord[] {
-    if (deviceId !== caller.deviceId && !caller.policy.IsAdministrator)
-      throw forbidden("Only your own device’s history");
+    if (deviceId !== caller.deviceId && !caller.policy.IsAdministrator) throw forbidden('Only your own device’s history');
     return this.d.repo.history(deviceId);
   }
 
   /** Opens (or finds again) a resumable session; a file already uploaded from this device is a duplicate at once. */
   begin(caller: UploadCaller, input: SessionInput): UploadOutcome {
     this.authorize(caller, input.DeviceId);
-    if (declaredKind(input.MimeType) === "other")
-      throw unsupportedType(input.MimeType ?? "no type");
+    if (declaredKind(input.MimeType) === 'other') throw unsupportedType(input.MimeType ?? 'no type');
     if (input.Size > this.d.maxBytes) throw uploadTooLarge(this.d.maxBytes);
     const facts = {
       name: input.Name,
@@ -174,13 +151,13 @@ export class CameraUploadService {
 
   private own(caller: UploadCaller, uploadId: string): UploadRecord {
     const r = this.d.repo.get(uploadId);
-    if (!r || r.userId !== caller.userId) throw notFound("Upload not found");
+    if (!r || r.userId !== caller.userId) throw notFound('Upload not found');
     return r;
   }
 
   /** The temp file is the truth for what arrived (a crash may leave it ahead of or behind the row). */
   private syncWithDisk(r: UploadRecord): UploadRecord {
-    if (r.status !== "Uploading") return r;
+    if (r.status !== 'Uploading') return r;
     let onDisk = 0;
     try {
       onDisk = fs.statSync(this.tempPath(r.id)).size;
@@ -189,62 +166,37 @@ export class CameraUploadService {
     }
     const bytes = Math.min(onDisk, r.bytesReceived, r.size);
     if (onDisk !== bytes) fs.truncateSync(this.tempPath(r.id), bytes);
-    if (bytes !== r.bytesReceived)
-      this.d.repo.setReceived(r.id, bytes, this.now().toISOString());
+    if (bytes !== r.bytesReceived) this.d.repo.setReceived(r.id, bytes, this.now().toISOString());
     return { ...r, bytesReceived: bytes };
   }
 
   /** Appends the chunk that starts at `start`; finishes the upload when its last byte arrives. */
-  async append(
-    caller: UploadCaller,
-    uploadId: string,
-    range: ContentRange,
-    body: Readable,
-  ): Promise<UploadOutcome> {
+  async append(caller: UploadCaller, uploadId: string, range: ContentRange, body: Readable): Promise<UploadOutcome> {
     let record = this.own(caller, uploadId);
     this.authorize(caller, record.deviceId);
-    if (record.status === "Complete") return { record, duplicate: false };
-    if (this.busy.has(uploadId))
-      throw conflict("Another chunk of this upload is being written");
+    if (record.status === 'Complete') return { record, duplicate: false };
+    if (this.busy.has(uploadId)) throw conflict('Another chunk of this upload is being written');
     this.busy.add(uploadId);
     try {
       record = this.syncWithDisk(record);
       if (range.total !== undefined && range.total !== record.size)
-        throw badRequest(
-          `Content-Range total ${range.total} is not the upload's size ${record.size}`,
-        );
-      if (range.start !== record.bytesReceived)
-        throw new OffsetConflict(record.bytesReceived);
+        throw badRequest(`Content-Range total ${range.total} is not the upload's size ${record.size}`);
+      if (range.start !== record.bytesReceived) throw new OffsetConflict(record.bytesReceived);
       const limit = record.size - record.bytesReceived;
-      const expected =
-        range.end !== undefined ? range.end - range.start + 1 : undefined;
-      if (expected !== undefined && expected > limit)
-        throw badRequest("The chunk goes past the end of the file");
+      const expected = range.end !== undefined ? range.end - range.start + 1 : undefined;
+      if (expected !== undefined && expected > limit) throw badRequest('The chunk goes past the end of the file');
       let running = this.hashes.get(uploadId);
       if (!running || running.bytes !== record.bytesReceived) {
-        running =
-          record.bytesReceived === 0
-            ? { hash: createHash("sha256"), bytes: 0 }
-            : undefined;
+        running = record.bytesReceived === 0 ? { hash: createHash('sha256'), bytes: 0 } : undefined;
       }
       let received = 0;
       try {
-        received = await this.writeBody(
-          body,
-          this.tempPath(uploadId),
-          "a",
-          Math.min(limit, expected ?? limit),
-          running?.hash,
-        );
+        received = await this.writeBody(body, this.tempPath(uploadId), 'a', Math.min(limit, expected ?? limit), running?.hash);
       } catch (err) {
         // Keep whatever reached the disk; the running hash may have seen more, so it is dropped.
         this.hashes.delete(uploadId);
         const onDisk = fs.statSync(this.tempPath(uploadId)).size;
-        this.d.repo.setReceived(
-          uploadId,
-          Math.min(onDisk, record.size),
-          this.now().toISOString(),
-        );
+        this.d.repo.setReceived(uploadId, Math.min(onDisk, record.size), this.now().toISOString());
         throw err;
       }
       const bytes = record.bytesReceived + received;
@@ -261,7 +213,7 @@ export class CameraUploadService {
         this.hashes.delete(uploadId);
         this.d.repo.delete(uploadId);
         fs.rmSync(this.tempPath(uploadId), { force: true });
-        throw unsupportedType("the file is neither an image nor a video");
+        throw unsupportedType('the file is neither an image nor a video');
       }
       if (bytes < record.size) return { record, duplicate: false };
       return await this.finish(record);
@@ -271,17 +223,10 @@ export class CameraUploadService {
   }
 
   /** Emby's whole-file POST: the body is the file. */
-  async uploadWhole(
-    caller: UploadCaller,
-    facts: FileFacts,
-    body: Readable,
-    contentLength: number | undefined,
-  ): Promise<UploadOutcome> {
+  async uploadWhole(caller: UploadCaller, facts: FileFacts, body: Readable, contentLength: number | undefined): Promise<UploadOutcome> {
     this.authorize(caller, facts.DeviceId);
-    if (declaredKind(facts.MimeType) === "other")
-      throw unsupportedType(facts.MimeType ?? "no type");
-    if (contentLength !== undefined && contentLength > this.d.maxBytes)
-      throw uploadTooLarge(this.d.maxBytes);
+    if (declaredKind(facts.MimeType) === 'other') throw unsupportedType(facts.MimeType ?? 'no type');
+    if (contentLength !== undefined && contentLength > this.d.maxBytes) throw uploadTooLarge(this.d.maxBytes);
     const date = normDate(facts.Date);
     if (contentLength !== undefined) {
       const dup = this.d.repo.findDuplicate(facts.DeviceId, {
@@ -294,10 +239,10 @@ export class CameraUploadService {
     }
     const id = newId();
     const temp = this.tempPath(id);
-    const hash = createHash("sha256");
+    const hash = createHash('sha256');
     let size: number;
     try {
-      size = await this.writeBody(body, temp, "w", this.d.maxBytes, hash, true);
+      size = await this.writeBody(body, temp, 'w', this.d.maxBytes, hash, true);
     } catch (err) {
       fs.rmSync(temp, { force: true });
       throw err;
@@ -327,7 +272,7 @@ export class CameraUploadService {
   private async writeBody(
     body: Readable,
     file: string,
-    flags: "a" | "w",
+    flags: 'a' | 'w',
     limit: number,
     hash: Hash | undefined,
     limitIsServerMax = false,
@@ -337,12 +282,7 @@ export class CameraUploadService {
     const meter = new Transform({
       transform(chunk: Buffer, _enc, done) {
         n += chunk.length;
-        if (n > limit)
-          return done(
-            limitIsServerMax
-              ? uploadTooLarge(max)
-              : badRequest("The chunk goes past the end of the file"),
-          );
+        if (n > limit) return done(limitIsServerMax ? uploadTooLarge(max) : badRequest('The chunk goes past the end of the file'));
         hash?.update(chunk);
         done(null, chunk);
       },
@@ -362,23 +302,16 @@ export class CameraUploadService {
     const sniffed = sniffMedia(head);
     if (!sniffed) {
       discard();
-      throw unsupportedType("the file is neither an image nor a video");
+      throw unsupportedType('the file is neither an image nor a video');
     }
     const running = this.hashes.get(record.id);
-    const sha256 =
-      running && running.bytes === record.size
-        ? running.hash.digest("hex")
-        : await hashFile(temp);
+    const sha256 = running && running.bytes === record.size ? running.hash.digest('hex') : await hashFile(temp);
     this.hashes.delete(record.id);
     if (record.sha256 && record.sha256 !== sha256) {
       // Corrupted on the way: start again from byte 0.
       fs.writeFileSync(temp, new Uint8Array(0));
       this.d.repo.setReceived(record.id, 0, this.now().toISOString());
-      throw new HttpError(
-        400,
-        "ChecksumMismatch",
-        "The file that arrived does not match its SHA-256; upload it again from the start",
-      );
+      throw new HttpError(400, 'ChecksumMismatch', 'The file that arrived does not match its SHA-256; upload it again from the start');
     }
     const dup = this.d.repo.findDuplicate(record.deviceId, {
       sha256,
@@ -392,25 +325,16 @@ export class CameraUploadService {
     }
     const dir = path.join(
       this.d.root,
-      safeSegment(this.userFolder(record), "user"),
-      safeSegment(
-        this.d.deviceName(record.deviceId) ?? record.deviceId,
-        "device",
-      ),
-      albumFolder(
-        record.album ?? undefined,
-        record.date ?? undefined,
-        this.now(),
-      ),
+      safeSegment(this.userFolder(record), 'user'),
+      safeSegment(this.d.deviceName(record.deviceId) ?? record.deviceId, 'device'),
+      albumFolder(record.album ?? undefined, record.date ?? undefined, this.now()),
       // The scanner reads an image beside a video as its artwork: videos get a folder of their own.
-      ...(sniffed.kind === "video" ? ["Videos"] : []),
+      ...(sniffed.kind === 'video' ? ['Videos'] : []),
     );
     fs.mkdirSync(dir, { recursive: true });
     const fileName = uniqueName(
       safeFileName(record.name, sniffed.ext),
-      (c) =>
-        fs.existsSync(path.join(dir, c)) ||
-        this.d.repo.storedPathTaken(path.join(dir, c)),
+      (c) => fs.existsSync(path.join(dir, c)) || this.d.repo.storedPathTaken(path.join(dir, c)),
     );
     const dest = path.join(dir, fileName);
     const when = this.now().toISOString();
@@ -424,10 +348,7 @@ export class CameraUploadService {
       throw err;
     }
     this.d.requestScan();
-    this.d.log.info(
-      { uploadId: record.id, deviceId: record.deviceId, size: record.size },
-      "camera upload stored",
-    );
+    this.d.log.info({ uploadId: record.id, deviceId: record.deviceId, size: record.size }, 'camera upload stored');
     return { record: this.d.repo.get(record.id)!, duplicate: false };
   }
 
@@ -443,16 +364,14 @@ export interface ContentRange {
 }
 
 /** `bytes a-b/total` (total may be `*`); undefined when malformed. */
-export function parseContentRange(
-  header: string | undefined,
-): ContentRange | undefined {
+export function parseContentRange(header: string | undefined): ContentRange | undefined {
   if (!header) return undefined;
   const m = /^\s*bytes\s+(\d+)-(\d+)\/(\d+|\*)\s*$/i.exec(header);
   if (!m) return undefined;
   const start = Number(m[1]);
   const end = Number(m[2]);
   if (end < start) return undefined;
-  return { start, end, total: m[3] === "*" ? undefined : Number(m[3]) };
+  return { start, end, total: m[3] === '*' ? undefined : Number(m[3]) };
 }
 
 function normDate(d: string | undefined): string | null {
@@ -466,7 +385,7 @@ function normSha(s: string | undefined): string | null {
 }
 
 async function readHead(file: string, n: number): Promise<Uint8Array> {
-  const fh = await fs.promises.open(file, "r");
+  const fh = await fs.promises.open(file, 'r');
   try {
     const buf = Buffer.alloc(n);
     const { bytesRead } = await fh.read(buf, 0, n, 0);
@@ -477,7 +396,7 @@ async function readHead(file: string, n: number): Promise<Uint8Array> {
 }
 
 async function hashFile(file: string): Promise<string> {
-  const hash = createHash("sha256");
+  const hash = createHash('sha256');
   await pipeline(fs.createReadStream(file), hash);
-  return hash.digest("hex");
+  return hash.digest('hex');
 }

@@ -1,7 +1,7 @@
 /** Camera upload sessions and history (table camera_uploads, migration 003). */
-import type { Db } from "../db/connection.js";
+import type { Db } from '../db/connection.js';
 
-export type UploadStatus = "Uploading" | "Complete";
+export type UploadStatus = 'Uploading' | 'Complete';
 
 export interface UploadRecord {
   id: string;
@@ -61,18 +61,11 @@ export class CameraUploadsRepo {
   constructor(private readonly db: Db) {}
 
   get(id: string): UploadRecord | undefined {
-    const r = this.db
-      .prepare("SELECT * FROM camera_uploads WHERE id = ?")
-      .get(id) as Row | undefined;
+    const r = this.db.prepare('SELECT * FROM camera_uploads WHERE id = ?').get(id) as Row | undefined;
     return r && toRecord(r);
   }
 
-  create(
-    u: Omit<
-      UploadRecord,
-      "storedPath" | "status" | "bytesReceived" | "dateModified"
-    >,
-  ): UploadRecord {
+  create(u: Omit<UploadRecord, 'storedPath' | 'status' | 'bytesReceived' | 'dateModified'>): UploadRecord {
     this.db
       .prepare(
         `INSERT INTO camera_uploads (id, device_id, user_id, client_file_id, album, name, size, date, mime_type, sha256,
@@ -85,11 +78,7 @@ export class CameraUploadsRepo {
   }
 
   setReceived(id: string, bytes: number, now: string): void {
-    this.db
-      .prepare(
-        "UPDATE camera_uploads SET bytes_received = ?, date_modified = ? WHERE id = ?",
-      )
-      .run(bytes, now, id);
+    this.db.prepare('UPDATE camera_uploads SET bytes_received = ?, date_modified = ? WHERE id = ?').run(bytes, now, id);
   }
 
   complete(id: string, sha256: string, storedPath: string, now: string): void {
@@ -102,7 +91,7 @@ export class CameraUploadsRepo {
   }
 
   delete(id: string): void {
-    this.db.prepare("DELETE FROM camera_uploads WHERE id = ?").run(id);
+    this.db.prepare('DELETE FROM camera_uploads WHERE id = ?').run(id);
   }
 
   /** A finished upload of the same file from this device: same content, or same name + size + date. */
@@ -163,16 +152,12 @@ export class CameraUploadsRepo {
   history(deviceId: string): UploadRecord[] {
     return (
       this.db
-        .prepare(
-          `SELECT * FROM camera_uploads WHERE device_id = ? AND status = 'Complete' ORDER BY date_created`,
-        )
+        .prepare(`SELECT * FROM camera_uploads WHERE device_id = ? AND status = 'Complete' ORDER BY date_created`)
         .all(deviceId) as Row[]
     ).map(toRecord);
   }
 
   storedPathTaken(p: string): boolean {
-    return !!this.db
-      .prepare("SELECT 1 FROM camera_uploads WHERE stored_path = ?")
-      .get(p);
+    return !!this.db.prepare('SELECT 1 FROM camera_uploads WHERE stored_path = ?').get(p);
   }
 }

@@ -18,7 +18,10 @@ export interface PlayedPositionOutcome {
   positionTicks: number;
 }
 
-export function decidePlayedPosition(runTimeTicks: number | null | undefined, positionTicks: number | null | undefined): PlayedPositionOutcome {
+export function decidePlayedPosition(
+  runTimeTicks: number | null | undefined,
+  positionTicks: number | null | undefined,
+): PlayedPositionOutcome {
   const played = { markPlayed: true, positionTicks: 0 };
   // No position, or no runtime to compare it with: the client played it through (Emby's reading).
   if (positionTicks === undefined || positionTicks === null) return played;

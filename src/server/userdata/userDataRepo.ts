@@ -15,9 +15,7 @@ export class UserDataRepo {
   constructor(private readonly db: Db) {}
 
   get(userId: string, itemId: string): UserDataRow | undefined {
-    return this.db.prepare('SELECT * FROM user_data WHERE user_id = ? AND item_id = ?').get(userId, itemId) as
-      | UserDataRow
-      | undefined;
+    return this.db.prepare('SELECT * FROM user_data WHERE user_id = ? AND item_id = ?').get(userId, itemId) as UserDataRow | undefined;
   }
 
   /** One statement for a whole page of items. */

@@ -88,12 +88,7 @@ export class UserDataService extends EventEmitter<UserDataEvents> {
    * resume at the position. Unknown items → undefined (offline actions skip them). The sync core's
    * offline actions call this directly, after their own ordering and duplicate checks.
    */
-  applyPlayedPosition(
-    userId: string,
-    itemId: string,
-    positionTicks: number | undefined,
-    date: Date | string,
-  ): UserItemDataDto | undefined {
+  applyPlayedPosition(userId: string, itemId: string, positionTicks: number | undefined, date: Date | string): UserItemDataDto | undefined {
     const item = this.items.get(itemId);
     if (!item) return undefined;
     const outcome = decidePlayedPosition(item.run_time_ticks, positionTicks);

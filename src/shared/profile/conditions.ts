@@ -130,10 +130,7 @@ export function evaluateCondition(condition: ProfileCondition, props: SourceProp
   }
 }
 
-export function failedConditions(
-  conditions: readonly ProfileCondition[] | undefined,
-  props: SourceProperties,
-): ProfileCondition[] {
+export function failedConditions(conditions: readonly ProfileCondition[] | undefined, props: SourceProperties): ProfileCondition[] {
   return (conditions ?? []).filter((c) => !evaluateCondition(c, props));
 }
 
@@ -222,7 +219,10 @@ export function capsFromConditions(conditions: readonly ProfileCondition[] | und
     let bound: number | undefined;
     if (c.Condition === 'LessThanEqual' || c.Condition === 'Equals') bound = asNumber(value);
     else if (c.Condition === 'EqualsAny') {
-      const values = value.split('|').map(asNumber).filter((n): n is number => n !== undefined);
+      const values = value
+        .split('|')
+        .map(asNumber)
+        .filter((n): n is number => n !== undefined);
       bound = values.length > 0 ? Math.max(...values) : undefined;
     }
     if (bound === undefined) continue;

@@ -225,18 +225,13 @@ const CODEC_MAX_CHANNELS: Record<string, number> = { mp3: 2, aac: 8, opus: 8, vo
  * Encode bitrate for an audio stream: 96 kbps per channel up to stereo (192k), 64 kbps per channel
  * beyond (5.1 → 384k); 64k per channel under a low cap; never more than a lossy source had.
  */
-function audioEncodeBitrate(
-  codec: string,
-  channels: number,
-  cap: number | undefined,
-  source: MediaStream,
-  caps: OutputCaps,
-): number {
+function audioEncodeBitrate(codec: string, channels: number, cap: number | undefined, source: MediaStream, caps: OutputCaps): number {
   const low = cap !== undefined && cap <= 1_500_000;
   const perChannel = channels <= 2 && !low ? 96_000 : 64_000;
   let bitrate = perChannel * channels;
   if (codec === 'mp3') bitrate = Math.min(bitrate, 320_000);
-  const lossless = ['flac', 'alac', 'truehd', 'mlp'].includes(canonicalCodec(source.Codec ?? '')) || canonicalCodec(source.Codec ?? '').startsWith('pcm');
+  const lossless =
+    ['flac', 'alac', 'truehd', 'mlp'].includes(canonicalCodec(source.Codec ?? '')) || canonicalCodec(source.Codec ?? '').startsWith('pcm');
   if (!lossless && source.BitRate && source.BitRate > 0) bitrate = Math.min(bitrate, Math.max(source.BitRate, 64_000));
   if (caps.maxAudioBitrate) bitrate = Math.min(bitrate, caps.maxAudioBitrate);
   return Math.round(bitrate / 1000) * 1000;
@@ -252,12 +247,7 @@ interface AudioPlanContext {
   videoProps: SourceProperties;
 }
 
-function planAudioStream(
-  stream: MediaStream,
-  isSecondary: boolean,
-  ctx: AudioPlanContext,
-  reasons: string[],
-): AudioAction {
+function planAudioStream(stream: MediaStream, isSecondary: boolean, ctx: AudioPlanContext, reasons: string[]): AudioAction {
   const codec = canonicalCodec(stream.Codec ?? 'unknown');
   const props = { ...ctx.videoProps, ...audioProperties(stream, isSecondary) };
   const maxChannels = num(ctx.tp.MaxAudioChannels);
@@ -273,13 +263,18 @@ function planAudioStream(
   why.push(...failed.map((c) => describeFailure(c, props)));
   if (maxChannels && (stream.Channels ?? 0) > maxChannels) why.push(`${stream.Channels} channels over MaxAudioChannels ${maxChannels}`);
 
-  const target = csvList(ctx.tp.AudioCodec, canonicalCodec).find(
-    (c) => ENCODABLE_AUDIO.includes(c) && canMuxAudio(ctx.container, c),
-  ) ?? (canMuxAudio(ctx.container, 'aac') ? 'aac' : 'opus');
+  const target =
+    csvList(ctx.tp.AudioCodec, canonicalCodec).find((c) => ENCODABLE_AUDIO.includes(c) && canMuxAudio(ctx.container, c)) ??
+    (canMuxAudio(ctx.container, 'aac') ? 'aac' : 'opus');
   const targetCaps = capsFromConditions(
     codecConditions(ctx.profile.CodecProfiles, { type: 'VideoAudio', codec: target, container: [ctx.container] }, props),
   );
-  let channels = Math.min(stream.Channels ?? 2, maxChannels ?? Infinity, targetCaps.maxChannels ?? Infinity, CODEC_MAX_CHANNELS[target] ?? 8);
+  let channels = Math.min(
+    stream.Channels ?? 2,
+    maxChannels ?? Infinity,
+    targetCaps.maxChannels ?? Infinity,
+    CODEC_MAX_CHANNELS[target] ?? 8,
+  );
   // Under a low cap surround costs a quarter of the budget; stereo is what small screens play anyway.
   if (ctx.transcoding && ctx.cap !== undefined && ctx.cap <= 1_500_000) channels = Math.min(channels, 2);
   channels = Math.max(1, channels);
@@ -287,7 +282,8 @@ function planAudioStream(
 
   if (why.length === 0 && ctx.transcoding && ctx.cap !== undefined) {
     if (!stream.BitRate) why.push('unknown bitrate under a cap');
-    else if (stream.BitRate > bitrate) why.push(`${Math.round(stream.BitRate / 1000)} kbps over the ${Math.round(bitrate / 1000)} kbps audio budget`);
+    else if (stream.BitRate > bitrate)
+      why.push(`${Math.round(stream.BitRate / 1000)} kbps over the ${Math.round(bitrate / 1000)} kbps audio budget`);
   }
   if (why.length === 0) {
     return { streamIndex: stream.Index, action: 'copy', codec, ...lang, ...(stream.BitRate ? { bitrate: stream.BitRate } : {}) };
@@ -296,7 +292,12 @@ function planAudioStream(
   return { streamIndex: stream.Index, action: 'encode', codec: target, bitrate, channels, ...lang };
 }
 
-function planAudioStreams(ordered: readonly MediaStream[], allAudio: readonly MediaStream[], ctx: AudioPlanContext, reasons: string[]): AudioAction[] {
+function planAudioStreams(
+  ordered: readonly MediaStream[],
+  allAudio: readonly MediaStream[],
+  ctx: AudioPlanContext,
+  reasons: string[],
+): AudioAction[] {
   return ordered.map((s) => planAudioStream(s, s !== allAudio[0], ctx, reasons));
 }
 
@@ -343,12 +344,20 @@ function directConditionMisses(f: VideoFacts): string[] {
     .filter((p) => p.Type === 'Video' && listAccepts(p.Container, f.containers, canonicalContainer))
     .flatMap((p) => p.Conditions ?? []);
   misses.push(...failureText('container profile', failedConditions(containerConditions, f.videoProps), f.videoProps));
-  const videoConditions = codecConditions(profile.CodecProfiles, { type: 'Video', codec: f.videoCodec, container: f.containers }, f.videoProps);
+  const videoConditions = codecConditions(
+    profile.CodecProfiles,
+    { type: 'Video', codec: f.videoCodec, container: f.containers },
+    f.videoProps,
+  );
   misses.push(...failureText(`${f.videoCodec} codec profile`, failedConditions(videoConditions, f.videoProps), f.videoProps));
   if (f.chosenAudio) {
     const audioCodec = canonicalCodec(f.chosenAudio.Codec ?? 'unknown');
     const props = { ...f.videoProps, ...audioProperties(f.chosenAudio, f.chosenAudio !== f.allAudio[0]) };
-    const audioConditions = codecConditions(profile.CodecProfiles, { type: 'VideoAudio', codec: audioCodec, container: f.containers }, props);
+    const audioConditions = codecConditions(
+      profile.CodecProfiles,
+      { type: 'VideoAudio', codec: audioCodec, container: f.containers },
+      props,
+    );
     misses.push(...failureText(`${audioCodec} codec profile`, failedConditions(audioConditions, props), props));
   }
   return misses;
@@ -368,7 +377,11 @@ function remuxMisses(f: VideoFacts, tp: TranscodingProfile): string[] {
   } else if (!canMuxVideo(container, f.videoCodec)) {
     misses.push(`${container} can't carry ${f.videoCodec} video`);
   }
-  const conditions = codecConditions(f.input.profile.CodecProfiles, { type: 'Video', codec: f.videoCodec, container: [container] }, f.videoProps);
+  const conditions = codecConditions(
+    f.input.profile.CodecProfiles,
+    { type: 'Video', codec: f.videoCodec, container: [container] },
+    f.videoProps,
+  );
   misses.push(...failureText(`${f.videoCodec} codec profile`, failedConditions(conditions, f.videoProps), f.videoProps));
   misses.push(...bitrateMiss(f));
   return misses;
@@ -387,12 +400,21 @@ function chooseVideoProfile(codec: VideoCodecOut, allowed: string[] | undefined)
   return options.find((p) => allowed.includes(p) || (p === 'baseline' && allowed.includes('constrained baseline'))) ?? options[0];
 }
 
-function planVideoEncode(f: VideoFacts, tp: TranscodingProfile, container: string, audio: AudioAction[], reasons: string[]): VideoEncode | string {
+function planVideoEncode(
+  f: VideoFacts,
+  tp: TranscodingProfile,
+  container: string,
+  audio: AudioAction[],
+  reasons: string[],
+): VideoEncode | string {
   const codec = (csvList(tp.VideoCodec, canonicalCodec).find((c) => ENCODABLE_VIDEO.includes(c) && canMuxVideo(container, c)) ??
-    (csvList(tp.VideoCodec, canonicalCodec).length === 0 && canMuxVideo(container, 'h264') ? 'h264' : undefined)) as VideoCodecOut | undefined;
+    (csvList(tp.VideoCodec, canonicalCodec).length === 0 && canMuxVideo(container, 'h264') ? 'h264' : undefined)) as
+    VideoCodecOut | undefined;
   if (!codec) return `can't encode any of ${tp.VideoCodec ?? 'the listed codecs'} into ${container}`;
 
-  const caps = capsFromConditions(codecConditions(f.input.profile.CodecProfiles, { type: 'Video', codec, container: [container] }, f.videoProps));
+  const caps = capsFromConditions(
+    codecConditions(f.input.profile.CodecProfiles, { type: 'Video', codec, container: [container] }, f.videoProps),
+  );
 
   const audioTotal = audio.reduce((sum, a) => sum + audioBitrateOf(a), 0);
   const sourceFps = videoFramerate(f.video);
@@ -424,7 +446,8 @@ function planVideoEncode(f: VideoFacts, tp: TranscodingProfile, container: strin
     const size = fitFrame(displayW, displayH, { maxWidth: caps.maxWidth, maxHeight: caps.maxHeight, box });
     encode.width = size.width;
     encode.height = size.height;
-    if (size.width < displayW - 1 || size.height < displayH - 1) reasons.push(`scaled ${displayW}x${displayH} → ${size.width}x${size.height}`);
+    if (size.width < displayW - 1 || size.height < displayH - 1)
+      reasons.push(`scaled ${displayW}x${displayH} → ${size.width}x${size.height}`);
   }
   const profileName = chooseVideoProfile(codec, caps.videoProfiles);
   if (profileName) encode.profile = profileName;
@@ -485,7 +508,9 @@ function decideVideo(input: ConversionInput): ConversionPlan {
   const directMisses = [...directPlayMisses(f), ...directConditionMisses(f), ...bitrateMiss(f)];
   if (directMisses.length === 0) {
     const under = cap !== undefined ? ` within the ${mbps(cap)} cap` : '';
-    return direct([`${f.containers[0] ?? '?'}/${f.videoCodec}${f.chosenAudio ? '/' + canonicalCodec(f.chosenAudio.Codec ?? '?') : ''} plays directly${under}`]);
+    return direct([
+      `${f.containers[0] ?? '?'}/${f.videoCodec}${f.chosenAudio ? '/' + canonicalCodec(f.chosenAudio.Codec ?? '?') : ''} plays directly${under}`,
+    ]);
   }
   const reasons = [...directMisses];
 
@@ -496,7 +521,12 @@ function decideVideo(input: ConversionInput): ConversionPlan {
   const remuxBlockers = remuxMisses(f, tp);
   if (remuxBlockers.length === 0) {
     reasons.push(`remux to ${container}: ${f.videoCodec} video copied`);
-    const audio = planAudioStreams(audioOrder, allAudio, { profile, tp, container, cap, transcoding: false, videoProps: f.videoProps }, reasons);
+    const audio = planAudioStreams(
+      audioOrder,
+      allAudio,
+      { profile, tp, container, cap, transcoding: false, videoProps: f.videoProps },
+      reasons,
+    );
     return {
       kind: 'remux',
       container,
@@ -512,10 +542,17 @@ function decideVideo(input: ConversionInput): ConversionPlan {
     return direct([...reasons, 'transcoding is off for this user (EnableSyncTranscoding=false); serving the source']);
   }
 
-  const audio = planAudioStreams(audioOrder, allAudio, { profile, tp, container, cap, transcoding: true, videoProps: f.videoProps }, reasons);
+  const audio = planAudioStreams(
+    audioOrder,
+    allAudio,
+    { profile, tp, container, cap, transcoding: true, videoProps: f.videoProps },
+    reasons,
+  );
   const encode = planVideoEncode(f, tp, container, audio, reasons);
   if (typeof encode === 'string') return direct([...reasons, `${encode}; serving the source`]);
-  reasons.push(`transcode ${f.videoCodec} → ${encode.codec}${encode.width ? ` ${encode.width}x${encode.height}` : ''} at ${mbps(encode.bitrate)} (max ${mbps(encode.maxBitrate)})`);
+  reasons.push(
+    `transcode ${f.videoCodec} → ${encode.codec}${encode.width ? ` ${encode.width}x${encode.height}` : ''} at ${mbps(encode.bitrate)} (max ${mbps(encode.maxBitrate)})`,
+  );
   return {
     kind: 'transcode',
     container,
@@ -560,18 +597,25 @@ function decideAudio(input: ConversionInput): ConversionPlan {
   const cap = input.enableTranscoding
     ? qualityCap(input.quality, context === 'Static' ? profile.MaxStaticBitrate : profile.MaxStreamingBitrate, input.bitrate)
     : undefined;
-  const musicCap = input.enableTranscoding ? (context === 'Static' ? num(profile.MaxStaticMusicBitrate) : undefined) ?? cap : undefined;
+  const musicCap = input.enableTranscoding ? ((context === 'Static' ? num(profile.MaxStaticMusicBitrate) : undefined) ?? cap) : undefined;
   const bitrate = audio.BitRate ?? sourceBitrate(source);
   const props = audioProperties(audio, false);
 
   const reasons: string[] = [];
-  if (musicCap !== undefined && bitrate !== undefined && bitrate > musicCap) reasons.push(`bitrate ${mbps(bitrate)} over the ${mbps(musicCap)} music cap`);
+  if (musicCap !== undefined && bitrate !== undefined && bitrate > musicCap)
+    reasons.push(`bitrate ${mbps(bitrate)} over the ${mbps(musicCap)} music cap`);
   const failures = (cs: string[]) =>
     failedConditions(codecConditions(profile.CodecProfiles, { type: 'Audio', codec, container: cs }, props), props);
-  const audioProfiles = (profile.DirectPlayProfiles ?? []).filter((p) => p.Type === 'Audio' && listAccepts(p.AudioCodec, [codec], canonicalCodec));
+  const audioProfiles = (profile.DirectPlayProfiles ?? []).filter(
+    (p) => p.Type === 'Audio' && listAccepts(p.AudioCodec, [codec], canonicalCodec),
+  );
   const playable = audioProfiles.filter((p) => listAccepts(p.Container, containers, canonicalContainer));
   if (playable.length === 0) {
-    reasons.push(audioProfiles.length === 0 ? `audio codec ${codec} not in DirectPlayProfiles` : `container ${containers[0] ?? 'unknown'} not in DirectPlayProfiles for ${codec}`);
+    reasons.push(
+      audioProfiles.length === 0
+        ? `audio codec ${codec} not in DirectPlayProfiles`
+        : `container ${containers[0] ?? 'unknown'} not in DirectPlayProfiles for ${codec}`,
+    );
   }
   const conditionFailures = failures(containers);
   reasons.push(...failureText(`${codec} codec profile`, conditionFailures, props));
@@ -587,7 +631,13 @@ function decideAudio(input: ConversionInput): ConversionPlan {
       return {
         kind: 'audio-remux',
         container: target,
-        audio: { streamIndex: audio.Index, action: 'copy', codec, ...(audio.Language ? { language: audio.Language } : {}), ...(audio.BitRate ? { bitrate: audio.BitRate } : {}) },
+        audio: {
+          streamIndex: audio.Index,
+          action: 'copy',
+          codec,
+          ...(audio.Language ? { language: audio.Language } : {}),
+          ...(audio.BitRate ? { bitrate: audio.BitRate } : {}),
+        },
         reasons: [...reasons, `remux to ${target}: ${codec} copied`],
       };
     }
@@ -595,17 +645,23 @@ function decideAudio(input: ConversionInput): ConversionPlan {
 
   const tp = firstTranscodingProfile(profile, 'Audio', context);
   if (!tp) return direct([...reasons, `no ${context} Audio TranscodingProfile; serving the source`]);
-  if (!input.enableTranscoding) return direct([...reasons, 'transcoding is off for this user (EnableSyncTranscoding=false); serving the source']);
+  if (!input.enableTranscoding)
+    return direct([...reasons, 'transcoding is off for this user (EnableSyncTranscoding=false); serving the source']);
   const container = canonicalContainer(tp.Container);
   const listed = csvList(tp.AudioCodec, canonicalCodec);
-  const target = listed.length === 0
-    ? defaultAudioCodecFor(container)
-    : listed.find((c) => ENCODABLE_AUDIO.includes(c) && canMuxAudio(container, c));
-  if (!target || !isWritableContainer(container)) return direct([...reasons, `can't encode ${tp.AudioCodec} into ${container}; serving the source`]);
+  const target =
+    listed.length === 0 ? defaultAudioCodecFor(container) : listed.find((c) => ENCODABLE_AUDIO.includes(c) && canMuxAudio(container, c));
+  if (!target || !isWritableContainer(container))
+    return direct([...reasons, `can't encode ${tp.AudioCodec} into ${container}; serving the source`]);
 
   const targetProps = audioProperties(audio, false);
-  const caps = capsFromConditions(codecConditions(profile.CodecProfiles, { type: 'Audio', codec: target, container: [container] }, targetProps));
-  const channels = Math.max(1, Math.min(audio.Channels ?? 2, num(tp.MaxAudioChannels) ?? Infinity, caps.maxChannels ?? Infinity, CODEC_MAX_CHANNELS[target] ?? 8));
+  const caps = capsFromConditions(
+    codecConditions(profile.CodecProfiles, { type: 'Audio', codec: target, container: [container] }, targetProps),
+  );
+  const channels = Math.max(
+    1,
+    Math.min(audio.Channels ?? 2, num(tp.MaxAudioChannels) ?? Infinity, caps.maxChannels ?? Infinity, CODEC_MAX_CHANNELS[target] ?? 8),
+  );
   const outBitrate = Math.min(
     num(profile.MusicStreamingTranscodingBitrate) ?? DEFAULT_MUSIC_TRANSCODE_BITRATE,
     musicCap ?? Infinity,
@@ -614,7 +670,14 @@ function decideAudio(input: ConversionInput): ConversionPlan {
   return {
     kind: 'audio-transcode',
     container,
-    audio: { streamIndex: audio.Index, action: 'encode', codec: target, bitrate: Math.round(outBitrate), channels, ...(audio.Language ? { language: audio.Language } : {}) },
+    audio: {
+      streamIndex: audio.Index,
+      action: 'encode',
+      codec: target,
+      bitrate: Math.round(outBitrate),
+      channels,
+      ...(audio.Language ? { language: audio.Language } : {}),
+    },
     reasons: [...reasons, `transcode ${codec} → ${target} at ${Math.round(outBitrate / 1000)} kbps`],
   };
 }

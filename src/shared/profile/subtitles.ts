@@ -3,13 +3,7 @@
  * becomes a sidecar; image subtitles can't be sidecars; one stream may be burned into a transcode.
  */
 import type { MediaStream } from '../api/items.js';
-import {
-  canonicalCodec,
-  canonicalContainer,
-  isImageSubtitleCodec,
-  isTextSubtitleCodec,
-  SIDECAR_TEXT_FORMATS,
-} from './codecs.js';
+import { canonicalCodec, canonicalContainer, isImageSubtitleCodec, isTextSubtitleCodec, SIDECAR_TEXT_FORMATS } from './codecs.js';
 import type { SubtitleProfile } from './types.js';
 
 export type SubtitleActionKind =
@@ -48,14 +42,8 @@ function languageMatches(profile: SubtitleProfile, language: string | undefined)
   return language !== undefined && allowed.includes(language.toLowerCase());
 }
 
-function profilesFor(
-  profiles: readonly SubtitleProfile[] | undefined,
-  method: string,
-  stream: MediaStream,
-): SubtitleProfile[] {
-  return (profiles ?? []).filter(
-    (p) => p.Method?.toLowerCase() === method.toLowerCase() && languageMatches(p, stream.Language),
-  );
+function profilesFor(profiles: readonly SubtitleProfile[] | undefined, method: string, stream: MediaStream): SubtitleProfile[] {
+  return (profiles ?? []).filter((p) => p.Method?.toLowerCase() === method.toLowerCase() && languageMatches(p, stream.Language));
 }
 
 function isText(stream: MediaStream): boolean {
@@ -161,7 +149,13 @@ export function planSubtitles(
     if (isImage(s) && target.kind === 'direct' && !s.IsExternal && profileEmbeds(profiles, s)) {
       return { ...base, action: 'embed' };
     }
-    if (isImage(s) && target.kind === 'mux' && canonicalContainer(target.container) === 'mkv' && !s.IsExternal && profileEmbeds(profiles, s)) {
+    if (
+      isImage(s) &&
+      target.kind === 'mux' &&
+      canonicalContainer(target.container) === 'mkv' &&
+      !s.IsExternal &&
+      profileEmbeds(profiles, s)
+    ) {
       return { ...base, action: 'embed', format: base.codec };
     }
     return { ...base, action: isImage(s) ? 'skip-image' : 'skip' };

@@ -92,7 +92,11 @@ export function fitFrame(width: number, height: number, limits: FrameLimits): { 
   if (limits.box) factors.push(limits.box.long / long, limits.box.short / short);
   const f = Math.min(...factors);
   const maxW = Math.min(limits.maxWidth ?? Infinity, limits.box ? (width >= height ? limits.box.long : limits.box.short) : Infinity, width);
-  const maxH = Math.min(limits.maxHeight ?? Infinity, limits.box ? (width >= height ? limits.box.short : limits.box.long) : Infinity, height);
+  const maxH = Math.min(
+    limits.maxHeight ?? Infinity,
+    limits.box ? (width >= height ? limits.box.short : limits.box.long) : Infinity,
+    height,
+  );
   // Nearest even keeps the aspect closest; fall back to floor where rounding up would break a limit.
   let w = evenNearest(width * f);
   let h = evenNearest(height * f);

@@ -174,7 +174,13 @@ describe('devices and capabilities', () => {
     const s = await signIn(server.url, 'root', 'secret', 'phone-1');
     const profile = { MaxStaticBitrate: '4000000', DirectPlayProfiles: [{ Container: 'mp4', Type: 'Video' }] };
     expect(
-      (await s.req('POST', '/Sessions/Capabilities/Full', { SupportsSync: true, PlayableMediaTypes: 'Audio,Video', DeviceProfile: profile })).status,
+      (
+        await s.req('POST', '/Sessions/Capabilities/Full', {
+          SupportsSync: true,
+          PlayableMediaTypes: 'Audio,Video',
+          DeviceProfile: profile,
+        })
+      ).status,
     ).toBe(204);
     const devices = await admin.json('GET', '/Devices');
     const phone = devices.Items.find((d: any) => d.Id === 'phone-1');

@@ -12,17 +12,29 @@ import { hashFile, runConversion, type RunConversionOptions } from '../../../src
 import { SyncSettings } from '../../../src/server/convert/syncSettings.js';
 import { SettingsRepo } from '../../../src/server/system/settingsRepo.js';
 import type { ConversionPlan } from '../../../src/shared/profile/decision.js';
-import { addJobItem, aRemuxPlan, aTranscodePlan, aVideoEncode, binaries, makeClips, tempDir, testDb, type Clips } from '../../helpers/convertMedia.js';
+import {
+  addJobItem,
+  aRemuxPlan,
+  aTranscodePlan,
+  aVideoEncode,
+  binaries,
+  makeClips,
+  tempDir,
+  testDb,
+  type Clips,
+} from '../../helpers/convertMedia.js';
 import { startTestRedis, type TestRedis } from '../../helpers/redisServer.js';
 
-const hasRedis = !!process.env.STOWAWAY_TEST_REDIS_URL || (() => {
-  try {
-    execFileSync('which', ['redis-server'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasRedis =
+  !!process.env.STOWAWAY_TEST_REDIS_URL ||
+  (() => {
+    try {
+      execFileSync('which', ['redis-server'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
 
 const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
 let clips: Clips;
@@ -89,7 +101,12 @@ describe('BullMQ queue with real Redis and ffmpeg', () => {
       }
       await queue.start();
       const keys = [64_000, 96_000, 128_000, 160_000].map((bitrate) =>
-        ensure(store, db, clips.h264Ac3Mkv, aTranscodePlan({ audio: [{ streamIndex: 1, action: 'encode', codec: 'aac', bitrate, channels: 2 }] })),
+        ensure(
+          store,
+          db,
+          clips.h264Ac3Mkv,
+          aTranscodePlan({ audio: [{ streamIndex: 1, action: 'encode', codec: 'aac', bitrate, channels: 2 }] }),
+        ),
       );
       const ready = waitFor(queue, 'ready', keys);
       for (const k of keys) await queue.schedule(k, 10);

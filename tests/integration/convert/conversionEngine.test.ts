@@ -27,7 +27,13 @@ describe('ConversionEngine (the sync core port)', () => {
     await queue.start();
     try {
       const st = fs.statSync(clips.h264Ac3Mkv);
-      const input = { itemId: 'i1', source: { path: clips.h264Ac3Mkv, size: st.size, mtimeMs: st.mtimeMs }, plan: aRemuxPlan({ subtitles: [extractSub(2)] }), priority: 1, ownerUserId: 'u1' };
+      const input = {
+        itemId: 'i1',
+        source: { path: clips.h264Ac3Mkv, size: st.size, mtimeMs: st.mtimeMs },
+        plan: aRemuxPlan({ subtitles: [extractSub(2)] }),
+        priority: 1,
+        ownerUserId: 'u1',
+      };
       const out = engine.ensureOutput(input);
       expect(out).toMatchObject({ status: 'queued', progress: 0, fileName: 'Movie One.mp4', subtitleFiles: [] });
       expect(engine.ensureOutput(input).key).toBe(out.key);
@@ -37,7 +43,11 @@ describe('ConversionEngine (the sync core port)', () => {
       engine.schedule(out.key, 1);
       await ready;
       const state = engine.getOutput(out.key)!;
-      expect(state).toMatchObject({ status: 'ready', fileName: 'Movie One.mp4', subtitleFiles: [{ Name: 'Movie One.2.vtt', Index: 2, Codec: 'vtt' }] });
+      expect(state).toMatchObject({
+        status: 'ready',
+        fileName: 'Movie One.mp4',
+        subtitleFiles: [{ Name: 'Movie One.2.vtt', Index: 2, Codec: 'vtt' }],
+      });
       expect(fs.statSync(engine.outputFilePath(out.key)!).size).toBe(state.size);
       expect(fs.readFileSync(engine.outputFilePath(out.key, 'Movie One.2.vtt')!, 'utf8')).toMatch(/^WEBVTT/);
       expect(engine.outputFilePath(out.key, '../../etc/passwd')).toBeUndefined();
@@ -45,7 +55,11 @@ describe('ConversionEngine (the sync core port)', () => {
       // A direct plan: the source is served, so no fileName/size — only the hash and sidecars.
       const directPlan: ConversionPlan = { kind: 'direct', mediaType: 'Video', subtitles: [], reasons: [] };
       const ds = fs.statSync(clips.directMp4);
-      const direct = engine.ensureOutput({ ...input, source: { path: clips.directMp4, size: ds.size, mtimeMs: ds.mtimeMs }, plan: directPlan });
+      const direct = engine.ensureOutput({
+        ...input,
+        source: { path: clips.directMp4, size: ds.size, mtimeMs: ds.mtimeMs },
+        plan: directPlan,
+      });
       addJobItem(db, direct.key);
       const directReady = new Promise((r) => engine.events.once('ready', r));
       engine.schedule(direct.key, 1);

@@ -10,9 +10,19 @@ import { runConversion, type RunConversionOptions } from '../../../src/server/co
 import { SyncSettings } from '../../../src/server/convert/syncSettings.js';
 import { SettingsRepo } from '../../../src/server/system/settingsRepo.js';
 import type { ConversionPlan } from '../../../src/shared/profile/decision.js';
-import { addJobItem, aRemuxPlan, aTranscodePlan, aVideoEncode, binaries, makeClips, tempDir, testDb, type Clips } from '../../helpers/convertMedia.js';
+import {
+  addJobItem,
+  aRemuxPlan,
+  aTranscodePlan,
+  aVideoEncode,
+  binaries,
+  makeClips,
+  tempDir,
+  testDb,
+  type Clips,
+} from '../../helpers/convertMedia.js';
 
-const log = pino({ level: process.env.TEST_LOG ?? "silent" });
+const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
 let clips: Clips;
 const queues: InProcessQueue[] = [];
 
@@ -68,7 +78,17 @@ const fakeResult = (fileName: string): ConversionResult => ({
   fileName,
   size: 1,
   sha256: 'x',
-  mediaSource: { Id: 'x', Protocol: 'File', Type: 'Default', IsRemote: false, SupportsTranscoding: false, SupportsDirectStream: true, SupportsDirectPlay: true, RequiresOpening: false, MediaStreams: [] },
+  mediaSource: {
+    Id: 'x',
+    Protocol: 'File',
+    Type: 'Default',
+    IsRemote: false,
+    SupportsTranscoding: false,
+    SupportsDirectStream: true,
+    SupportsDirectPlay: true,
+    RequiresOpening: false,
+    MediaStreams: [],
+  },
   subtitleFiles: [],
   servesSource: false,
   elapsedMs: 0,
@@ -121,7 +141,9 @@ describe('InProcessQueue with real ffmpeg', () => {
     expect(e.error).toMatch(/^ffmpeg exited with code \d+:\n.+/s);
     expect(store.get(rec.key)).toMatchObject({ status: 'failed', errorMessage: e.error });
 
-    expect(store.ensure({ key: rec.key, itemId: 'i1', sourcePath: clips.corruptMkv, plan: aRemuxPlan(), priority: 1 }).status).toBe('failed');
+    expect(store.ensure({ key: rec.key, itemId: 'i1', sourcePath: clips.corruptMkv, plan: aRemuxPlan(), priority: 1 }).status).toBe(
+      'failed',
+    );
     await queue.schedule(rec.key, 1);
     expect(runs).toHaveLength(1);
     expect(store.retry(rec.key)).toBe(true);
@@ -189,7 +211,14 @@ describe('InProcessQueue ordering', () => {
     const keys: Record<string, string> = {};
     const order = ['a1', 'a2', 'a3', 'b1', 'b2', 'c1'];
     const add = (name: string, owner: string, priority: number) => {
-      const rec = ensureFor(store, clips.h264Ac3Mkv, aRemuxPlan({ audio: [{ streamIndex: 1, action: 'encode', codec: 'aac', bitrate: 64_000 + 1000 * order.indexOf(name), channels: 2 }] }), { owner, priority });
+      const rec = ensureFor(
+        store,
+        clips.h264Ac3Mkv,
+        aRemuxPlan({
+          audio: [{ streamIndex: 1, action: 'encode', codec: 'aac', bitrate: 64_000 + 1000 * order.indexOf(name), channels: 2 }],
+        }),
+        { owner, priority },
+      );
       keys[rec.key] = name;
       addJobItem(db, rec.key);
       return rec.key;

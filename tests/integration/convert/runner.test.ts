@@ -38,11 +38,23 @@ function jobFor(sourcePath: string, plan: ConversionPlan): ConversionJob {
 
 /** WebVTT cue start times in seconds (`MM:SS.mmm` or `HH:MM:SS.mmm`). */
 function cueStarts(vtt: string): number[] {
-  return [...vtt.matchAll(/^(?:(\d+):)?(\d\d):(\d\d\.\d{3}) -->/gm)].map((m) => Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]));
+  return [...vtt.matchAll(/^(?:(\d+):)?(\d\d):(\d\d\.\d{3}) -->/gm)].map(
+    (m) => Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]),
+  );
 }
 
 async function subtitlePacketStarts(file: string, stream: number): Promise<number[]> {
-  const { stdout } = await promisify(execFile)(binaries.ffprobe, ['-v', 'error', '-select_streams', String(stream), '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file]);
+  const { stdout } = await promisify(execFile)(binaries.ffprobe, [
+    '-v',
+    'error',
+    '-select_streams',
+    String(stream),
+    '-show_entries',
+    'packet=pts_time',
+    '-of',
+    'csv=p=0',
+    file,
+  ]);
   return stdout.split('\n').filter(Boolean).map(Number);
 }
 
@@ -120,8 +132,26 @@ describe('runConversion', () => {
       kind: 'direct',
       mediaType: 'Video',
       subtitles: [
-        { index: 2, external: true, path: path.basename(clips.sidecar1252), codec: 'srt', language: 'fre', forced: false, action: 'extract', format: 'vtt' },
-        { index: 3, external: true, path: path.basename(clips.sidecarBom), codec: 'srt', language: 'ger', forced: true, action: 'extract', format: 'vtt' },
+        {
+          index: 2,
+          external: true,
+          path: path.basename(clips.sidecar1252),
+          codec: 'srt',
+          language: 'fre',
+          forced: false,
+          action: 'extract',
+          format: 'vtt',
+        },
+        {
+          index: 3,
+          external: true,
+          path: path.basename(clips.sidecarBom),
+          codec: 'srt',
+          language: 'ger',
+          forced: true,
+          action: 'extract',
+          format: 'vtt',
+        },
       ],
       reasons: [],
     };
@@ -150,7 +180,10 @@ describe('runConversion', () => {
   });
 
   it('stops ffmpeg within a second on abort and leaves no partial file', async () => {
-    const job = jobFor(clips.longMkv, aTranscodePlan({ container: 'mp4', video: aVideoEncode({ codec: 'hevc', width: 640, height: 360 }) }));
+    const job = jobFor(
+      clips.longMkv,
+      aTranscodePlan({ container: 'mp4', video: aVideoEncode({ codec: 'hevc', width: 640, height: 360 }) }),
+    );
     const controller = new AbortController();
     let abortedAt = 0;
     const run = runConversion({

@@ -28,9 +28,7 @@ describe('migrations', () => {
       `INSERT INTO items (id, type, name, sort_name, date_created, date_modified) VALUES ('i1','Movie','M','m','2026','2026')`,
     ).run();
     db.prepare(`INSERT INTO user_data (user_id, item_id, played) VALUES ('u1','i1',1)`).run();
-    expect(() => db.prepare(`INSERT INTO users (id, name, policy, date_created) VALUES ('u2', 'ann', '{}', 'x')`).run()).toThrow(
-      /UNIQUE/,
-    );
+    expect(() => db.prepare(`INSERT INTO users (id, name, policy, date_created) VALUES ('u2', 'ann', '{}', 'x')`).run()).toThrow(/UNIQUE/);
   });
 
   it('002 adds sync tables on a 001 database with data, keeping that data', () => {

@@ -29,7 +29,8 @@ const MUST_BE_ADMIN = [
 ];
 
 /** Streams, encoders and sockets: checked for access, but not read as data (binary, endless or costly). */
-const NOT_READ = /\/stream|\.m3u8|\/hls1\/|\/Images\/|\/File$|\/AdditionalFiles$|\/Sync\/Events$|^\/(embywebsocket|socket)$|\/Download$|\/Subtitles\//;
+const NOT_READ =
+  /\/stream|\.m3u8|\/hls1\/|\/Images\/|\/File$|\/AdditionalFiles$|\/Sync\/Events$|^\/(embywebsocket|socket)$|\/Download$|\/Subtitles\//;
 
 interface Route {
   method: string;
@@ -44,7 +45,12 @@ let alice: Session;
 let bob: Session;
 let dave: Session;
 let routes: Route[];
-const bobSecret = { playlistName: 'Bobs Secret Playlist', jobName: 'Bobs Secret Job', deviceId: 'bob-secret-device', deviceName: 'Bobs Secret Phone' };
+const bobSecret = {
+  playlistName: 'Bobs Secret Playlist',
+  jobName: 'Bobs Secret Job',
+  deviceId: 'bob-secret-device',
+  deviceName: 'Bobs Secret Phone',
+};
 let bobPlaylistId: string;
 let bobJobId: string;
 
@@ -61,14 +67,18 @@ beforeAll(async () => {
   await f.admin.json('POST', '/Users/New', { Name: 'bob', Password: 'pw' });
   const res = await fetch(`${f.server.url}/Users/AuthenticateByName`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-emby-authorization': authHeader(bobSecret.deviceId, undefined, 'TestClient', bobSecret.deviceName) },
+    headers: {
+      'content-type': 'application/json',
+      'x-emby-authorization': authHeader(bobSecret.deviceId, undefined, 'TestClient', bobSecret.deviceName),
+    },
     body: JSON.stringify({ Username: 'bob', Pw: 'pw' }),
   });
   const auth = (await res.json()) as { AccessToken: string; User: { Id: string } };
   bob = sessionFor(f.server.url, auth.AccessToken, auth.User.Id, bobSecret.deviceId);
   await f.reportTarget(bob);
   bobPlaylistId = (await bob.json('POST', '/Playlists', { Name: bobSecret.playlistName, Ids: [f.ids['Pilot']] })).Id;
-  bobJobId = (await bob.json('POST', '/Sync/Jobs', { TargetId: bob.deviceId, ItemIds: f.ids['Direct Movie'], Name: bobSecret.jobName })).Job.Id;
+  bobJobId = (await bob.json('POST', '/Sync/Jobs', { TargetId: bob.deviceId, ItemIds: f.ids['Direct Movie'], Name: bobSecret.jobName })).Job
+    .Id;
   await bob.json('POST', `/Users/${bob.userId}/PlayedItems/${f.ids['Pilot']}`);
   await bob.json('POST', `/Users/${bob.userId}/FavoriteItems/${f.ids['Pilot']}`);
 
@@ -161,7 +171,8 @@ describe('authorization matrix for every route', () => {
     }
     expect(wrong).toEqual([]);
     // The public routes answer without a token.
-    for (const url of ['/System/Info/Public', '/Users/Public', '/System/Ping']) expect((await fetch(`${f.server.url}${url}`)).status).toBe(200);
+    for (const url of ['/System/Info/Public', '/Users/Public', '/System/Ping'])
+      expect((await fetch(`${f.server.url}${url}`)).status).toBe(200);
   }, 60_000);
 
   it('answers 403 to a normal user on every administrator route', async () => {
@@ -219,7 +230,12 @@ describe('authorization matrix for every route', () => {
       // Alice naming Bob's playlist, job and device: the answer may echo the id she sent, never his names.
       if (route.url.includes(':')) {
         for (const item of [bobPlaylistId, bobJobId]) {
-          const { status, text } = await send(route, fillPath(route.url, { ...own(), item, deviceId: bobSecret.deviceId }), asUser(alice), true);
+          const { status, text } = await send(
+            route,
+            fillPath(route.url, { ...own(), item, deviceId: bobSecret.deviceId }),
+            asUser(alice),
+            true,
+          );
           if (status < 300 && route.url.startsWith('/Playlists')) leaks.push(`${route.url} answers ${status} for Bob's playlist`);
           for (const secret of names) if (text.includes(secret)) leaks.push(`${route.url} (${status}) with Bob's id shows ${secret}`);
         }
@@ -278,11 +294,14 @@ describe('abuse', () => {
     const wrong: string[] = [];
     for (const route of routes.filter((r) => r.method === 'POST' || r.method === 'PUT')) {
       const headers = isPublic(route.url) ? {} : asUser(f.admin);
-      const res = await fetch(`${f.server.url}${fillPath(route.url, { userId: alice.userId, item: f.ids['Direct Movie']!, deviceId: alice.deviceId })}`, {
-        method: route.method,
-        headers: { ...headers, 'content-type': 'application/json' },
-        body: big,
-      });
+      const res = await fetch(
+        `${f.server.url}${fillPath(route.url, { userId: alice.userId, item: f.ids['Direct Movie']!, deviceId: alice.deviceId })}`,
+        {
+          method: route.method,
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: big,
+        },
+      );
       await res.arrayBuffer();
       if (res.status !== 413) wrong.push(`${route.method} ${route.url} → ${res.status}`);
     }

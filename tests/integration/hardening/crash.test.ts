@@ -66,7 +66,10 @@ function integrity(): string {
 function partialFiles(): string[] {
   const work = path.join(dataDir, 'sync');
   if (!fs.existsSync(work)) return [];
-  return fs.readdirSync(work, { recursive: true }).map(String).filter((p) => p.includes('.partial'));
+  return fs
+    .readdirSync(work, { recursive: true })
+    .map(String)
+    .filter((p) => p.includes('.partial'));
 }
 
 describe('crash and restart', () => {
@@ -74,7 +77,9 @@ describe('crash and restart', () => {
     const { s, ids } = await boot();
     const job = await s.json('POST', '/Sync/Jobs', { TargetId: 'crash-phone', ItemIds: ids['Big Transcode'], Quality: 'low' });
     const jobItemId = job.JobItems[0].Id;
-    await waitFor(async () => ((await s.json('GET', `/Sync/JobItems?JobId=${job.Job.Id}`)).Items[0].Status === 'Converting' ? true : undefined));
+    await waitFor(async () =>
+      (await s.json('GET', `/Sync/JobItems?JobId=${job.Job.Id}`)).Items[0].Status === 'Converting' ? true : undefined,
+    );
     await server!.killHard();
     expect(partialFiles().length).toBeGreaterThanOrEqual(0);
     expect(integrity()).toBe('ok');
@@ -127,7 +132,14 @@ describe('crash and restart', () => {
   it('kill -9 during job creation: every job is whole and no item is doubled', async () => {
     const { s, ids } = await boot();
     const posts = Array.from({ length: 30 }, (_, i) =>
-      s.req('POST', '/Sync/Jobs', { TargetId: 'crash-phone', ItemIds: [ids['Download Me'], ids['Big Transcode']], Name: `job ${i}`, Quality: 'original' }).catch(() => undefined),
+      s
+        .req('POST', '/Sync/Jobs', {
+          TargetId: 'crash-phone',
+          ItemIds: [ids['Download Me'], ids['Big Transcode']],
+          Name: `job ${i}`,
+          Quality: 'original',
+        })
+        .catch(() => undefined),
     );
     await new Promise((r) => setTimeout(r, 40));
     await server!.killHard();
@@ -136,7 +148,9 @@ describe('crash and restart', () => {
     const db = new Database(path.join(dataDir, 'stowaway.db'), { readonly: true });
     try {
       const partial = db
-        .prepare(`SELECT j.id FROM sync_jobs j WHERE j.name LIKE 'job %' AND (SELECT COUNT(*) FROM sync_job_items i WHERE i.job_id = j.id) <> 2`)
+        .prepare(
+          `SELECT j.id FROM sync_jobs j WHERE j.name LIKE 'job %' AND (SELECT COUNT(*) FROM sync_job_items i WHERE i.job_id = j.id) <> 2`,
+        )
         .all();
       expect(partial).toEqual([]);
       const doubled = db

@@ -31,7 +31,11 @@ async function start(): Promise<{ server: TestServer; admin: Session; jobItemId:
   await ensureAdministrator(server.built.deps);
   await server.built.deps.library.scanner.scan();
   const admin = await signIn(server.url, 'admin', 'pw', 'admin-phone');
-  await admin.json('POST', '/Sessions/Capabilities/Full', { SupportsSync: true, PlayableMediaTypes: ['Video'], DeviceProfile: MP4_PROFILE });
+  await admin.json('POST', '/Sessions/Capabilities/Full', {
+    SupportsSync: true,
+    PlayableMediaTypes: ['Video'],
+    DeviceProfile: MP4_PROFILE,
+  });
   const { id } = server.built.deps.db.prepare("SELECT id FROM items WHERE type = 'Movie'").get() as { id: string };
   const created = await admin.json('POST', '/Sync/Jobs', { TargetId: admin.deviceId, ItemIds: id });
   expect(created.JobItems[0].Status).toBe('ReadyToTransfer');

@@ -43,7 +43,11 @@ async function start(overrides: Partial<ServerConfig> = {}, scan = true): Promis
   await ensureAdministrator(server.built.deps);
   if (scan) await server.built.deps.library.scanner.scan();
   const admin = await signIn(server.url, 'admin', 'pw', 'admin-phone');
-  const res = await admin.req('POST', '/Sessions/Capabilities/Full', { SupportsSync: true, PlayableMediaTypes: ['Video'], DeviceProfile: MP4_PROFILE });
+  const res = await admin.req('POST', '/Sessions/Capabilities/Full', {
+    SupportsSync: true,
+    PlayableMediaTypes: ['Video'],
+    DeviceProfile: MP4_PROFILE,
+  });
   expect(res.status).toBe(204);
   const rows = server.built.deps.db.prepare('SELECT id, name FROM items').all() as { id: string; name: string }[];
   const statuses: number[] = [];

@@ -78,7 +78,9 @@ function fillObject(r: () => number, schema: any, realIds: string[]): Record<str
 }
 
 function toQuery(obj: Record<string, unknown>): string {
-  const parts = Object.entries(obj).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'object' ? JSON.stringify(v) : String(v))}`);
+  const parts = Object.entries(obj).map(
+    ([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'object' ? JSON.stringify(v) : String(v))}`,
+  );
   return parts.length ? `?${parts.join('&')}` : '';
 }
 
@@ -115,7 +117,12 @@ describe('fuzzing every route with hostile input', () => {
         let body: unknown;
         if (route.method !== 'GET' && route.method !== 'DELETE') {
           const roll = random();
-          body = roll < 0.7 ? fillObject(random, route.schema?.body, realIds) : roll < 0.85 ? pick(random, HOSTILE) : [fillObject(random, route.schema?.body?.items, realIds)];
+          body =
+            roll < 0.7
+              ? fillObject(random, route.schema?.body, realIds)
+              : roll < 0.85
+                ? pick(random, HOSTILE)
+                : [fillObject(random, route.schema?.body?.items, realIds)];
         }
         jobs.push(async () => {
           const init: RequestInit = {
@@ -129,7 +136,8 @@ describe('fuzzing every route with hostile input', () => {
           const res = await fetch(`${f.server.url}${path}`, init);
           await res.arrayBuffer();
           sent++;
-          if (res.status >= 500) failures.push(`${route.method} ${path.slice(0, 200)} body=${JSON.stringify(body)?.slice(0, 200)} → ${res.status}`);
+          if (res.status >= 500)
+            failures.push(`${route.method} ${path.slice(0, 200)} body=${JSON.stringify(body)?.slice(0, 200)} → ${res.status}`);
         });
       }
     }
@@ -150,7 +158,11 @@ describe('fuzzing every route with hostile input', () => {
 
   it('refuses a 10 MB body with 413 JSON', async () => {
     const big = JSON.stringify({ Username: 'x'.repeat(10 * 1024 * 1024) });
-    const res = await fetch(`${f.server.url}/Users/AuthenticateByName`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+    const res = await fetch(`${f.server.url}/Users/AuthenticateByName`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: big,
+    });
     expect(res.status).toBe(413);
     expect((await res.json()).error).toBe('PayloadTooLarge');
   });

@@ -112,7 +112,12 @@ describe('WebSocket isolation', () => {
     await until(() => s.frames.length > 0);
     await f.admin.json('POST', `/Users/${dan.userId}/Policy`, { IsDisabled: true });
     // The user's own job changes must not reach a disabled user's socket either.
-    await f.admin.json('POST', '/Sync/Jobs', { TargetId: dan.deviceId, ItemIds: f.ids['Pilot'], UserId: dan.userId, Name: 'After disable' });
+    await f.admin.json('POST', '/Sync/Jobs', {
+      TargetId: dan.deviceId,
+      ItemIds: f.ids['Pilot'],
+      UserId: dan.userId,
+      Name: 'After disable',
+    });
     const code = await Promise.race([s.closed, sleep(3000).then(() => -1)]);
     expect(code).not.toBe(-1);
     expectNothingOf(s.frames, 'After disable');
@@ -151,6 +156,7 @@ describe('SSE isolation', () => {
     ctrl.abort();
     await pump;
     expect(text).toContain('event: SyncJobs');
-    for (const secret of [bob.userId, bob.deviceId, bobJob.Job.Id, activity.jobId, activity.jobItemId, 'Bob']) expect(text).not.toContain(secret);
+    for (const secret of [bob.userId, bob.deviceId, bobJob.Job.Id, activity.jobId, activity.jobItemId, 'Bob'])
+      expect(text).not.toContain(secret);
   }, 30_000);
 });

@@ -51,16 +51,31 @@ describe('load', () => {
       nextUp: () => [],
     });
     const t = performance.now();
-    const items = expandJob(lib, { userId: f.admin.userId, category: 'Latest', parentId: null, requestedItemIds: [], unwatchedOnly: false });
+    const items = expandJob(lib, {
+      userId: f.admin.userId,
+      category: 'Latest',
+      parentId: null,
+      requestedItemIds: [],
+      unwatchedOnly: false,
+    });
     const ms = performance.now() - t;
     console.log(`expansion of Latest over ${items.length} items: ${ms.toFixed(1)} ms`);
     expect(items.length).toBeGreaterThanOrEqual(ITEMS);
   });
 
   it('200 clients polling Items/Ready and item lists while 10 downloads run: 0 errors, bounded memory', async () => {
-    const direct = await f.admin.json('POST', '/Sync/Jobs', { TargetId: 'admin-phone', ItemIds: f.ids['Direct Movie'], Quality: 'original' });
+    const direct = await f.admin.json('POST', '/Sync/Jobs', {
+      TargetId: 'admin-phone',
+      ItemIds: f.ids['Direct Movie'],
+      Quality: 'original',
+    });
     // A SyncNewContent category job over the whole library, capped so the device gets 50 items.
-    const job = await f.admin.json('POST', '/Sync/Jobs', { TargetId: 'admin-phone', Category: 'Latest', ItemLimit: 50, Quality: 'original' });
+    const job = await f.admin.json('POST', '/Sync/Jobs', {
+      TargetId: 'admin-phone',
+      Category: 'Latest',
+      ItemLimit: 50,
+      Quality: 'original',
+    });
     expect(job.JobItems).toHaveLength(50);
     const fileUrl = `/Sync/JobItems/${direct.JobItems[0].Id}/File`;
     const views = await f.admin.json('GET', `/Users/${f.admin.userId}/Views`);

@@ -26,7 +26,16 @@ describe('secrets never reach the log', () => {
     const url = server.url;
     const admin = await signIn(url, 'admin', ADMIN_PW, 'admin-laptop');
     const carol = await createUser(url, admin, 'carol', 'Carol-Initial-pw');
-    const secrets = [ADMIN_PW, 'Carol-Initial-pw', sha1('Carol-Initial-pw'), 'Carol-New-pw', 'Reset-By-Admin-pw', 'Wrong-Guess-pw', admin.token, carol.token];
+    const secrets = [
+      ADMIN_PW,
+      'Carol-Initial-pw',
+      sha1('Carol-Initial-pw'),
+      'Carol-New-pw',
+      'Reset-By-Admin-pw',
+      'Wrong-Guess-pw',
+      admin.token,
+      carol.token,
+    ];
 
     // A failed sign-in, and an old client's SHA-1 sign-in.
     const wrong = await fetch(`${url}/Users/AuthenticateByName`, {
@@ -66,10 +75,14 @@ describe('secrets never reach the log', () => {
     });
 
     // Password changes: by the user (current + new) and a reset by the administrator.
-    expect((await carol.req('POST', `/Users/${carol.userId}/Password`, { CurrentPw: 'Carol-Initial-pw', NewPw: 'Carol-New-pw' })).status).toBe(204);
+    expect(
+      (await carol.req('POST', `/Users/${carol.userId}/Password`, { CurrentPw: 'Carol-Initial-pw', NewPw: 'Carol-New-pw' })).status,
+    ).toBe(204);
     expect((await admin.req('POST', `/Users/${carol.userId}/Password`, { NewPw: 'Reset-By-Admin-pw' })).status).toBe(204);
     const bad: Session = { ...carol };
-    expect((await bad.req('POST', `/Users/${carol.userId}/Password`, { CurrentPw: 'Wrong-Guess-pw', NewPw: 'Carol-New-pw' })).status).toBe(403);
+    expect((await bad.req('POST', `/Users/${carol.userId}/Password`, { CurrentPw: 'Wrong-Guess-pw', NewPw: 'Carol-New-pw' })).status).toBe(
+      403,
+    );
     await signIn(url, 'carol', 'Reset-By-Admin-pw', 'carol-tablet').then((s) => secrets.push(s.token));
 
     // The log did record these requests (the test is not vacuous)...

@@ -9,7 +9,18 @@ export interface TestLibrary {
   rows: LibraryRows;
   views: { movies: string; tv: string; music: string; empty: string };
   movies: { amelie: string; matrix: string; alien: string; zodiac: string; brazil: string };
-  show: { series: string; specials: string; s1: string; s2: string; s1e1: string; s1e2: string; s1e3: string; s2e1: string; s2e2: string; sp1: string };
+  show: {
+    series: string;
+    specials: string;
+    s1: string;
+    s2: string;
+    s1e1: string;
+    s1e2: string;
+    s1e3: string;
+    s2e1: string;
+    s2e2: string;
+    sp1: string;
+  };
   music: { album: string; t1: string; t2: string; t3: string };
 }
 
@@ -31,7 +42,15 @@ export async function startLibrary(): Promise<TestLibrary> {
     mediaStreams: [
       { Type: 'Video', Index: 0, Codec: 'h264', Width: 1920, Height: 1080, IsDefault: true, IsForced: false, IsExternal: false },
       { Type: 'Audio', Index: 1, Codec: 'aac', Channels: 2, IsDefault: true, IsForced: false, IsExternal: false },
-      { Type: 'Subtitle', Index: 2, Codec: 'srt', IsDefault: false, IsForced: false, IsExternal: true, Path: '/media/movies/Amélie.fr.srt' },
+      {
+        Type: 'Subtitle',
+        Index: 2,
+        Codec: 'srt',
+        IsDefault: false,
+        IsForced: false,
+        IsExternal: true,
+        Path: '/media/movies/Amélie.fr.srt',
+      },
     ],
     extra: { externalSubtitlePaths: { '2': '/media/movies/Amélie.fr.srt' } },
   });

@@ -12,8 +12,7 @@ let kid: Session;
 /** Every library. */
 let parent: Session;
 
-const setPolicy = (userId: string, policy: Record<string, unknown>) =>
-  lib.admin.req('POST', `/Users/${userId}/Policy`, policy);
+const setPolicy = (userId: string, policy: Record<string, unknown>) => lib.admin.req('POST', `/Users/${userId}/Policy`, policy);
 
 beforeAll(async () => {
   lib = await startLibrary();
@@ -89,7 +88,9 @@ describe('a user limited to TV Shows', () => {
 
   it('keeps hidden items out of Latest, Resume and Next Up', async () => {
     await kid.req('POST', '/Sessions/Playing/Progress', { ItemId: lib.show.s1e2, PositionTicks: 10 * 60 * 10_000_000, IsPaused: false });
-    expect((await kid.req('POST', '/Sessions/Playing/Progress', { ItemId: lib.movies.alien, PositionTicks: 1, IsPaused: false })).status).not.toBe(204);
+    expect(
+      (await kid.req('POST', '/Sessions/Playing/Progress', { ItemId: lib.movies.alien, PositionTicks: 1, IsPaused: false })).status,
+    ).not.toBe(204);
     const latest = await kid.json('GET', `/Users/${kid.userId}/Items/Latest?Limit=50`);
     expect(latest.length).toBeGreaterThan(0);
     expect(latest.every((i: { Type: string }) => i.Type === 'Episode')).toBe(true);

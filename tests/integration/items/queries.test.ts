@@ -37,11 +37,19 @@ describe('browsing', () => {
 
   it('sorts by several keys with their own orders', async () => {
     expect(names(await items(bob, `ParentId=${lib.views.movies}&SortBy=ProductionYear&SortOrder=Descending`))).toEqual([
-      'Zodiac', 'Amélie', 'The Matrix', 'Brazil', 'Alien',
+      'Zodiac',
+      'Amélie',
+      'The Matrix',
+      'Brazil',
+      'Alien',
     ]);
     // Insert order is DateCreated order: newest first, then by name.
     expect(names(await items(bob, `ParentId=${lib.views.movies}&SortBy=DateCreated,SortName&SortOrder=Descending,Ascending`))).toEqual([
-      'Brazil', 'Zodiac', 'Alien', 'The Matrix', 'Amélie',
+      'Brazil',
+      'Zodiac',
+      'Alien',
+      'The Matrix',
+      'Amélie',
     ]);
     expect(names(await items(bob, `ParentId=${lib.views.movies}&SortBy=Runtime,Name&SortOrder=Descending`))[0]).toBe('Brazil');
     const random = await items(bob, `ParentId=${lib.views.movies}&SortBy=Random`);
@@ -78,7 +86,8 @@ describe('browsing', () => {
     expect((await items(bob, 'Recursive=true&IncludeItemTypes=movie,episode')).TotalRecordCount).toBe(11);
     expect((await items(bob, 'Recursive=true&MediaTypes=Audio')).TotalRecordCount).toBe(3);
     expect((await items(bob, 'Recursive=true&Filters=IsFolder&ExcludeItemTypes=Season')).Items.map((i: any) => i.Type).sort()).toEqual([
-      'MusicAlbum', 'Series',
+      'MusicAlbum',
+      'Series',
     ]);
     expect(names(await items(bob, 'Recursive=true&IncludeItemTypes=Movie&Years=1999,2007'))).toEqual(['The Matrix', 'Zodiac']);
     // Items-by-name never leak into a plain recursive listing.
@@ -112,14 +121,18 @@ describe('browsing', () => {
 
   it('returns Ids in the order asked, dashed and upper-case ids accepted', async () => {
     const { zodiac, alien, matrix } = lib.movies;
-    const dashed = `${alien.slice(0, 8)}-${alien.slice(8, 12)}-${alien.slice(12, 16)}-${alien.slice(16, 20)}-${alien.slice(20)}`.toUpperCase();
+    const dashed =
+      `${alien.slice(0, 8)}-${alien.slice(8, 12)}-${alien.slice(12, 16)}-${alien.slice(16, 20)}-${alien.slice(20)}`.toUpperCase();
     const r = await items(bob, `Ids=${zodiac},${dashed},${matrix}`);
     expect(names(r)).toEqual(['Zodiac', 'Alien', 'The Matrix']);
     expect(r.TotalRecordCount).toBe(3);
   });
 
   it('accepts query names in any case under /emby', async () => {
-    const r = await bob.json('GET', `/emby/Users/${bob.userId}/Items?parentid=${lib.views.movies}&SORTBY=productionyear&sortorder=descending&limit=1`);
+    const r = await bob.json(
+      'GET',
+      `/emby/Users/${bob.userId}/Items?parentid=${lib.views.movies}&SORTBY=productionyear&sortorder=descending&limit=1`,
+    );
     expect(names(r)).toEqual(['Zodiac']);
     const viaItems = await bob.json('GET', `/Items?userId=${bob.userId}&ParentId=${lib.views.movies}&Limit=1`);
     expect(names(viaItems)).toEqual(['Alien']);
@@ -133,7 +146,13 @@ describe('item details', () => {
     const text = await res.text();
     expect(text).not.toContain('/media/');
     const dto = JSON.parse(text);
-    expect(dto).toMatchObject({ Id: lib.movies.amelie, Name: 'Amélie', Path: 'Amélie.mkv', Overview: 'A shy waitress.', ProductionYear: 2001 });
+    expect(dto).toMatchObject({
+      Id: lib.movies.amelie,
+      Name: 'Amélie',
+      Path: 'Amélie.mkv',
+      Overview: 'A shy waitress.',
+      ProductionYear: 2001,
+    });
     expect(dto.ImageTags).toEqual({ Primary: 'tag-amelie' });
     expect(dto.MediaSources).toHaveLength(1);
     expect(dto.MediaSources[0]).toMatchObject({
@@ -150,7 +169,10 @@ describe('item details', () => {
     expect(dto.GenreItems.map((g: any) => g.Id)).toEqual([lib.rows.byName('Genre', 'Comedy'), lib.rows.byName('Genre', 'Romance')]);
     expect(dto.Studios).toEqual([{ Name: 'Canal', Id: lib.rows.byName('Studio', 'Canal') }]);
     expect(dto.People).toEqual(
-      expect.arrayContaining([expect.objectContaining({ Name: 'Audrey', Type: 'Actor' }), expect.objectContaining({ Name: 'Jean-Pierre', Type: 'Director' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ Name: 'Audrey', Type: 'Actor' }),
+        expect.objectContaining({ Name: 'Jean-Pierre', Type: 'Director' }),
+      ]),
     );
     expect(dto.Width).toBe(1920);
     expect(dto.PrimaryImageAspectRatio).toBeCloseTo(2 / 3);
@@ -163,14 +185,24 @@ describe('item details', () => {
     expect(series.Path).toBeUndefined();
     expect(series.MediaSources).toBeUndefined();
     const ep = await bob.json('GET', `/Users/${bob.userId}/Items/${lib.show.s1e1}`);
-    expect(ep).toMatchObject({ SeriesId: lib.show.series, SeriesPrimaryImageTag: 'tag-show', SeasonId: lib.show.s1, IndexNumber: 1, ParentIndexNumber: 1 });
+    expect(ep).toMatchObject({
+      SeriesId: lib.show.series,
+      SeriesPrimaryImageTag: 'tag-show',
+      SeasonId: lib.show.s1,
+      IndexNumber: 1,
+      ParentIndexNumber: 1,
+    });
     const track = await bob.json('GET', `/Users/${bob.userId}/Items/${lib.music.t1}`);
     expect(track.Artists).toEqual(['Artist X']);
     expect(track.AlbumArtists).toEqual([{ Name: 'Artist X', Id: lib.rows.byName('MusicArtist', 'Artist X') }]);
   });
 
   it('answers 404 JSON for unknown or malformed ids and an unknown ParentId', async () => {
-    for (const p of [`/Users/${bob.userId}/Items/0123456789abcdef0123456789abcdef`, `/Users/${bob.userId}/Items/nope`, `/Users/${bob.userId}/Items?ParentId=0123456789abcdef0123456789abcdef`]) {
+    for (const p of [
+      `/Users/${bob.userId}/Items/0123456789abcdef0123456789abcdef`,
+      `/Users/${bob.userId}/Items/nope`,
+      `/Users/${bob.userId}/Items?ParentId=0123456789abcdef0123456789abcdef`,
+    ]) {
       const res = await bob.req('GET', p);
       expect(res.status, p).toBe(404);
       expect((await res.json()).error).toBe('NotFound');

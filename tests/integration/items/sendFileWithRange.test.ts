@@ -19,9 +19,20 @@ beforeAll(async () => {
   fs.writeFileSync(file, Buffer.alloc(200_000, 7));
   app = Fastify();
   registerErrorHandling(app);
-  const opts = (p: string) => ({ path: p, size: 200_000, etag: strongEtag('k'), contentType: 'video/mp4', onBytes: (n: number) => counted.push(n) });
+  const opts = (p: string) => ({
+    path: p,
+    size: 200_000,
+    etag: strongEtag('k'),
+    contentType: 'video/mp4',
+    onBytes: (n: number) => counted.push(n),
+  });
   app.get('/auto', (req, reply) => sendFileWithRange(req, reply, opts(file)));
-  app.route({ method: ['GET', 'HEAD'], url: '/explicit', exposeHeadRoute: false, handler: (req, reply) => sendFileWithRange(req, reply, opts(file)) });
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/explicit',
+    exposeHeadRoute: false,
+    handler: (req, reply) => sendFileWithRange(req, reply, opts(file)),
+  });
   app.get('/gone', (req, reply) => sendFileWithRange(req, reply, opts(path.join(dir, 'missing.mp4'))));
   await app.ready();
 });

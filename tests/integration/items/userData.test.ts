@@ -21,7 +21,13 @@ describe('played and favourites', () => {
   it('marks an item played and unplayed, returning UserItemDataDto', async () => {
     const s = await aUser();
     const played = await s.json('POST', `/Users/${s.userId}/PlayedItems/${lib.movies.alien}?DatePlayed=2024-05-01T10:00:00Z`);
-    expect(played).toMatchObject({ Played: true, PlayCount: 1, PlaybackPositionTicks: 0, Key: lib.movies.alien, LastPlayedDate: '2024-05-01T10:00:00.000Z' });
+    expect(played).toMatchObject({
+      Played: true,
+      PlayCount: 1,
+      PlaybackPositionTicks: 0,
+      Key: lib.movies.alien,
+      LastPlayedDate: '2024-05-01T10:00:00.000Z',
+    });
     expect((await s.json('POST', `/Users/${s.userId}/PlayedItems/${lib.movies.alien}`)).PlayCount).toBe(2);
     const unplayed = await s.json('DELETE', `/Users/${s.userId}/PlayedItems/${lib.movies.alien}`);
     expect(unplayed).toMatchObject({ Played: false, PlayCount: 0, PlaybackPositionTicks: 0 });
@@ -160,7 +166,8 @@ describe('playback reports and the resume rules (API.md §5.12)', () => {
     expect((await s.json('GET', `/Users/${s.userId}/Items/Resume?Limit=1`)).TotalRecordCount).toBe(2);
     // Resume is also a filter.
     expect(names(await s.json('GET', `/Users/${s.userId}/Items?Recursive=true&Filters=IsResumable&SortBy=SortName`))).toEqual([
-      'Alien', 'Episode 1x2',
+      'Alien',
+      'Episode 1x2',
     ]);
   });
 });
@@ -171,7 +178,10 @@ describe('Latest and Next Up', () => {
     const latest = await s.json('GET', `/Users/${s.userId}/Items/Latest?Limit=3`);
     expect(Array.isArray(latest)).toBe(true);
     expect(names(latest)).toEqual(['Third', 'First', 'Second']);
-    expect(names(await s.json('GET', `/Users/${s.userId}/Items/Latest?ParentId=${lib.views.movies}&Limit=2`))).toEqual(['Brazil', 'Zodiac']);
+    expect(names(await s.json('GET', `/Users/${s.userId}/Items/Latest?ParentId=${lib.views.movies}&Limit=2`))).toEqual([
+      'Brazil',
+      'Zodiac',
+    ]);
     const eps = await s.json('GET', `/Users/${s.userId}/Items/Latest?IncludeItemTypes=Episode&Limit=2`);
     expect(names(eps)).toEqual(['Episode 0x1', 'Episode 1x2']);
     expect(latest.every((i: any) => !i.IsFolder)).toBe(true);

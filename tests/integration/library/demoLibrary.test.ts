@@ -50,7 +50,9 @@ describe('demo library', () => {
   });
 
   it('holds every case the play decision needs', () => {
-    const movies = db.prepare("SELECT name, container, bitrate, media_streams FROM items WHERE type = 'Movie' ORDER BY name").all() as Array<{
+    const movies = db
+      .prepare("SELECT name, container, bitrate, media_streams FROM items WHERE type = 'Movie' ORDER BY name")
+      .all() as Array<{
       name: string;
       container: string;
       bitrate: number;
@@ -91,12 +93,22 @@ describe('demo library', () => {
   });
 
   it('has a tagged album with cover art, genres and studios', () => {
-    const tracks = db.prepare("SELECT name, index_number, album, album_artist, production_year, media_streams FROM items WHERE type = 'Audio' ORDER BY index_number").all() as Array<{
+    const tracks = db
+      .prepare(
+        "SELECT name, index_number, album, album_artist, production_year, media_streams FROM items WHERE type = 'Audio' ORDER BY index_number",
+      )
+      .all() as Array<{
       name: string;
       media_streams: string;
     }>;
     expect(tracks).toHaveLength(3);
-    expect(tracks[0]).toMatchObject({ name: 'Opening Tone', index_number: 1, album: 'Sine Language', album_artist: 'Test Pattern Orchestra', production_year: 2020 });
+    expect(tracks[0]).toMatchObject({
+      name: 'Opening Tone',
+      index_number: 1,
+      album: 'Sine Language',
+      album_artist: 'Test Pattern Orchestra',
+      production_year: 2020,
+    });
     expect((JSON.parse(tracks[0]!.media_streams) as MediaStream[]).some((s) => s.Type === 'EmbeddedImage')).toBe(true);
     const names = (type: string) => db.prepare('SELECT name FROM items WHERE type = ? ORDER BY name').pluck().all(type);
     expect(names('MusicGenre')).toEqual(['Electronic']);

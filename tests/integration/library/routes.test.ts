@@ -16,7 +16,17 @@ import { makeClip, makeImage, makeTextFile, mediaBinaries, tempDir } from '../..
 
 /** Width × height of an image, read back with ffprobe. */
 function imageSize(file: string): [number, number] {
-  const out = execFileSync(mediaBinaries().ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file]);
+  const out = execFileSync(mediaBinaries().ffprobe, [
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'stream=width,height',
+    '-of',
+    'csv=p=0',
+    file,
+  ]);
   const [w, h] = String(out).trim().split(',').map(Number);
   return [w!, h!];
 }
@@ -70,7 +80,8 @@ describe('library routes (images, refresh, scan report)', () => {
   });
 
   it('marks a tagged URL immutable, accepts any case of the type and dashed ids', async () => {
-    const dashed = `${movieId.slice(0, 8)}-${movieId.slice(8, 12)}-${movieId.slice(12, 16)}-${movieId.slice(16, 20)}-${movieId.slice(20)}`.toUpperCase();
+    const dashed =
+      `${movieId.slice(0, 8)}-${movieId.slice(8, 12)}-${movieId.slice(12, 16)}-${movieId.slice(16, 20)}-${movieId.slice(20)}`.toUpperCase();
     const res = await app.inject({ method: 'GET', url: `/Items/${dashed}/Images/primary?tag=${tag}&api_key=abc` });
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toContain('immutable');

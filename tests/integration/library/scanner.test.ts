@@ -49,7 +49,8 @@ describe('LibraryScanner on real files', () => {
   let writer: LibraryWriter;
   const changes: LibraryChange[] = [];
   const byPath = (p: string) => db.prepare('SELECT * FROM items WHERE path = ?').get(path.join(media, p)) as Row | undefined;
-  const byTypeName = (type: string, name: string) => db.prepare('SELECT * FROM items WHERE type = ? AND name = ?').get(type, name) as Row | undefined;
+  const byTypeName = (type: string, name: string) =>
+    db.prepare('SELECT * FROM items WHERE type = ? AND name = ?').get(type, name) as Row | undefined;
   const streams = (r: Row) => JSON.parse(r.media_streams) as MediaStream[];
   const issueReason = (p: string) =>
     (db.prepare('SELECT reason FROM scan_issues WHERE path = ?').pluck().get(path.join(media, p)) as string | undefined) ?? null;
@@ -70,12 +71,28 @@ describe('LibraryScanner on real files', () => {
         vcodec: null,
         acodec: 'mp3',
         cover,
-        metadata: { title: 'Opening Tone', artist: 'Test Pattern Orchestra', album_artist: 'Test Pattern Orchestra', album: 'Sine Language', track: '1/2', genre: 'Electronic', date: '2020' },
+        metadata: {
+          title: 'Opening Tone',
+          artist: 'Test Pattern Orchestra',
+          album_artist: 'Test Pattern Orchestra',
+          album: 'Sine Language',
+          track: '1/2',
+          genre: 'Electronic',
+          date: '2020',
+        },
       }),
       makeClip(media, 'Music/Test Pattern Orchestra/Sine Language/02 - Perfect Fifth.mp3', {
         vcodec: null,
         acodec: 'mp3',
-        metadata: { title: 'Perfect Fifth', artist: 'Test Pattern Orchestra', album_artist: 'Test Pattern Orchestra', album: 'Sine Language', track: '2/2', genre: 'Electronic', date: '2020' },
+        metadata: {
+          title: 'Perfect Fifth',
+          artist: 'Test Pattern Orchestra',
+          album_artist: 'Test Pattern Orchestra',
+          album: 'Sine Language',
+          track: '2/2',
+          genre: 'Electronic',
+          date: '2020',
+        },
       }),
       makeImage(media, 'Photos/Beach.jpg'),
       makeClip(media, `Home Videos/Odd 'quotes' "and" émoji 🎬.mp4`),
@@ -132,7 +149,9 @@ describe('LibraryScanner on real files', () => {
     expect(movie.id).toBe(stableId(movie.path!));
     expect(movie.run_time_ticks).toBeGreaterThan(1.5e7);
     const links = db
-      .prepare('SELECT l.kind, i.type, i.name, l.role FROM item_links l JOIN items i ON i.id = l.target_id WHERE l.item_id = ? ORDER BY l.kind, i.name')
+      .prepare(
+        'SELECT l.kind, i.type, i.name, l.role FROM item_links l JOIN items i ON i.id = l.target_id WHERE l.item_id = ? ORDER BY l.kind, i.name',
+      )
       .all(movie.id);
     expect(links).toEqual([
       { kind: 'genre', type: 'Genre', name: 'Animation', role: null },
@@ -164,7 +183,12 @@ describe('LibraryScanner on real files', () => {
     expect(bars.find((s) => s.Type === 'Video')).toMatchObject({ Codec: 'h264', Width: 320, Height: 180, BitDepth: 8, IsExternal: false });
     expect(bars.find((s) => s.Type === 'Audio')).toMatchObject({ Codec: 'ac3', Channels: 2, SampleRate: 48000 });
     const signal = streams(byPath('TV/Demo Show (2018)/Season 01/Demo Show - S01E02 - The Signal.mkv')!);
-    expect(signal.find((s) => s.Type === 'Subtitle')).toMatchObject({ Codec: 'subrip', IsTextSubtitleStream: true, IsExternal: false, Language: 'eng' });
+    expect(signal.find((s) => s.Type === 'Subtitle')).toMatchObject({
+      Codec: 'subrip',
+      IsTextSubtitleStream: true,
+      IsExternal: false,
+      Language: 'eng',
+    });
     const wind = streams(byPath('TV/Demo Show (2018)/Season 02/Demo Show - S02E01 - Second Wind.mp4')!);
     expect(wind.find((s) => s.Type === 'Subtitle')).toMatchObject({ Codec: 'mov_text', IsTextSubtitleStream: true });
   });
@@ -173,8 +197,22 @@ describe('LibraryScanner on real files', () => {
     const row = byPath('Movies/Colour Bars (2019).mkv')!;
     const subs = streams(row).filter((s) => s.IsExternal);
     expect(subs).toEqual([
-      expect.objectContaining({ Type: 'Subtitle', Index: 2, Codec: 'srt', Language: 'eng', IsForced: false, Path: 'Colour Bars (2019).en.srt' }),
-      expect.objectContaining({ Type: 'Subtitle', Index: 3, Codec: 'srt', Language: 'eng', IsForced: true, Path: 'Colour Bars (2019).eng.forced.srt' }),
+      expect.objectContaining({
+        Type: 'Subtitle',
+        Index: 2,
+        Codec: 'srt',
+        Language: 'eng',
+        IsForced: false,
+        Path: 'Colour Bars (2019).en.srt',
+      }),
+      expect.objectContaining({
+        Type: 'Subtitle',
+        Index: 3,
+        Codec: 'srt',
+        Language: 'eng',
+        IsForced: true,
+        Path: 'Colour Bars (2019).eng.forced.srt',
+      }),
     ]);
     expect(externalSubtitlePath(row.extra, 2)).toBe(path.join(media, 'Movies/Colour Bars (2019).en.srt'));
     expect(externalSubtitlePath(row.extra, 0)).toBeUndefined();
@@ -220,7 +258,11 @@ describe('LibraryScanner on real files', () => {
     expect(byPath('Music/Test Pattern Orchestra/Sine Language/02 - Perfect Fifth.mp3')!.image_tag).toBeNull();
     const photo = byPath('Photos/Beach.jpg')!;
     expect(photo.image_path).toBe(photo.path);
-    for (const parent of [byTypeName('Series', 'Demo Show')!, byTypeName('Season', 'Season 1')!, byTypeName('MusicAlbum', 'Sine Language')!]) {
+    for (const parent of [
+      byTypeName('Series', 'Demo Show')!,
+      byTypeName('Season', 'Season 1')!,
+      byTypeName('MusicAlbum', 'Sine Language')!,
+    ]) {
       expect(parent.image_tag, parent.name).toBeTruthy();
     }
     expect(byTypeName('MusicAlbum', 'Sine Language')!.image_tag).toBe(track.image_tag);
@@ -346,14 +388,17 @@ describe('LibraryScanner edge cases', () => {
     const spy =
       process.getuid?.() === 0
         ? vi.spyOn(fs.promises, 'readdir').mockImplementation(((dir: fs.PathLike, opts: unknown) => {
-            if (String(dir) === locked) return Promise.reject(Object.assign(new Error(`EACCES: permission denied, scandir '${locked}'`), { code: 'EACCES' }));
+            if (String(dir) === locked)
+              return Promise.reject(Object.assign(new Error(`EACCES: permission denied, scandir '${locked}'`), { code: 'EACCES' }));
             return (realReaddir as any)(dir, opts);
           }) as any)
         : undefined;
     try {
       const report = await scanner.scan();
       expect(report.removed).toBe(0);
-      expect(report.issues).toEqual([expect.objectContaining({ path: path.join(media, 'Locked'), reason: expect.stringMatching(/cannot read folder: EACCES/) })]);
+      expect(report.issues).toEqual([
+        expect.objectContaining({ path: path.join(media, 'Locked'), reason: expect.stringMatching(/cannot read folder: EACCES/) }),
+      ]);
     } finally {
       spy?.mockRestore();
       fs.chmodSync(path.join(media, 'Locked'), 0o755);

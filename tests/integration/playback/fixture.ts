@@ -53,7 +53,12 @@ export async function startPlaybackFixture(): Promise<PlaybackFixture> {
     clip('Subtitled Movie', 'Subtitled Movie (2023).mkv', { seconds: 6, subtitles: 'srt' }),
     clip('Broken Movie', 'Broken Movie (2024).mkv', { seconds: 6, acodec: 'ac3' }),
     (async () => {
-      files['Flac Tone'] = await makeClip(music, '01 - Flac Tone.flac', { vcodec: null, acodec: 'flac', seconds: 8, metadata: { title: 'Flac Tone', album: 'Tones', artist: 'Tone Artist' } });
+      files['Flac Tone'] = await makeClip(music, '01 - Flac Tone.flac', {
+        vcodec: null,
+        acodec: 'flac',
+        seconds: 8,
+        metadata: { title: 'Flac Tone', album: 'Tones', artist: 'Tone Artist' },
+      });
     })(),
   ]);
   makeSrt(movies, 'Subtitled Movie (2023).en.srt', 'A sidecar line.');
@@ -84,7 +89,10 @@ export async function mediaTiming(file: string): Promise<{ start: number; durati
   return {
     duration: Number(d[1]) * 3600 + Number(d[2]) * 60 + Number(d[3]),
     start: Number(d[4]),
-    streams: stderr.split('\n').filter((l) => /Stream #/.test(l)).join('\n'),
+    streams: stderr
+      .split('\n')
+      .filter((l) => /Stream #/.test(l))
+      .join('\n'),
   };
 }
 

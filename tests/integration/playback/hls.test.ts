@@ -36,9 +36,15 @@ async function text(p: string): Promise<string> {
 async function variantOf(info: PlaybackInfo): Promise<{ master: string; variantPath: string; variant: string; segments: string[] }> {
   const url = info.MediaSources[0]!.TranscodingUrl as string;
   const master = await text(url);
-  const variantPath = resolve(url, master.split('\n').find((l) => l && !l.startsWith('#'))!);
+  const variantPath = resolve(
+    url,
+    master.split('\n').find((l) => l && !l.startsWith('#'))!,
+  );
   const variant = await text(variantPath);
-  const segments = variant.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => resolve(variantPath, l));
+  const segments = variant
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => resolve(variantPath, l));
   return { master, variantPath, variant, segments };
 }
 
@@ -60,7 +66,12 @@ describe('PlaybackInfo', () => {
     const info = await playbackInfo('Direct Movie');
     const source = info.MediaSources[0]!;
     expect(info.PlaySessionId).toMatch(/^[0-9a-f]{32}$/);
-    expect(source).toMatchObject({ SupportsDirectPlay: true, SupportsDirectStream: true, SupportsTranscoding: false, PlayMethod: 'DirectPlay' });
+    expect(source).toMatchObject({
+      SupportsDirectPlay: true,
+      SupportsDirectStream: true,
+      SupportsTranscoding: false,
+      PlayMethod: 'DirectPlay',
+    });
     expect(source.TranscodingUrl).toBeUndefined();
     const res = await f.admin.req('GET', source.DirectStreamUrl, undefined, { Range: 'bytes=0-99' });
     expect(res.status).toBe(206);
@@ -68,7 +79,13 @@ describe('PlaybackInfo', () => {
 
   it('remuxes H.264 with AC3 into HLS (video copied) and transcodes HEVC', async () => {
     const remux = (await playbackInfo('Remux Movie')).MediaSources[0]!;
-    expect(remux).toMatchObject({ SupportsDirectPlay: false, SupportsTranscoding: true, PlayMethod: 'Remux', TranscodingSubProtocol: 'hls', TranscodingContainer: 'ts' });
+    expect(remux).toMatchObject({
+      SupportsDirectPlay: false,
+      SupportsTranscoding: true,
+      PlayMethod: 'Remux',
+      TranscodingSubProtocol: 'hls',
+      TranscodingContainer: 'ts',
+    });
     expect(remux.TranscodingUrl).toMatch(/^\/Videos\/[0-9a-f]{32}\/master\.m3u8\?.*PlaySessionId=/);
     const hevc = (await playbackInfo('Hevc Movie')).MediaSources[0]!;
     expect(hevc).toMatchObject({ SupportsDirectPlay: false, SupportsTranscoding: true, PlayMethod: 'Transcode' });
@@ -111,7 +128,9 @@ describe('HLS', () => {
     const info = await playbackInfo('Hevc Movie');
     const { master, variant, segments } = await variantOf(info);
     expect(master).toMatch(/^#EXTM3U\n/);
-    expect(master).toMatch(/#EXT-X-STREAM-INF:BANDWIDTH=\d+,AVERAGE-BANDWIDTH=\d+,RESOLUTION=320x180,CODECS="avc1\.64[0-9a-f]{4},mp4a\.40\.2"/);
+    expect(master).toMatch(
+      /#EXT-X-STREAM-INF:BANDWIDTH=\d+,AVERAGE-BANDWIDTH=\d+,RESOLUTION=320x180,CODECS="avc1\.64[0-9a-f]{4},mp4a\.40\.2"/,
+    );
     expect(variant).toContain('#EXT-X-PLAYLIST-TYPE:VOD');
     expect(variant).toContain('#EXT-X-TARGETDURATION:3');
     expect(variant.trimEnd().endsWith('#EXT-X-ENDLIST')).toBe(true);
@@ -224,7 +243,11 @@ describe('encoder lifetime', () => {
 
   it('kills ffmpeg when the player reports Stopped with its PlaySessionId', async () => {
     const { id, pid, dir } = await startEncoder();
-    const res = await f.admin.req('POST', '/Sessions/Playing/Stopped', { ItemId: f.ids['Hevc Movie'], PositionTicks: 0, PlaySessionId: id });
+    const res = await f.admin.req('POST', '/Sessions/Playing/Stopped', {
+      ItemId: f.ids['Hevc Movie'],
+      PositionTicks: 0,
+      PlaySessionId: id,
+    });
     expect(res.status).toBe(204);
     expect(await waitFor(() => !isAlive(pid))).toBe(true);
     expect(await waitFor(() => !fs.existsSync(dir))).toBe(true);

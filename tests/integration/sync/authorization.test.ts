@@ -56,27 +56,107 @@ interface RouteCase {
 
 const routes: RouteCase[] = [
   { name: 'GET /Sync/Targets', request: () => ['GET', '/Sync/Targets'], expect: { other: 200, owner: 200, admin: 200 } },
-  { name: 'GET /Sync/Options', request: () => ['GET', `/Sync/Options?ItemIds=${f.ids['Direct Movie']}`], expect: { other: 200, owner: 200, admin: 200 } },
-  { name: 'GET /Sync/Jobs?UserId=owner', request: () => ['GET', `/Sync/Jobs?UserId=${owner.userId}`], expect: { other: 403, owner: 200, admin: 200 } },
+  {
+    name: 'GET /Sync/Options',
+    request: () => ['GET', `/Sync/Options?ItemIds=${f.ids['Direct Movie']}`],
+    expect: { other: 200, owner: 200, admin: 200 },
+  },
+  {
+    name: 'GET /Sync/Jobs?UserId=owner',
+    request: () => ['GET', `/Sync/Jobs?UserId=${owner.userId}`],
+    expect: { other: 403, owner: 200, admin: 200 },
+  },
   { name: 'GET /Sync/Jobs/{id}', request: ({ jobId }) => ['GET', `/Sync/Jobs/${jobId}`], expect: { other: 404, owner: 200, admin: 200 } },
-  { name: 'POST /Sync/Jobs/{id}', request: ({ jobId }) => ['POST', `/Sync/Jobs/${jobId}`, { Name: 'Renamed' }], expect: { other: 404, owner: 204, admin: 204 } },
-  { name: 'DELETE /Sync/Jobs/{id}', request: ({ jobId }) => ['DELETE', `/Sync/Jobs/${jobId}`], expect: { other: 404, owner: 204, admin: 204 } },
-  { name: 'POST /Sync/Jobs/{id}/Delete', request: ({ jobId }) => ['POST', `/Sync/Jobs/${jobId}/Delete`], expect: { other: 404, owner: 204, admin: 204 } },
-  { name: 'GET /Sync/JobItems?JobId', request: ({ jobId }) => ['GET', `/Sync/JobItems?JobId=${jobId}`], expect: { other: 404, owner: 200, admin: 200 } },
-  { name: 'DELETE /Sync/JobItems/{id}', request: ({ itemId }) => ['DELETE', `/Sync/JobItems/${itemId}`], expect: { other: 404, owner: 204, admin: 204 } },
-  { name: 'POST /Sync/JobItems/{id}/MarkForRemoval', request: ({ itemId }) => ['POST', `/Sync/JobItems/${itemId}/MarkForRemoval`], expect: { other: 404, owner: 204, admin: 204 } },
-  { name: 'POST /Sync/JobItems/{id}/UnmarkForRemoval (not Synced → 400)', request: ({ itemId }) => ['POST', `/Sync/JobItems/${itemId}/UnmarkForRemoval`], expect: { other: 404, owner: 400, admin: 400 } },
-  { name: 'POST /Sync/JobItems/{id}/Enable (not Failed → 400)', request: ({ itemId }) => ['POST', `/Sync/JobItems/${itemId}/Enable`], expect: { other: 404, owner: 400, admin: 400 } },
-  { name: 'GET /Sync/JobItems/{id}/File', request: ({ itemId }) => ['GET', `/Sync/JobItems/${itemId}/File`], expect: { other: 404, owner: 200, admin: 200 } },
-  { name: 'GET /Sync/JobItems/{id}/AdditionalFiles', request: ({ itemId }) => ['GET', `/Sync/JobItems/${itemId}/AdditionalFiles?Name=x.vtt`], expect: { other: 404, owner: 404, admin: 404 } },
-  { name: 'POST /Sync/JobItems/{id}/Transferred', request: ({ itemId }) => ['POST', `/Sync/JobItems/${itemId}/Transferred`], expect: { other: 404, owner: 204, admin: 204 } },
-  { name: 'GET /Sync/Items/Ready', request: () => ['GET', `/Sync/Items/Ready?TargetId=${owner.deviceId}`], expect: { other: 403, owner: 200, admin: 200 } },
-  { name: 'POST /Sync/Data', request: () => ['POST', '/Sync/Data', { TargetId: owner.deviceId, LocalItemIds: [] }], expect: { other: 403, owner: 200, admin: 200 } },
-  { name: 'DELETE /Sync/{TargetId}/Items', request: () => ['DELETE', `/Sync/${owner.deviceId}/Items?ItemIds=${f.ids['Pilot']}`], expect: { other: 403, owner: 204, admin: 204 } },
-  { name: 'POST /Sync/Items/Cancel', request: () => ['POST', '/Sync/Items/Cancel', { TargetId: owner.deviceId, ItemIds: [f.ids['Pilot']] }], expect: { other: 403, owner: 204, admin: 204 } },
-  { name: 'GET /Sync/Events (JobId)', request: ({ jobId }) => ['GET', `/Sync/Events?JobId=${jobId}`], expect: { other: 404, owner: 200, admin: 200 } },
-  { name: 'GET /System/Configuration/sync', request: () => ['GET', '/System/Configuration/sync'], expect: { other: 403, owner: 403, admin: 200 } },
-  { name: 'POST /System/Configuration/sync', request: () => ['POST', '/System/Configuration/sync', { MaxConcurrentConversions: 1 }], expect: { other: 403, owner: 403, admin: 204 } },
+  {
+    name: 'POST /Sync/Jobs/{id}',
+    request: ({ jobId }) => ['POST', `/Sync/Jobs/${jobId}`, { Name: 'Renamed' }],
+    expect: { other: 404, owner: 204, admin: 204 },
+  },
+  {
+    name: 'DELETE /Sync/Jobs/{id}',
+    request: ({ jobId }) => ['DELETE', `/Sync/Jobs/${jobId}`],
+    expect: { other: 404, owner: 204, admin: 204 },
+  },
+  {
+    name: 'POST /Sync/Jobs/{id}/Delete',
+    request: ({ jobId }) => ['POST', `/Sync/Jobs/${jobId}/Delete`],
+    expect: { other: 404, owner: 204, admin: 204 },
+  },
+  {
+    name: 'GET /Sync/JobItems?JobId',
+    request: ({ jobId }) => ['GET', `/Sync/JobItems?JobId=${jobId}`],
+    expect: { other: 404, owner: 200, admin: 200 },
+  },
+  {
+    name: 'DELETE /Sync/JobItems/{id}',
+    request: ({ itemId }) => ['DELETE', `/Sync/JobItems/${itemId}`],
+    expect: { other: 404, owner: 204, admin: 204 },
+  },
+  {
+    name: 'POST /Sync/JobItems/{id}/MarkForRemoval',
+    request: ({ itemId }) => ['POST', `/Sync/JobItems/${itemId}/MarkForRemoval`],
+    expect: { other: 404, owner: 204, admin: 204 },
+  },
+  {
+    name: 'POST /Sync/JobItems/{id}/UnmarkForRemoval (not Synced → 400)',
+    request: ({ itemId }) => ['POST', `/Sync/JobItems/${itemId}/UnmarkForRemoval`],
+    expect: { other: 404, owner: 400, admin: 400 },
+  },
+  {
+    name: 'POST /Sync/JobItems/{id}/Enable (not Failed → 400)',
+    request: ({ itemId }) => ['POST', `/Sync/JobItems/${itemId}/Enable`],
+    expect: { other: 404, owner: 400, admin: 400 },
+  },
+  {
+    name: 'GET /Sync/JobItems/{id}/File',
+    request: ({ itemId }) => ['GET', `/Sync/JobItems/${itemId}/File`],
+    expect: { other: 404, owner: 200, admin: 200 },
+  },
+  {
+    name: 'GET /Sync/JobItems/{id}/AdditionalFiles',
+    request: ({ itemId }) => ['GET', `/Sync/JobItems/${itemId}/AdditionalFiles?Name=x.vtt`],
+    expect: { other: 404, owner: 404, admin: 404 },
+  },
+  {
+    name: 'POST /Sync/JobItems/{id}/Transferred',
+    request: ({ itemId }) => ['POST', `/Sync/JobItems/${itemId}/Transferred`],
+    expect: { other: 404, owner: 204, admin: 204 },
+  },
+  {
+    name: 'GET /Sync/Items/Ready',
+    request: () => ['GET', `/Sync/Items/Ready?TargetId=${owner.deviceId}`],
+    expect: { other: 403, owner: 200, admin: 200 },
+  },
+  {
+    name: 'POST /Sync/Data',
+    request: () => ['POST', '/Sync/Data', { TargetId: owner.deviceId, LocalItemIds: [] }],
+    expect: { other: 403, owner: 200, admin: 200 },
+  },
+  {
+    name: 'DELETE /Sync/{TargetId}/Items',
+    request: () => ['DELETE', `/Sync/${owner.deviceId}/Items?ItemIds=${f.ids['Pilot']}`],
+    expect: { other: 403, owner: 204, admin: 204 },
+  },
+  {
+    name: 'POST /Sync/Items/Cancel',
+    request: () => ['POST', '/Sync/Items/Cancel', { TargetId: owner.deviceId, ItemIds: [f.ids['Pilot']] }],
+    expect: { other: 403, owner: 204, admin: 204 },
+  },
+  {
+    name: 'GET /Sync/Events (JobId)',
+    request: ({ jobId }) => ['GET', `/Sync/Events?JobId=${jobId}`],
+    expect: { other: 404, owner: 200, admin: 200 },
+  },
+  {
+    name: 'GET /System/Configuration/sync',
+    request: () => ['GET', '/System/Configuration/sync'],
+    expect: { other: 403, owner: 403, admin: 200 },
+  },
+  {
+    name: 'POST /System/Configuration/sync',
+    request: () => ['POST', '/System/Configuration/sync', { MaxConcurrentConversions: 1 }],
+    expect: { other: 403, owner: 403, admin: 204 },
+  },
 ];
 
 describe('authorization matrix for every /Sync route', () => {

@@ -39,7 +39,12 @@ async function createReady(s: Session, name: string): Promise<any> {
 
 function digestsOf(bytes: Buffer, blockSize: number): string[] {
   const out: string[] = [];
-  for (let i = 0; i < bytes.length; i += blockSize) out.push(createHash('sha256').update(bytes.subarray(i, i + blockSize)).digest('hex'));
+  for (let i = 0; i < bytes.length; i += blockSize)
+    out.push(
+      createHash('sha256')
+        .update(bytes.subarray(i, i + blockSize))
+        .digest('hex'),
+    );
   return out;
 }
 
@@ -94,12 +99,15 @@ describe('GET /Sync/JobItems/{id}/Blocks', () => {
     expect(kept).toEqual([expect.stringMatching(/^[0-9a-f]{32}-blocks-65536\.sha256$/)]);
   });
 
-  it.each(['1000', '0', String(64 * 1024 + 1), String(128 * 1024 * 1024), 'abc', '-65536'])('refuses BlockSize=%s with a 400', async (value) => {
-    const item = await readyItem(f.admin, 'Remux Movie');
-    const res = await f.admin.req('GET', `/Sync/JobItems/${item.Id}/Blocks?BlockSize=${value}`);
-    expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: expect.any(String), message: expect.any(String) });
-  });
+  it.each(['1000', '0', String(64 * 1024 + 1), String(128 * 1024 * 1024), 'abc', '-65536'])(
+    'refuses BlockSize=%s with a 400',
+    async (value) => {
+      const item = await readyItem(f.admin, 'Remux Movie');
+      const res = await f.admin.req('GET', `/Sync/JobItems/${item.Id}/Blocks?BlockSize=${value}`);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+    },
+  );
 
   it('shows another user nothing of someone else’s item', async () => {
     const item = await readyItem(f.admin, 'Remux Movie');

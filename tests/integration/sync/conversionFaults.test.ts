@@ -37,7 +37,9 @@ async function until<T>(fn: () => T | undefined | false, ms: number, step = 25):
 }
 
 function outputKeyOf(f: MediaServer, jobItemId: string): string | null {
-  return (f.server.built.deps.db.prepare('SELECT output_key FROM sync_job_items WHERE id = ?').get(jobItemId) as { output_key: string | null }).output_key;
+  return (
+    f.server.built.deps.db.prepare('SELECT output_key FROM sync_job_items WHERE id = ?').get(jobItemId) as { output_key: string | null }
+  ).output_key;
 }
 
 describe('songs, faults and cancellation', () => {
@@ -46,7 +48,13 @@ describe('songs, faults and cancellation', () => {
     f = await startMediaServer(async (media) => {
       const album = mkdirs(media, 'Music', 'Test Artist', 'Test Album');
       const movies = mkdirs(media, 'Movies');
-      const tags = (title: string, track: string) => ({ title, artist: 'Test Artist', album_artist: 'Test Artist', album: 'Test Album', track });
+      const tags = (title: string, track: string) => ({
+        title,
+        artist: 'Test Artist',
+        album_artist: 'Test Artist',
+        album: 'Test Album',
+        track,
+      });
       await Promise.all([
         makeClip(album, '01 - Direct Song.mp3', { vcodec: null, acodec: 'mp3', seconds: 2, metadata: tags('Direct Song', '1') }),
         makeClip(album, '02 - Flac Song.flac', { vcodec: null, acodec: 'flac', seconds: 2, metadata: tags('Flac Song', '2') }),
@@ -73,7 +81,9 @@ describe('songs, faults and cancellation', () => {
   it('a FLAC on a device that doesn’t play FLAC is converted by the Static Audio profile into an MP3', async () => {
     const res = await f.admin.json('POST', '/Sync/Jobs', { TargetId: 'admin-phone', ItemIds: f.ids['Flac Song'], Quality: 'high' });
     const item = await f.waitForItem(f.admin, res.Job.Id, 'ReadyToTransfer');
-    const plan = (f.server.built.deps.db.prepare('SELECT plan FROM conversion_outputs WHERE key = ?').get(outputKeyOf(f, item.Id)) as { plan: string }).plan;
+    const plan = (
+      f.server.built.deps.db.prepare('SELECT plan FROM conversion_outputs WHERE key = ?').get(outputKeyOf(f, item.Id)) as { plan: string }
+    ).plan;
     expect(JSON.parse(plan)).toMatchObject({ kind: 'audio-transcode', container: 'mp3' });
     expect(item.OutputPath ?? item.MediaSource.Path).toMatch(/\.mp3$/);
     expect(item.MediaSource.Container).toBe('mp3');
@@ -114,7 +124,12 @@ describe('songs, faults and cancellation', () => {
   });
 
   it('cancelling a job while its item converts stops ffmpeg within a second and leaves no partial file', async () => {
-    const res = await f.admin.json('POST', '/Sync/Jobs', { TargetId: 'admin-phone', ItemIds: f.ids['Long Movie'], Quality: 'custom', Bitrate: 500_000 });
+    const res = await f.admin.json('POST', '/Sync/Jobs', {
+      TargetId: 'admin-phone',
+      ItemIds: f.ids['Long Movie'],
+      Quality: 'custom',
+      Bitrate: 500_000,
+    });
     const jobItemId = res.JobItems[0].Id;
     const key = outputKeyOf(f, jobItemId);
     expect(key).toMatch(/^[0-9a-f]{64}$/);
@@ -160,14 +175,19 @@ describe('items a refresh adds on GET /Sync/Items/Ready', () => {
   beforeAll(async () => {
     // Over 5 minutes so a 100 s position counts as "in progress" (Resume); tiny frames and AAC so the remux
     // to MP4 is a pure stream copy.
-    f = await startMediaServer((m) => makeClip(mkdirs(m, 'Movies'), 'Resumed Movie (2020).mkv', { seconds: 400, size: '160x90', acodec: 'aac' }));
+    f = await startMediaServer((m) =>
+      makeClip(mkdirs(m, 'Movies'), 'Resumed Movie (2020).mkv', { seconds: 400, size: '160x90', acodec: 'aac' }),
+    );
   }, 120_000);
   afterAll(() => f.server.close());
 
   it('are converted, not left Queued (a Resume job gaining an MKV that needs a remux)', async () => {
     const res = await f.admin.json('POST', '/Sync/Jobs', { TargetId: 'admin-phone', Category: 'Resume', Quality: 'high' });
     expect(res.JobItems).toEqual([]);
-    const stopped = await f.admin.req('POST', '/Sessions/Playing/Stopped', { ItemId: f.ids['Resumed Movie'], PositionTicks: 100 * 10_000_000 });
+    const stopped = await f.admin.req('POST', '/Sessions/Playing/Stopped', {
+      ItemId: f.ids['Resumed Movie'],
+      PositionTicks: 100 * 10_000_000,
+    });
     expect(stopped.status).toBe(204);
     await f.admin.json('GET', '/Sync/Items/Ready?TargetId=admin-phone');
     const item = await f.waitForItem(f.admin, res.Job.Id, 'ReadyToTransfer', 20_000);
@@ -180,8 +200,16 @@ describe('restart recovery', () => {
     const dataDir = tempDir('stowaway-restart-data-');
     const media = tempDir('stowaway-restart-media-');
     try {
-      const first = await startMediaServer((m) => makeClip(mkdirs(m, 'Movies'), 'Restart Movie (2020).mkv', { seconds: 2, acodec: 'ac3' }), dataDir, media);
-      const res = await first.admin.json('POST', '/Sync/Jobs', { TargetId: 'admin-phone', ItemIds: first.ids['Restart Movie'], Quality: 'high' });
+      const first = await startMediaServer(
+        (m) => makeClip(mkdirs(m, 'Movies'), 'Restart Movie (2020).mkv', { seconds: 2, acodec: 'ac3' }),
+        dataDir,
+        media,
+      );
+      const res = await first.admin.json('POST', '/Sync/Jobs', {
+        TargetId: 'admin-phone',
+        ItemIds: first.ids['Restart Movie'],
+        Quality: 'high',
+      });
       const ready = await first.waitForItem(first.admin, res.Job.Id, 'ReadyToTransfer');
       const key = outputKeyOf(first, ready.Id)!;
       const outputDir = path.join(first.server.built.deps.outputs.workDir, key);
@@ -189,7 +217,9 @@ describe('restart recovery', () => {
 
       // What a crash mid-conversion leaves: rows saying 'converting', a partial file, no finished file.
       const db = openDatabase(path.join(dataDir, 'stowaway.db'));
-      db.prepare(`UPDATE conversion_outputs SET status = 'converting', progress = 40, size = NULL, sha256 = NULL, media_source = NULL WHERE key = ?`).run(key);
+      db.prepare(
+        `UPDATE conversion_outputs SET status = 'converting', progress = 40, size = NULL, sha256 = NULL, media_source = NULL WHERE key = ?`,
+      ).run(key);
       db.prepare(`UPDATE sync_job_items SET status = 'Converting', progress = 20 WHERE id = ?`).run(ready.Id);
       db.close();
       for (const n of fs.readdirSync(outputDir)) fs.rmSync(path.join(outputDir, n));
@@ -202,7 +232,9 @@ describe('restart recovery', () => {
         expect(item.Id).toBe(ready.Id);
         expect(fs.existsSync(partial)).toBe(false);
         expect(fs.readdirSync(outputDir).filter((n) => n.includes('.partial'))).toEqual([]);
-        const row = second.server.built.deps.db.prepare('SELECT status, attempts, sha256 FROM conversion_outputs WHERE key = ?').get(key) as any;
+        const row = second.server.built.deps.db
+          .prepare('SELECT status, attempts, sha256 FROM conversion_outputs WHERE key = ?')
+          .get(key) as any;
         expect(row).toMatchObject({ status: 'ready', attempts: 2 });
         expect(item.Sha256).toBe(row.sha256);
         const file = await second.admin.req('GET', `/Sync/JobItems/${item.Id}/File`);

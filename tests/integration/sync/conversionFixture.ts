@@ -22,7 +22,11 @@ export interface MediaServer {
 }
 
 /** `make(media)` writes the library into `media`; then a real server scans it and `admin-phone` becomes a target. */
-export async function startMediaServer(make: (media: string) => Promise<unknown>, dataDir?: string, media = tempDir('stowaway-conv-media-')): Promise<MediaServer> {
+export async function startMediaServer(
+  make: (media: string) => Promise<unknown>,
+  dataDir?: string,
+  media = tempDir('stowaway-conv-media-'),
+): Promise<MediaServer> {
   await make(media);
   const server = await startTestServer({ mediaDirs: [media], adminUser: 'admin', adminPassword: 'pw', ...(dataDir ? { dataDir } : {}) });
   await ensureAdministrator(server.built.deps);
@@ -31,7 +35,11 @@ export async function startMediaServer(make: (media: string) => Promise<unknown>
   const rows = server.built.deps.db.prepare('SELECT id, name FROM items').all() as { id: string; name: string }[];
   const ids = Object.fromEntries(rows.map((r) => [r.name, r.id]));
   const reportTarget = async (s: Session, profile: DeviceProfile = MP4_PROFILE) => {
-    const res = await s.req('POST', '/Sessions/Capabilities/Full', { SupportsSync: true, PlayableMediaTypes: ['Audio', 'Video'], DeviceProfile: profile });
+    const res = await s.req('POST', '/Sessions/Capabilities/Full', {
+      SupportsSync: true,
+      PlayableMediaTypes: ['Audio', 'Video'],
+      DeviceProfile: profile,
+    });
     if (res.status !== 204) throw new Error(`capabilities: ${res.status}`);
   };
   await reportTarget(admin);

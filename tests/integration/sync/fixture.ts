@@ -48,7 +48,11 @@ export async function startSyncFixture(): Promise<SyncFixture> {
   const rows = server.built.deps.db.prepare('SELECT id, name FROM items').all() as { id: string; name: string }[];
   const ids = Object.fromEntries(rows.map((r) => [r.name, r.id]));
   const reportTarget = async (s: Session, profile: DeviceProfile = MP4_PROFILE) => {
-    const res = await s.req('POST', '/Sessions/Capabilities/Full', { SupportsSync: true, PlayableMediaTypes: ['Audio', 'Video'], DeviceProfile: profile });
+    const res = await s.req('POST', '/Sessions/Capabilities/Full', {
+      SupportsSync: true,
+      PlayableMediaTypes: ['Audio', 'Video'],
+      DeviceProfile: profile,
+    });
     if (res.status !== 204) throw new Error(`capabilities: ${res.status}`);
   };
   await reportTarget(admin);

@@ -53,7 +53,9 @@ describe('sync jobs of a user limited to TV Shows', () => {
     expect((await child.req('DELETE', `/Sync/Jobs/${tv.Job.Id}`)).status).toBe(204);
     const latest = await child.json('POST', '/Sync/Jobs', { TargetId: T, Category: 'Latest', Quality: 'Original' });
     expect(latest.JobItems.length).toBeGreaterThan(0);
-    expect(latest.JobItems.every((i: { ItemId: string }) => [f.ids['Pilot'], f.ids['Second'], f.ids['Third']].includes(i.ItemId))).toBe(true);
+    expect(latest.JobItems.every((i: { ItemId: string }) => [f.ids['Pilot'], f.ids['Second'], f.ids['Third']].includes(i.ItemId))).toBe(
+      true,
+    );
     expect((await child.req('DELETE', `/Sync/Jobs/${latest.Job.Id}`)).status).toBe(204);
   });
 });
@@ -74,10 +76,17 @@ describe('POST /Sync/Data on the shared tablet', () => {
   });
 
   it('removes the child’s own copies from a view the child lost, and keeps the parent’s', async () => {
-    const policy = await f.admin.req('POST', `/Users/${child.userId}/Policy`, { EnableAllFolders: false, EnabledFolders: [f.ids['Movies']] });
+    const policy = await f.admin.req('POST', `/Users/${child.userId}/Policy`, {
+      EnableAllFolders: false,
+      EnabledFolders: [f.ids['Movies']],
+    });
     expect(policy.status).toBe(204);
     const local = [f.ids['Direct Movie'], f.ids['Pilot']];
-    const res = await parent.json('POST', '/Sync/Data', { TargetId: T, LocalItemIds: local, OfflineUserIds: [parent.userId, child.userId] });
+    const res = await parent.json('POST', '/Sync/Data', {
+      TargetId: T,
+      LocalItemIds: local,
+      OfflineUserIds: [parent.userId, child.userId],
+    });
     expect(res.ItemIdsToRemove).toEqual([f.ids['Pilot']]);
     // The movie now shows to the child too.
     expect(res.ItemUserAccess).toEqual({ [f.ids['Direct Movie']]: [child.userId, parent.userId].sort() });
@@ -85,7 +94,11 @@ describe('POST /Sync/Data on the shared tablet', () => {
     const pilot = items.Items.find((i: { ItemId: string }) => i.ItemId === f.ids['Pilot']);
     expect(pilot).toMatchObject({ IsMarkedForRemoval: true });
     // The device drops it and reports again: the item is gone from the device for good.
-    const after = await parent.json('POST', '/Sync/Data', { TargetId: T, LocalItemIds: [f.ids['Direct Movie']], OfflineUserIds: [parent.userId] });
+    const after = await parent.json('POST', '/Sync/Data', {
+      TargetId: T,
+      LocalItemIds: [f.ids['Direct Movie']],
+      OfflineUserIds: [parent.userId],
+    });
     expect(after.ItemIdsToRemove).toEqual([]);
     expect(after.ItemUserAccess).toEqual({ [f.ids['Direct Movie']]: [parent.userId] });
   });

@@ -83,7 +83,9 @@ describe('new content and library changes', () => {
     const statuses = [a.JobItems[0].Status, b.JobItems[0].Status];
     expect(statuses.filter((s) => s === 'Cancelled')).toHaveLength(1);
     const active = f.server.built.deps.db
-      .prepare(`SELECT COUNT(*) AS n FROM sync_job_items WHERE item_id = ? AND target_id = ? AND status NOT IN ('Cancelled','Failed','RemovedFromDevice')`)
+      .prepare(
+        `SELECT COUNT(*) AS n FROM sync_job_items WHERE item_id = ? AND target_id = ? AND status NOT IN ('Cancelled','Failed','RemovedFromDevice')`,
+      )
       .get(f.ids['Remux Movie'], T) as { n: number };
     expect(active.n).toBe(1);
     await f.admin.req('DELETE', `/Sync/Jobs/${a.Job.Id}`);

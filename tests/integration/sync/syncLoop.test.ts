@@ -46,7 +46,13 @@ describe('the full loop for a direct-play movie', () => {
 
   it('creates a job whose item is ReadyToTransfer at once (no conversion needed)', async () => {
     const result = await f.admin.json('POST', '/Sync/Jobs', { TargetId: T, ItemIds: f.ids['Direct Movie'], Quality: 'High' });
-    expect(result.Job).toMatchObject({ Name: 'Direct Movie', TargetId: T, Quality: 'high', SyncNewContent: false, Status: 'ReadyToTransfer' });
+    expect(result.Job).toMatchObject({
+      Name: 'Direct Movie',
+      TargetId: T,
+      Quality: 'high',
+      SyncNewContent: false,
+      Status: 'ReadyToTransfer',
+    });
     expect(result.JobItems).toHaveLength(1);
     expect(result.JobItems[0]).toMatchObject({ Status: 'ReadyToTransfer', Progress: 50, ItemName: 'Direct Movie', JobItemIndex: 0 });
     expect(result.JobItems[0].OutputPath).toBe('Direct Movie (2020).mp4');
@@ -92,7 +98,11 @@ describe('the full loop for a direct-play movie', () => {
   });
 
   it('keeps it on Sync/Data and tells which offline users may see it', async () => {
-    const res = await f.admin.json('POST', '/Sync/Data', { TargetId: T, LocalItemIds: [f.ids['Direct Movie'], 'ffffffffffffffffffffffffffffffff'], OfflineUserIds: [f.admin.userId] });
+    const res = await f.admin.json('POST', '/Sync/Data', {
+      TargetId: T,
+      LocalItemIds: [f.ids['Direct Movie'], 'ffffffffffffffffffffffffffffffff'],
+      OfflineUserIds: [f.admin.userId],
+    });
     expect(res.ItemIdsToRemove).toEqual(['ffffffffffffffffffffffffffffffff']);
     expect(res.ItemUserAccess).toEqual({ [f.ids['Direct Movie']]: [f.admin.userId] });
   });
@@ -112,7 +122,12 @@ describe('the full loop for a direct-play movie', () => {
 
 describe('UnwatchedOnly with ItemLimit: always the next N unwatched', () => {
   it('removes a watched episode on Sync/Data and queues the next one', async () => {
-    const created = await f.admin.json('POST', '/Sync/Jobs', { TargetId: T, ItemIds: [f.ids['Test Show']], UnwatchedOnly: 'true', ItemLimit: '2' });
+    const created = await f.admin.json('POST', '/Sync/Jobs', {
+      TargetId: T,
+      ItemIds: [f.ids['Test Show']],
+      UnwatchedOnly: 'true',
+      ItemLimit: '2',
+    });
     expect(created.Job.Name).toBe('Test Show');
     expect(created.Job.SyncNewContent).toBe(true);
     expect(created.JobItems.map((i: any) => i.ItemName)).toEqual(['S1, E1 - Pilot', 'S1, E2 - Second']);
@@ -217,7 +232,9 @@ describe('access', () => {
     await f.reportTarget(dee);
     const opts = await dee.json('GET', `/Sync/Options?ItemIds=${f.ids['Direct Movie']}&TargetId=${dee.deviceId}`);
     expect(opts.QualityOptions.map((q: any) => [q.Id, q.IsDefault])).toEqual([['original', true]]);
-    expect((await dee.req('POST', '/Sync/Jobs', { TargetId: dee.deviceId, ItemIds: f.ids['Direct Movie'], Quality: 'low' })).status).toBe(403);
+    expect((await dee.req('POST', '/Sync/Jobs', { TargetId: dee.deviceId, ItemIds: f.ids['Direct Movie'], Quality: 'low' })).status).toBe(
+      403,
+    );
     const ok = await dee.json('POST', '/Sync/Jobs', { TargetId: dee.deviceId, ItemIds: f.ids['Remux Movie'] });
     expect(ok.Job.Quality).toBe('original');
     // Processed as Original: the MKV is served as it is, no conversion.
@@ -239,6 +256,8 @@ describe('offline actions', () => {
     const base = { Id: 'x', ItemId: f.ids['Third'], Date: new Date().toISOString() };
     expect((await f.admin.req('POST', '/Sync/OfflineActions', [{ ...base, Type: 'Rated' }])).status).toBe(400);
     const eve = await createUser(f.server.url, f.admin, 'eve');
-    expect((await eve.req('POST', '/Sync/OfflineActions', [{ ...base, Id: 'y', Type: 'PlayedItem', UserId: f.admin.userId }])).status).toBe(403);
+    expect((await eve.req('POST', '/Sync/OfflineActions', [{ ...base, Id: 'y', Type: 'PlayedItem', UserId: f.admin.userId }])).status).toBe(
+      403,
+    );
   });
 });

@@ -46,7 +46,9 @@ describe('ApiClient requests', () => {
 
   it('builds query strings without empty values and joins arrays as CSV', async () => {
     const { api, calls } = clientAnswering(() => new Response(null, { status: 204 }));
-    expect(await api.get('/Users/u/Items', { ParentId: 'p', StartIndex: 0, Fields: ['A', 'B'], SeasonId: undefined, Empty: '' })).toBeUndefined();
+    expect(
+      await api.get('/Users/u/Items', { ParentId: 'p', StartIndex: 0, Fields: ['A', 'B'], SeasonId: undefined, Empty: '' }),
+    ).toBeUndefined();
     expect(calls[0].url).toBe('http://server:8096/Users/u/Items?ParentId=p&StartIndex=0&Fields=A%2CB');
   });
 

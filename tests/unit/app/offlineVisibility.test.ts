@@ -1,22 +1,9 @@
-import { describe, expect, it } from "vitest";
-import type { CredentialRow, LocalItem } from "../../../sw/db";
-import {
-  groupByServer,
-  stateText,
-  viewersByServer,
-  visibleItems,
-} from "../../../src/app/offline/library";
-import {
-  makeCredential,
-  verifyCredential,
-} from "../../../src/app/offline/offlineSignIn";
+import { describe, expect, it } from 'vitest';
+import type { CredentialRow, LocalItem } from '../../../sw/db';
+import { groupByServer, stateText, viewersByServer, visibleItems } from '../../../src/app/offline/library';
+import { makeCredential, verifyCredential } from '../../../src/app/offline/offlineSignIn';
 
-const item = (
-  id: string,
-  serverId: string,
-  users: string[],
-  bytes = 10,
-): LocalItem =>
+const item = (id: string, serverId: string, users: string[], bytes = 10): LocalItem =>
   ({
     Id: id,
     ServerId: serverId,
@@ -25,23 +12,19 @@ const item = (
     Item: { Id: id, Name: id },
   }) as unknown as LocalItem;
 
-describe("offline library per user and server", () => {
-  const items = [
-    item("film", "home", ["parent"]),
-    item("cartoon", "home", ["parent", "kid"]),
-    item("friends", "away", ["me"], 5),
-  ];
+describe('offline library per user and server', () => {
+  const items = [item('film', 'home', ['parent']), item('cartoon', 'home', ['parent', 'kid']), item('friends', 'away', ['me'], 5)];
 
-  it("shows each user only what ItemUserAccess allows them", () => {
+  it('shows each user only what ItemUserAccess allows them', () => {
     const sessions = [
-      { serverId: "home", userId: "parent" },
-      { serverId: "home", userId: "kid" },
-      { serverId: "away", userId: "me" },
+      { serverId: 'home', userId: 'parent' },
+      { serverId: 'home', userId: 'kid' },
+      { serverId: 'away', userId: 'me' },
     ];
     const kid = visibleItems(items, viewersByServer(sessions, sessions[1]));
-    expect(kid.map((i) => i.Id)).toEqual(["cartoon", "friends"]);
+    expect(kid.map((i) => i.Id)).toEqual(['cartoon', 'friends']);
     const parent = visibleItems(items, viewersByServer(sessions, sessions[0]));
-    expect(parent.map((i) => i.Id)).toEqual(["film", "cartoon", "friends"]);
+    expect(parent.map((i) => i.Id)).toEqual(['film', 'cartoon', 'friends']);
     expect(visibleItems(items, viewersByServer([], undefined))).toEqual([]);
   });
 
@@ -50,31 +33,31 @@ describe("offline library per user and server", () => {
       items.slice(1),
       items,
       new Map([
-        ["home", "home:8096"],
-        ["away", "away:8096"],
+        ['home', 'home:8096'],
+        ['away', 'away:8096'],
       ]),
     );
     expect(groups.map((g) => [g.title, g.items.length, g.bytes])).toEqual([
-      ["home:8096", 1, 20],
-      ["away:8096", 1, 5],
+      ['home:8096', 1, 20],
+      ['away:8096', 1, 5],
     ]);
   });
 });
 
-describe("offline sign-in verifier", () => {
-  it("verifies the right password, refuses a wrong one, and never holds the password", async () => {
+describe('offline sign-in verifier', () => {
+  it('verifies the right password, refuses a wrong one, and never holds the password', async () => {
     const owner = {
-      serverUrl: "http://a",
-      serverId: "s",
-      userId: "u",
-      userName: "kid",
-      deviceId: "d",
+      serverUrl: 'http://a',
+      serverId: 's',
+      userId: 'u',
+      userName: 'kid',
+      deviceId: 'd',
     };
-    const row: CredentialRow = await makeCredential(owner, "kid-secret", 1000);
-    expect(JSON.stringify(row)).not.toContain("kid-secret");
-    expect(await verifyCredential(row, "kid-secret")).toBe(true);
-    expect(await verifyCredential(row, "kid-secreT")).toBe(false);
-    const again = await makeCredential(owner, "kid-secret", 1000);
+    const row: CredentialRow = await makeCredential(owner, 'kid-secret', 1000);
+    expect(JSON.stringify(row)).not.toContain('kid-secret');
+    expect(await verifyCredential(row, 'kid-secret')).toBe(true);
+    expect(await verifyCredential(row, 'kid-secreT')).toBe(false);
+    const again = await makeCredential(owner, 'kid-secret', 1000);
     expect(again.verifier).not.toBe(row.verifier); // salted
   });
 });

@@ -101,7 +101,12 @@ describe('sync targets in every profile', () => {
   ])('%s: a Static MP4 H.264/AAC video profile and a Static audio one come first, WebVTT subtitles as sidecars', async (_name, answers) => {
     const profile = await build(answers);
     const statics = profile.TranscodingProfiles!.filter((p) => p.Context === 'Static');
-    expect(statics.find((p) => p.Type === 'Video')).toMatchObject({ Container: 'mp4', VideoCodec: 'h264', AudioCodec: 'aac', Protocol: 'http' });
+    expect(statics.find((p) => p.Type === 'Video')).toMatchObject({
+      Container: 'mp4',
+      VideoCodec: 'h264',
+      AudioCodec: 'aac',
+      Protocol: 'http',
+    });
     expect(statics.find((p) => p.Type === 'Audio')).toMatchObject({ Container: 'm4a', AudioCodec: 'aac', Protocol: 'http' });
     expect(profile.SubtitleProfiles).toEqual([{ Format: 'vtt', Method: 'External' }]);
     expect(profile.MaxStaticBitrate).toBe(40_000_000);

@@ -8,7 +8,16 @@ import { categorySelection, itemsSelection } from '../../../src/app/sync/selecti
 import type { SyncDialogOptions } from '../../../src/shared/api/sync';
 import { createTestingPinia } from './testingPinia';
 
-const SESSION = { serverUrl: 'http://server', serverId: 's', userId: 'u1', userName: 'ann', token: 't', deviceId: 'me', isAdministrator: false, remember: true };
+const SESSION = {
+  serverUrl: 'http://server',
+  serverId: 's',
+  userId: 'u1',
+  userName: 'ann',
+  token: 't',
+  deviceId: 'me',
+  isAdministrator: false,
+  remember: true,
+};
 
 function options(over: Partial<SyncDialogOptions> = {}): SyncDialogOptions {
   return {
@@ -32,7 +41,11 @@ function fakeServer(dialogOptions: SyncDialogOptions) {
   vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
     const u = new URL(url);
     const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
-    if (u.pathname === '/Sync/Targets') return json([{ Id: 'other', Name: 'Android' }, { Id: 'me', Name: 'Chrome' }]);
+    if (u.pathname === '/Sync/Targets')
+      return json([
+        { Id: 'other', Name: 'Android' },
+        { Id: 'me', Name: 'Chrome' },
+      ]);
     if (u.pathname === '/Sync/Options') {
       optionsQueries.push(u.searchParams);
       return json(dialogOptions);
@@ -47,7 +60,13 @@ function fakeServer(dialogOptions: SyncDialogOptions) {
 }
 
 function mountDialog(selection = itemsSelection([{ Id: 'm1', Name: 'Big Buck Test' } as never])) {
-  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: { template: '<div />' } }, { path: '/jobs/:jobId', name: 'sync-job', component: { template: '<div />' } }] });
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/', component: { template: '<div />' } },
+      { path: '/jobs/:jobId', name: 'sync-job', component: { template: '<div />' } },
+    ],
+  });
   return mount(SyncDialog, { props: { selection }, global: { plugins: [router, createTestingPinia()] }, attachTo: document.body });
 }
 
@@ -108,6 +127,13 @@ describe('SyncDialog', () => {
     await wrapper.find('#sync-limit').setValue('10');
     await wrapper.find('form').trigger('submit');
     await flushPromises();
-    expect(posted[0]).toMatchObject({ Category: 'Latest', ParentId: 'movies', ItemIds: [], ItemLimit: 10, SyncNewContent: true, Name: 'Latest – Movies' });
+    expect(posted[0]).toMatchObject({
+      Category: 'Latest',
+      ParentId: 'movies',
+      ItemIds: [],
+      ItemLimit: 10,
+      SyncNewContent: true,
+      Name: 'Latest – Movies',
+    });
   });
 });

@@ -41,7 +41,14 @@ const episodes = [
 
 describe('visibleFields', () => {
   it('shows quality for a film but no profile when the target offers none', () => {
-    expect(visibleFields(anOptions())).toEqual({ name: false, quality: true, profile: false, unwatchedOnly: false, syncNewContent: false, itemLimit: false });
+    expect(visibleFields(anOptions())).toEqual({
+      name: false,
+      quality: true,
+      profile: false,
+      unwatchedOnly: false,
+      syncNewContent: false,
+      itemLimit: false,
+    });
   });
 
   it('shows every option a category gets', () => {
@@ -56,7 +63,13 @@ describe('visibleFields', () => {
 
 describe('targets and starting values', () => {
   it('puts this device first', () => {
-    const ordered = orderTargets([{ Id: 'a', Name: 'Android' }, { Id: 'me', Name: 'Chrome' }], 'me');
+    const ordered = orderTargets(
+      [
+        { Id: 'a', Name: 'Android' },
+        { Id: 'me', Name: 'Chrome' },
+      ],
+      'me',
+    );
     expect(ordered.map((t) => t.Id)).toEqual(['me', 'a']);
   });
 
@@ -98,9 +111,19 @@ describe('custom bitrate and item limit', () => {
 
   it('re-estimates with UnwatchedOnly, ItemLimit and a custom Bitrate only when those fields show', () => {
     const all = anOptions({ Options: ['Name', 'Quality', 'UnwatchedOnly', 'SyncNewContent', 'ItemLimit'] });
-    const form = { ...initialForm(all, itemsSelection(episodes), 'me'), qualityId: 'custom', customMbps: '3', unwatchedOnly: true, itemLimit: '4' };
+    const form = {
+      ...initialForm(all, itemsSelection(episodes), 'me'),
+      qualityId: 'custom',
+      customMbps: '3',
+      unwatchedOnly: true,
+      itemLimit: '4',
+    };
     expect(estimateParams(form, visibleFields(all))).toEqual({ unwatchedOnly: true, itemLimit: 4, bitrate: 3_000_000 });
-    expect(estimateParams(form, visibleFields(anOptions()))).toEqual({ unwatchedOnly: undefined, itemLimit: undefined, bitrate: 3_000_000 });
+    expect(estimateParams(form, visibleFields(anOptions()))).toEqual({
+      unwatchedOnly: undefined,
+      itemLimit: undefined,
+      bitrate: 3_000_000,
+    });
   });
 
   it('reads the estimate of the chosen quality', () => {
@@ -112,7 +135,13 @@ describe('custom bitrate and item limit', () => {
 describe('toJobRequest', () => {
   it('sends only what the dialog showed for a film', () => {
     const options = anOptions();
-    const form = { ...initialForm(options, itemsSelection([movie]), 'me'), qualityId: 'medium', unwatchedOnly: true, itemLimit: '3', name: 'ignored' };
+    const form = {
+      ...initialForm(options, itemsSelection([movie]), 'me'),
+      qualityId: 'medium',
+      unwatchedOnly: true,
+      itemLimit: '3',
+      name: 'ignored',
+    };
     expect(toJobRequest(form, visibleFields(options), itemsSelection([movie]), 'u1')).toEqual({
       TargetId: 'me',
       ItemIds: ['m1'],
@@ -145,8 +174,20 @@ describe('toJobRequest', () => {
 
 describe('editing a job', () => {
   const job: SyncJob = {
-    Id: 'j1', TargetId: 'me', Name: 'Trip', Status: 'Queued', UserId: 'u1', UnwatchedOnly: false, SyncNewContent: true,
-    RequestedItemIds: ['s1'], DateCreated: '', DateLastModified: '', ItemCount: 2, Quality: 'high', Bitrate: 2_000_000, ItemLimit: 4,
+    Id: 'j1',
+    TargetId: 'me',
+    Name: 'Trip',
+    Status: 'Queued',
+    UserId: 'u1',
+    UnwatchedOnly: false,
+    SyncNewContent: true,
+    RequestedItemIds: ['s1'],
+    DateCreated: '',
+    DateLastModified: '',
+    ItemCount: 2,
+    Quality: 'high',
+    Bitrate: 2_000_000,
+    ItemLimit: 4,
   };
 
   it('shows a job with a Bitrate as Custom', () => {

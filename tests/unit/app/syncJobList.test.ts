@@ -10,20 +10,41 @@ import { filterJobs } from '../../../src/app/sync/useLiveJobs';
 
 function aJob(over: Partial<SyncJob> = {}): SyncJob {
   return {
-    Id: 'j1', TargetId: 'dev1', TargetName: 'Chrome on Linux', Name: 'Big Buck Test', Status: 'Converting', Progress: 25, UserId: 'u1',
-    UnwatchedOnly: false, SyncNewContent: false, RequestedItemIds: ['m1'], DateCreated: '', DateLastModified: '', ItemCount: 1,
-    Quality: 'medium', EstimatedSize: 1_900_000, ...over,
+    Id: 'j1',
+    TargetId: 'dev1',
+    TargetName: 'Chrome on Linux',
+    Name: 'Big Buck Test',
+    Status: 'Converting',
+    Progress: 25,
+    UserId: 'u1',
+    UnwatchedOnly: false,
+    SyncNewContent: false,
+    RequestedItemIds: ['m1'],
+    DateCreated: '',
+    DateLastModified: '',
+    ItemCount: 1,
+    Quality: 'medium',
+    EstimatedSize: 1_900_000,
+    ...over,
   };
 }
 
 function mountList(props: { jobs: SyncJob[]; loading?: boolean; error?: string; userNames?: Record<string, string> }) {
-  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/jobs/:jobId', name: 'sync-job', component: { template: '<div />' } }, { path: '/', component: { template: '<div />' } }] });
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/jobs/:jobId', name: 'sync-job', component: { template: '<div />' } },
+      { path: '/', component: { template: '<div />' } },
+    ],
+  });
   return mount(SyncJobList, { props, global: { plugins: [router, createTestingPinia()] } });
 }
 
 describe('SyncJobList', () => {
   it('shows each job with its target, status in words, progress and size', () => {
-    const wrapper = mountList({ jobs: [aJob(), aJob({ Id: 'j2', Name: 'Demo Show', Status: 'ReadyToTransfer', Progress: 50, ItemCount: 6, Bitrate: 2_500_000 })] });
+    const wrapper = mountList({
+      jobs: [aJob(), aJob({ Id: 'j2', Name: 'Demo Show', Status: 'ReadyToTransfer', Progress: 50, ItemCount: 6, Bitrate: 2_500_000 })],
+    });
     const cards = wrapper.findAll('[data-testid="job-card"]');
     expect(cards).toHaveLength(2);
     expect(cards[0]!.text()).toContain('Chrome on Linux');

@@ -25,7 +25,14 @@ describe('pickNext', () => {
   });
 
   it('round-robins between users at equal priority, FIFO within a user', () => {
-    const order = drain([entry('a1', 'ann'), entry('a2', 'ann'), entry('a3', 'ann'), entry('b1', 'bob'), entry('c1', 'cat'), entry('b2', 'bob')]);
+    const order = drain([
+      entry('a1', 'ann'),
+      entry('a2', 'ann'),
+      entry('a3', 'ann'),
+      entry('b1', 'bob'),
+      entry('c1', 'cat'),
+      entry('b2', 'bob'),
+    ]);
     expect(order).toEqual(['a1', 'b1', 'c1', 'a2', 'b2', 'a3']);
   });
 
@@ -39,7 +46,13 @@ describe('ProgressThrottle', () => {
     let t = 0;
     const saved: number[] = [];
     const emitted: number[] = [];
-    const th = new ProgressThrottle((_k, p) => saved.push(p), (_k, p) => emitted.push(p), 2000, 1000, () => t);
+    const th = new ProgressThrottle(
+      (_k, p) => saved.push(p),
+      (_k, p) => emitted.push(p),
+      2000,
+      1000,
+      () => t,
+    );
     for (t = 0; t <= 4000; t += 250) th.report('k', t / 40);
     expect(saved).toEqual([0, 50, 100]);
     expect(emitted).toEqual([0, 25, 50, 75, 100]);

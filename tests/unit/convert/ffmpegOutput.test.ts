@@ -3,7 +3,10 @@ import { durationFromStderr, outTimeSeconds, ProgressTracker } from '../../../sr
 import { StderrTail } from '../../../src/server/convert/stderrTail.js';
 import { FfmpegError } from '../../../src/server/convert/ffmpegProcess.js';
 
-const block = (fields: Record<string, string>) => Object.entries(fields).map(([k, v]) => `${k}=${v}\n`).join('');
+const block = (fields: Record<string, string>) =>
+  Object.entries(fields)
+    .map(([k, v]) => `${k}=${v}\n`)
+    .join('');
 
 describe('ffmpeg -progress parsing', () => {
   it('reads out_time_us, falls back to out_time_ms (microseconds in ffmpeg 4) and out_time', () => {

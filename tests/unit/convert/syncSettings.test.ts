@@ -7,11 +7,18 @@ import { isBareName, outputFileName, partialName, isPartialName } from '../../..
 
 describe('SyncOptions', () => {
   it('defaults to one conversion at a time on one core', () => {
-    expect(normalizeSyncOptions({})).toEqual({ UploadSpeedLimitBytes: 0, TranscodingCpuCoreLimit: 1, EnableFullSpeedTranscoding: false, MaxConcurrentConversions: 1 });
+    expect(normalizeSyncOptions({})).toEqual({
+      UploadSpeedLimitBytes: 0,
+      TranscodingCpuCoreLimit: 1,
+      EnableFullSpeedTranscoding: false,
+      MaxConcurrentConversions: 1,
+    });
   });
 
   it('validates ranges and types, ignoring fields it does not keep', () => {
-    expect(normalizeSyncOptions({ TranscodingCpuCoreLimit: '0', MaxConcurrentConversions: 2, EnableFullSpeedTranscoding: 'true', Foo: 1 })).toMatchObject({
+    expect(
+      normalizeSyncOptions({ TranscodingCpuCoreLimit: '0', MaxConcurrentConversions: 2, EnableFullSpeedTranscoding: 'true', Foo: 1 }),
+    ).toMatchObject({
       TranscodingCpuCoreLimit: 0,
       MaxConcurrentConversions: 2,
       EnableFullSpeedTranscoding: true,

@@ -134,7 +134,9 @@ describe('movies and other videos', () => {
   });
 
   it('reads genres, studios and people from tags', () => {
-    expect(videoMetadataFromTags({ genre: 'Drama;Comedy / Drama', studio: 'Acme; Other', director: 'A. Person, B. Person', actor: 'C' })).toEqual({
+    expect(
+      videoMetadataFromTags({ genre: 'Drama;Comedy / Drama', studio: 'Acme; Other', director: 'A. Person, B. Person', actor: 'C' }),
+    ).toEqual({
       genres: ['Drama', 'Comedy'],
       studios: ['Acme', 'Other'],
       people: [
@@ -176,7 +178,14 @@ describe('music', () => {
 
   it('falls back to Artist/Album (Year)/NN - Title folders', () => {
     const a = parseAudioPath(ROOT, '/media/Music/Some Artist/Some Album (1999)/03 - A Song.flac');
-    expect(a).toMatchObject({ name: 'A Song', artists: ['Some Artist'], albumArtist: 'Some Artist', album: 'Some Album', indexNumber: 3, year: 1999 });
+    expect(a).toMatchObject({
+      name: 'A Song',
+      artists: ['Some Artist'],
+      albumArtist: 'Some Artist',
+      album: 'Some Album',
+      indexNumber: 3,
+      year: 1999,
+    });
   });
 
   it('reads CD1 folders as discs of one album', () => {
@@ -249,7 +258,15 @@ describe('sidecar subtitles', () => {
     const subs = findSidecarSubtitles('/m/Movie.mkv', siblings);
     const byName = Object.fromEntries(subs.map((s) => [s.fileName, s]));
     expect(Object.keys(byName).sort()).toEqual(
-      ['Movie.Director Commentary.srt', 'Movie.English.SDH.ass', 'Movie.en.srt', 'Movie.eng.forced.srt', 'Movie.fr.vtt', 'Movie.srt', 'movie.de.ssa'].sort(),
+      [
+        'Movie.Director Commentary.srt',
+        'Movie.English.SDH.ass',
+        'Movie.en.srt',
+        'Movie.eng.forced.srt',
+        'Movie.fr.vtt',
+        'Movie.srt',
+        'movie.de.ssa',
+      ].sort(),
     );
     expect(byName['Movie.srt']).toMatchObject({ codec: 'srt', isForced: false, path: '/m/Movie.srt' });
     expect(byName['Movie.srt']!.language).toBeUndefined();

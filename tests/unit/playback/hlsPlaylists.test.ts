@@ -35,7 +35,12 @@ describe('segmentDurations', () => {
 
 describe('buildVariantPlaylist', () => {
   it('lists every TS segment up front as a VOD playlist that ends', () => {
-    const text = buildVariantPlaylist({ durationSeconds: 7, segmentSeconds: 3, segmentType: 'mpegts', segmentUrl: (i) => `hls1/main/${i}.ts?k=1` });
+    const text = buildVariantPlaylist({
+      durationSeconds: 7,
+      segmentSeconds: 3,
+      segmentType: 'mpegts',
+      segmentUrl: (i) => `hls1/main/${i}.ts?k=1`,
+    });
     expect(text).toBe(
       [
         '#EXTM3U',
@@ -57,7 +62,13 @@ describe('buildVariantPlaylist', () => {
   });
 
   it('declares the init segment and version 7 for fMP4', () => {
-    const text = buildVariantPlaylist({ durationSeconds: 6, segmentSeconds: 3, segmentType: 'fmp4', segmentUrl: (i) => `${i}.mp4`, initUrl: 'init.mp4' });
+    const text = buildVariantPlaylist({
+      durationSeconds: 6,
+      segmentSeconds: 3,
+      segmentType: 'fmp4',
+      segmentUrl: (i) => `${i}.mp4`,
+      initUrl: 'init.mp4',
+    });
     expect(text).toContain('#EXT-X-VERSION:7');
     expect(text).toContain('#EXT-X-MAP:URI="init.mp4"');
     expect(text).toContain('\n0.mp4\n');
@@ -71,7 +82,13 @@ describe('buildVariantPlaylist', () => {
 
 describe('buildMasterPlaylist', () => {
   it('describes the one variant with bandwidth, resolution and codecs', () => {
-    const text = buildMasterPlaylist({ bandwidth: 2_000_000, width: 1280, height: 720, codecs: ['avc1.64001f', 'mp4a.40.2'], variantUrl: 'main.m3u8?a=b' });
+    const text = buildMasterPlaylist({
+      bandwidth: 2_000_000,
+      width: 1280,
+      height: 720,
+      codecs: ['avc1.64001f', 'mp4a.40.2'],
+      variantUrl: 'main.m3u8?a=b',
+    });
     expect(text).toBe(
       '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-STREAM-INF:BANDWIDTH=2000000,AVERAGE-BANDWIDTH=1600000,RESOLUTION=1280x720,CODECS="avc1.64001f,mp4a.40.2"\nmain.m3u8?a=b\n',
     );

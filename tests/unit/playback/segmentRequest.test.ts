@@ -5,7 +5,14 @@ const running = (startSegment: number, highestComplete: number) => ({ startSegme
 
 describe('decideSegmentAction', () => {
   it('serves a complete segment whatever the encoder does', () => {
-    expect(decideSegmentAction({ requested: 4, complete: true, run: { startSegment: 9, highestComplete: 8, state: 'failed' }, maxGapSegments: 3 })).toBe('serve');
+    expect(
+      decideSegmentAction({
+        requested: 4,
+        complete: true,
+        run: { startSegment: 9, highestComplete: 8, state: 'failed' },
+        maxGapSegments: 3,
+      }),
+    ).toBe('serve');
   });
 
   it('starts an encoder when none runs', () => {
@@ -29,11 +36,39 @@ describe('decideSegmentAction', () => {
   });
 
   it('fails fast once ffmpeg failed, and answers "end" only when a run started there wrote nothing', () => {
-    expect(decideSegmentAction({ requested: 0, complete: false, run: { startSegment: 0, highestComplete: -1, state: 'failed' }, maxGapSegments: 3 })).toBe('fail');
-    expect(decideSegmentAction({ requested: 30, complete: false, run: { startSegment: 30, highestComplete: 29, state: 'finished' }, maxGapSegments: 3 })).toBe('end');
+    expect(
+      decideSegmentAction({
+        requested: 0,
+        complete: false,
+        run: { startSegment: 0, highestComplete: -1, state: 'failed' },
+        maxGapSegments: 3,
+      }),
+    ).toBe('fail');
+    expect(
+      decideSegmentAction({
+        requested: 30,
+        complete: false,
+        run: { startSegment: 30, highestComplete: 29, state: 'finished' },
+        maxGapSegments: 3,
+      }),
+    ).toBe('end');
     // A remux cut at 4 s source keyframes wrote 8 segments where the playlist lists 10: restart there.
-    expect(decideSegmentAction({ requested: 8, complete: false, run: { startSegment: 0, highestComplete: 7, state: 'finished' }, maxGapSegments: 3 })).toBe('restart');
-    expect(decideSegmentAction({ requested: 2, complete: false, run: { startSegment: 5, highestComplete: 29, state: 'finished' }, maxGapSegments: 3 })).toBe('restart');
+    expect(
+      decideSegmentAction({
+        requested: 8,
+        complete: false,
+        run: { startSegment: 0, highestComplete: 7, state: 'finished' },
+        maxGapSegments: 3,
+      }),
+    ).toBe('restart');
+    expect(
+      decideSegmentAction({
+        requested: 2,
+        complete: false,
+        run: { startSegment: 5, highestComplete: 29, state: 'finished' },
+        maxGapSegments: 3,
+      }),
+    ).toBe('restart');
   });
 });
 
@@ -48,8 +83,12 @@ describe('throttleDecision', () => {
 
 describe('completedSegments', () => {
   it('reads the segments an ffmpeg run playlist lists as complete, ignoring other runs', () => {
-    const text = '#EXTM3U\n#EXT-X-TARGETDURATION:3\n#EXT-X-MEDIA-SEQUENCE:3\n#EXTINF:3.000000,\nr2-3.ts\n#EXTINF:2.960000,\nr2-4.ts\n#EXTINF:3.0,\nr1-5.ts\n';
-    expect([...completedSegments(text, 'r2')]).toEqual([[3, 3], [4, 2.96]]);
+    const text =
+      '#EXTM3U\n#EXT-X-TARGETDURATION:3\n#EXT-X-MEDIA-SEQUENCE:3\n#EXTINF:3.000000,\nr2-3.ts\n#EXTINF:2.960000,\nr2-4.ts\n#EXTINF:3.0,\nr1-5.ts\n';
+    expect([...completedSegments(text, 'r2')]).toEqual([
+      [3, 3],
+      [4, 2.96],
+    ]);
     expect(completedSegments('', 'r1').size).toBe(0);
   });
 });

@@ -11,8 +11,12 @@ import {
 import type { ProfileCondition } from '../../../src/shared/profile/types.js';
 import { aSource, aVideoStream } from '../builders.js';
 
-const cond = (Condition: ProfileCondition['Condition'], Property: string, Value: string, IsRequired?: boolean | string): ProfileCondition =>
-  IsRequired === undefined ? { Condition, Property, Value } : { Condition, Property, Value, IsRequired };
+const cond = (
+  Condition: ProfileCondition['Condition'],
+  Property: string,
+  Value: string,
+  IsRequired?: boolean | string,
+): ProfileCondition => (IsRequired === undefined ? { Condition, Property, Value } : { Condition, Property, Value, IsRequired });
 
 describe('evaluateCondition', () => {
   it('compares numbers that arrive as strings numerically, not as text', () => {

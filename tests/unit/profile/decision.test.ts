@@ -73,14 +73,24 @@ describe('decideConversion — video', () => {
   });
 
   it('transcodes VP9/Opus WebM for an MP4-only profile, Opus becoming AAC', () => {
-    const plan = asTranscode(decide({ container: 'webm', videoCodec: 'vp9', videoProfile: 'Profile 0', audio: [{ codec: 'opus', bitrate: 128_000 }] }));
+    const plan = asTranscode(
+      decide({ container: 'webm', videoCodec: 'vp9', videoProfile: 'Profile 0', audio: [{ codec: 'opus', bitrate: 128_000 }] }),
+    );
     expect(plan.video.codec).toBe('h264');
     expect(plan.audio).toEqual([{ streamIndex: 1, action: 'encode', codec: 'aac', bitrate: 128_000, channels: 2 }]);
   });
 
   it('transcodes MPEG-4 Part 2 AVI, copying MP3 audio that fits the audio budget', () => {
     const plan = asTranscode(
-      decide({ container: 'avi', videoCodec: 'mpeg4', videoProfile: 'Advanced Simple Profile', width: 720, height: 400, fps: 25, audio: [{ codec: 'mp3', bitrate: 128_000 }] }),
+      decide({
+        container: 'avi',
+        videoCodec: 'mpeg4',
+        videoProfile: 'Advanced Simple Profile',
+        width: 720,
+        height: 400,
+        fps: 25,
+        audio: [{ codec: 'mp3', bitrate: 128_000 }],
+      }),
     );
     expect(plan.video).toMatchObject({ codec: 'h264', width: 720, height: 400, gop: 75, keyframeIntervalSeconds: 3 });
     expect(plan.audio).toEqual([{ streamIndex: 1, action: 'copy', codec: 'mp3', bitrate: 128_000 }]);
@@ -95,7 +105,13 @@ describe('decideConversion — video', () => {
   });
 
   it('drops to 480p at the Low cap and downmixes surround to stereo', () => {
-    const plan = asTranscode(decide({ container: 'mkv', audio: [{ codec: 'ac3', channels: 6, bitrate: 448_000 }], videoBitrate: 8_000_000 }, {}, { quality: 'low' }));
+    const plan = asTranscode(
+      decide(
+        { container: 'mkv', audio: [{ codec: 'ac3', channels: 6, bitrate: 448_000 }], videoBitrate: 8_000_000 },
+        {},
+        { quality: 'low' },
+      ),
+    );
     expect(plan.video).toMatchObject({ width: 854, height: 480 });
     expect(plan.audio).toEqual([{ streamIndex: 1, action: 'encode', codec: 'aac', bitrate: 128_000, channels: 2 }]);
     expect(plan.video.maxBitrate).toBe(1_500_000 - 128_000 - 100_000);
@@ -142,7 +158,12 @@ describe('decideConversion — video', () => {
   });
 
   it('judges direct play by the audio stream the user will hear', () => {
-    const source = { audio: [{ codec: 'aac', language: 'eng' }, { codec: 'ac3', language: 'jpn' }] };
+    const source = {
+      audio: [
+        { codec: 'aac', language: 'eng' },
+        { codec: 'ac3', language: 'jpn' },
+      ],
+    };
     expect(decide(source).kind).toBe('direct');
     expect(decide(source, {}, { audioLanguage: 'jpn' }).kind).toBe('remux');
   });
@@ -170,8 +191,20 @@ describe('decideConversion — video', () => {
   it('burns the chosen image subtitle into a transcode when the profile allows Encode', () => {
     const plan = asTranscode(
       decide(
-        { container: 'mkv', videoCodec: 'hevc', subtitles: [{ codec: 'pgssub', language: 'eng' }, { codec: 'srt', language: 'eng' }] },
-        { subtitleProfiles: [{ Format: 'vtt', Method: 'External' }, { Format: '', Method: 'Encode' }] },
+        {
+          container: 'mkv',
+          videoCodec: 'hevc',
+          subtitles: [
+            { codec: 'pgssub', language: 'eng' },
+            { codec: 'srt', language: 'eng' },
+          ],
+        },
+        {
+          subtitleProfiles: [
+            { Format: 'vtt', Method: 'External' },
+            { Format: '', Method: 'Encode' },
+          ],
+        },
         { subtitleLanguage: 'eng' },
       ),
     );
@@ -179,7 +212,11 @@ describe('decideConversion — video', () => {
   });
 
   it('serves the source for Original quality but still extracts its text subtitles', () => {
-    const plan = decide({ container: 'mkv', videoCodec: 'hevc', bitDepth: 10, subtitles: [{ codec: 'subrip', language: 'eng' }] }, {}, { quality: 'original' });
+    const plan = decide(
+      { container: 'mkv', videoCodec: 'hevc', bitDepth: 10, subtitles: [{ codec: 'subrip', language: 'eng' }] },
+      {},
+      { quality: 'original' },
+    );
     expect(plan).toMatchObject({ kind: 'direct', reasons: ['Original quality serves the source file'] });
     expect(plan.kind === 'direct' && plan.subtitles[0].action).toBe('extract');
     expect(needsConversion(plan)).toBe(true);
@@ -238,7 +275,11 @@ describe('decideConversion — songs and photos', () => {
   });
 
   it('remuxes when only the container is wrong (AAC in Matroska → m4a)', () => {
-    expect(song(aSong({ container: 'mka', codec: 'aac' }))).toMatchObject({ kind: 'audio-remux', container: 'm4a', audio: { action: 'copy', codec: 'aac' } });
+    expect(song(aSong({ container: 'mka', codec: 'aac' }))).toMatchObject({
+      kind: 'audio-remux',
+      container: 'm4a',
+      audio: { action: 'copy', codec: 'aac' },
+    });
   });
 
   it('transcodes an unplayable codec with the Static Audio profile at 128 kbps by default', () => {
@@ -250,7 +291,11 @@ describe('decideConversion — songs and photos', () => {
   });
 
   it('transcodes a song over MaxStaticMusicBitrate at the lowest of the audio limits', () => {
-    const plan = song(aSong({ codec: 'mp3', bitrate: 320_000 }), { bitrate: 96_000, quality: 'custom' }, { maxStaticMusicBitrate: 192_000, musicTranscodingBitrate: 256_000 });
+    const plan = song(
+      aSong({ codec: 'mp3', bitrate: 320_000 }),
+      { bitrate: 96_000, quality: 'custom' },
+      { maxStaticMusicBitrate: 192_000, musicTranscodingBitrate: 256_000 },
+    );
     expect(plan).toMatchObject({ kind: 'audio-transcode', audio: { bitrate: 192_000 } });
     const capped = song(aSong({ codec: 'vorbis', container: 'ogg' }), { bitrate: 96_000, quality: 'custom' });
     expect(capped).toMatchObject({ kind: 'audio-transcode', audio: { bitrate: 96_000 } });
@@ -262,7 +307,13 @@ describe('decideConversion — songs and photos', () => {
   });
 
   it('always passes photos through', () => {
-    const plan = decideConversion({ mediaType: 'Photo', source: aSource({ container: 'jpg', videoCodec: null, audio: [] }), profile: aProfile(), quality: 'low', enableTranscoding: true });
+    const plan = decideConversion({
+      mediaType: 'Photo',
+      source: aSource({ container: 'jpg', videoCodec: null, audio: [] }),
+      profile: aProfile(),
+      quality: 'low',
+      enableTranscoding: true,
+    });
     expect(plan).toMatchObject({ kind: 'direct', mediaType: 'Photo' });
   });
 });
@@ -311,7 +362,13 @@ describe('decideConversion — H.264 level', () => {
     const profile = aProfile();
     profile.CodecProfiles![0].Conditions!.push({ Condition: 'LessThanEqual', Property: 'VideoLevel', Value: '40', IsRequired: false });
     const plan = asTranscode(
-      decideConversion({ mediaType: 'Video', source: aSource({ videoCodec: 'hevc', fps: 60 }), profile, quality: 'high', enableTranscoding: true }),
+      decideConversion({
+        mediaType: 'Video',
+        source: aSource({ videoCodec: 'hevc', fps: 60 }),
+        profile,
+        quality: 'high',
+        enableTranscoding: true,
+      }),
     );
     expect(plan.video.level).toBe(40);
     expect(plan.reasons).toContain('level capped at 40 (the frame needs 42)');

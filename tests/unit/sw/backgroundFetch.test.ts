@@ -60,7 +60,11 @@ describe('Background Fetch of large media', () => {
     expect(first.downloaded).toBe(1); // the small one, the ordinary way
     expect(server.bytesServed.get(movie.ready.SyncJobItemId)).toBeUndefined();
     expect(browser.started).toEqual([
-      { id: `stowaway-media:${localOf(storage, movie.ready.SyncJobItemId).Id}`, request: expect.objectContaining({ headers: {} }), remaining: movie.file.length },
+      {
+        id: `stowaway-media:${localOf(storage, movie.ready.SyncJobItemId).Id}`,
+        request: expect.objectContaining({ headers: {} }),
+        remaining: movie.file.length,
+      },
     ]);
     expect(localOf(storage, movie.ready.SyncJobItemId).backgroundFetch).toMatchObject({ from: 0 });
 

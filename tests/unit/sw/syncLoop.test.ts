@@ -36,7 +36,13 @@ function localOf(storage: FakeStorage, jobItemId: string) {
 }
 
 /** Runs the loop with the connection dropping once `chunks` whole chunks of `movie` are through. */
-async function cutAfterChunks(server: FakeServer, storage: FakeStorage, loop: SyncLoop, movie: ReturnType<typeof aReadyItem>, chunks: number) {
+async function cutAfterChunks(
+  server: FakeServer,
+  storage: FakeStorage,
+  loop: SyncLoop,
+  movie: ReturnType<typeof aReadyItem>,
+  chunks: number,
+) {
   storage.settingsValue.retries = 1;
   const fetchFile = server.fetchFile.bind(server);
   server.fetchFile = async (...args) => {
@@ -150,23 +156,26 @@ describe('a run of the sync loop', () => {
     ['written by the earlier pure-TypeScript hasher', { h: [1, 2, 3, 4, 5, 6, 7, 8] }],
     ['that hash-wasm refuses to load', { state: new Uint8Array([1, 2, 3]) }],
     ['missing', undefined],
-  ])('without block digests, resumes with a saved hash state %s by hashing the stored chunks again, not downloading them', async (_why, state) => {
-    const { server, storage, loop } = setup();
-    server.offersBlocks = false;
-    const movie = aReadyItem('Movie', 6 * CHUNK + 10);
-    server.items.push(movie);
-    await cutAfterChunks(server, storage, loop, movie, 3);
-    const partial = localOf(storage, movie.ready.SyncJobItemId)!;
-    expect(partial.bytes).toBe(3 * CHUNK);
-    await storage.putItem({ ...partial, hash: state === undefined ? undefined : { length: partial.bytes, ...state } });
-    server.bytesServed.clear();
-    storage.chunkReads = 0;
+  ])(
+    'without block digests, resumes with a saved hash state %s by hashing the stored chunks again, not downloading them',
+    async (_why, state) => {
+      const { server, storage, loop } = setup();
+      server.offersBlocks = false;
+      const movie = aReadyItem('Movie', 6 * CHUNK + 10);
+      server.items.push(movie);
+      await cutAfterChunks(server, storage, loop, movie, 3);
+      const partial = localOf(storage, movie.ready.SyncJobItemId)!;
+      expect(partial.bytes).toBe(3 * CHUNK);
+      await storage.putItem({ ...partial, hash: state === undefined ? undefined : { length: partial.bytes, ...state } });
+      server.bytesServed.clear();
+      storage.chunkReads = 0;
 
-    expect((await loop.run({ reason: 'online' })).downloaded).toBe(1);
-    expect(storage.chunkReads).toBe(3);
-    expect(server.bytesServed.get(movie.ready.SyncJobItemId)).toBe(movie.file.length - 3 * CHUNK);
-    expect(sha256Hex(storage.fileOf(partial.FileId))).toBe(movie.ready.Sha256);
-  });
+      expect((await loop.run({ reason: 'online' })).downloaded).toBe(1);
+      expect(storage.chunkReads).toBe(3);
+      expect(server.bytesServed.get(movie.ready.SyncJobItemId)).toBe(movie.file.length - 3 * CHUNK);
+      expect(sha256Hex(storage.fileOf(partial.FileId))).toBe(movie.ready.Sha256);
+    },
+  );
 
   it('without block digests, starts over from byte 0 when the hash state cannot be loaded and a stored chunk has gone', async () => {
     const { server, storage, loop } = setup();

@@ -46,7 +46,10 @@ export class FakeLibrary implements SyncLibrary {
   }
   folder(folder: SyncLibraryItem, kids: SyncLibraryItem[]): this {
     this.add(folder, ...kids);
-    this.children.set(folder.id, kids.map((k) => k.id));
+    this.children.set(
+      folder.id,
+      kids.map((k) => k.id),
+    );
     return this;
   }
   getItem(_userId: string, id: string) {
@@ -87,7 +90,19 @@ export class FakeLibrary implements SyncLibrary {
     return new Set(ids.filter((id) => set.has(id)));
   }
   mediaSource(item: SyncLibraryItem): MediaSourceInfo | undefined {
-    return { Id: item.id, Protocol: 'File', Type: 'Default', Container: 'mp4', Size: item.size ?? 0, IsRemote: false, SupportsTranscoding: true, SupportsDirectPlay: true, SupportsDirectStream: true, RequiresOpening: false, MediaStreams: [] };
+    return {
+      Id: item.id,
+      Protocol: 'File',
+      Type: 'Default',
+      Container: 'mp4',
+      Size: item.size ?? 0,
+      IsRemote: false,
+      SupportsTranscoding: true,
+      SupportsDirectPlay: true,
+      SupportsDirectStream: true,
+      RequiresOpening: false,
+      MediaStreams: [],
+    };
   }
   sidecarPaths() {
     return {};

@@ -1,8 +1,8 @@
-import type { Migration } from "../migrate.js";
+import type { Migration } from '../migrate.js';
 
 export const m003CameraUploads: Migration = {
   version: 3,
-  name: "camera uploads: upload sessions and per-device history; uploaded files belong to their uploader",
+  name: 'camera uploads: upload sessions and per-device history; uploaded files belong to their uploader',
   up(db) {
     db.exec(`
       -- One row per file a device sends: an open resumable session ('Uploading') until every byte has
