@@ -18,7 +18,7 @@ import {
 import { DexieStorage } from './dexieStorage';
 import { realClock, type ItemProgress, type Notifier, type RunSummary, type SyncSettings } from './ports';
 import { ServerApi } from './serverApi';
-import { SyncLoop } from './syncLoop';
+import { QUOTA_MESSAGE, SyncLoop } from './syncLoop';
 import { createUploadRunner } from '../upload';
 
 export const SYNC_TAG = 'stowaway-sync';
@@ -231,7 +231,7 @@ export function registerSyncHandlers(self: ServiceWorkerGlobalScope): { runUploa
       backgroundFetch: undefined,
       backgroundFetchRetryAt: aborted ? undefined : Date.now() + BACKGROUND_FETCH_RETRY_MS,
       blocked: aborted ? 'user' : quota ? 'quota' : item.blocked,
-      error: aborted ? undefined : `background download failed (${e.registration.failureReason || 'unknown'})`,
+      error: aborted ? undefined : quota ? QUOTA_MESSAGE : `background download failed (${e.registration.failureReason || 'unknown'})`,
     });
     if (aborted) paused.add(id);
     notifier.progress(progressOf({ ...item, blocked: aborted ? 'user' : item.blocked }));
