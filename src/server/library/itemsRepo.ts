@@ -79,6 +79,9 @@ export interface ItemQuery {
   searchTerm?: string;
   ids?: string[];
   nameStartsWith?: string;
+  /** Emby's alphabet bar: sort names from this one on (`NameStartsWithOrGreater`), and before this one (`NameLessThan`). */
+  nameFrom?: string;
+  nameBefore?: string;
   /** Episodes of a series (`/Shows/{id}/Episodes`). */
   seriesId?: string;
   seasonId?: string;
@@ -372,6 +375,8 @@ export class ItemsRepo {
     const outer: string[] = [`t.type = ${p.add(q.byNameType)}`];
     if (q.searchTerm) outer.push(`stow_fold(t.name) LIKE ${p.add(`%${escapeLike(foldForSearch(q.searchTerm))}%`)} ESCAPE '\\'`);
     if (q.nameStartsWith) outer.push(`stow_fold(t.sort_name) LIKE ${p.add(`${escapeLike(foldForSearch(q.nameStartsWith))}%`)} ESCAPE '\\'`);
+    if (q.nameFrom) outer.push(`stow_fold(t.sort_name) >= ${p.add(foldForSearch(q.nameFrom))}`);
+    if (q.nameBefore) outer.push(`stow_fold(t.sort_name) < ${p.add(foldForSearch(q.nameBefore))}`);
     if (q.isFavorite !== undefined) outer.push(`COALESCE(ud.is_favorite, 0) = ${q.isFavorite ? 1 : 0}`);
     if (q.ids?.length) outer.push(`t.id IN ${p.list(q.ids)}`);
     const from = `FROM items t
@@ -520,6 +525,8 @@ export class ItemsRepo {
     if (q.nameStartsWith) {
       w.push(`stow_fold(a.sort_name) LIKE ${p.add(`${escapeLike(foldForSearch(q.nameStartsWith))}%`)} ESCAPE '\\'`);
     }
+    if (q.nameFrom) w.push(`stow_fold(a.sort_name) >= ${p.add(foldForSearch(q.nameFrom))}`);
+    if (q.nameBefore) w.push(`stow_fold(a.sort_name) < ${p.add(foldForSearch(q.nameBefore))}`);
     // Links are matched as sets computed once (item_links_target index), not per item.
     const linkedTo = (targets: string, kinds: string[], roles?: string[]) => {
       const cond = `l.target_id IN ${targets} AND l.kind IN ${p.list(kinds)}${roles?.length ? ` AND l.role IN ${p.list(roles)}` : ''}`;

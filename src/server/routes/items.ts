@@ -58,6 +58,8 @@ const itemsQuerySchema = {
     SearchTerm: { type: 'string', maxLength: 200 },
     Ids: csv,
     NameStartsWith: { type: 'string', maxLength: 200 },
+    NameStartsWithOrGreater: { type: 'string', maxLength: 200 },
+    NameLessThan: { type: 'string', maxLength: 200 },
     EnableTotalRecordCount: bool,
     ...presentation,
   },
@@ -90,6 +92,8 @@ interface ItemsQueryInput {
   SearchTerm?: string;
   Ids?: string[];
   NameStartsWith?: string;
+  NameStartsWithOrGreater?: string;
+  NameLessThan?: string;
   EnableTotalRecordCount?: boolean;
   SeriesId?: string;
   SeasonId?: string;
@@ -149,6 +153,8 @@ export function toItemQuery(userId: string, q: ItemsQueryInput): ItemQuery {
     searchTerm: q.SearchTerm?.trim() || undefined,
     ids: idList(q.Ids),
     nameStartsWith: q.NameStartsWith,
+    nameFrom: q.NameStartsWithOrGreater || undefined,
+    nameBefore: q.NameLessThan || undefined,
     enableTotalRecordCount: q.EnableTotalRecordCount,
   };
 }

@@ -119,6 +119,18 @@ describe('browsing', () => {
     expect(names(await items(bob, `ParentId=${lib.views.movies}&NameStartsWith=M`))).toEqual(['The Matrix']);
   });
 
+  it('pages an alphabet bar with NameStartsWithOrGreater and NameLessThan (by sort name, case-insensitive)', async () => {
+    const all = names(await items(bob, `ParentId=${lib.views.movies}`));
+    const from = names(await items(bob, `ParentId=${lib.views.movies}&NameStartsWithOrGreater=m`));
+    const before = names(await items(bob, `ParentId=${lib.views.movies}&NameLessThan=M`));
+    // Every film on exactly one side of "M", "The Matrix" (sort name "matrix") on the far side.
+    expect([...before, ...from].sort()).toEqual([...all].sort());
+    expect(from).toContain('The Matrix');
+    expect(before).toContain('Brazil');
+    expect(before).not.toContain('The Matrix');
+    expect(names(await items(bob, `ParentId=${lib.views.movies}&NameStartsWithOrGreater=b&NameLessThan=c`))).toEqual(['Brazil']);
+  });
+
   it('returns Ids in the order asked, dashed and upper-case ids accepted', async () => {
     const { zodiac, alien, matrix } = lib.movies;
     const dashed =
