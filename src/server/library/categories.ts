@@ -22,6 +22,38 @@ export function latestItems(repo: ItemsRepo, q: CategoryQuery): ItemRow[] {
   return repo.query(latestQuery(q)).rows;
 }
 
+/**
+ * Latest as Emby shows it (`GroupItems`, on by default): several new episodes of one series become the
+ * series, several new songs of one album the album, in the place of the newest of them; a lone new
+ * episode or song stays itself. Only the browsing answer is grouped — syncing "Latest" still takes the
+ * items (`latestItemIds`). Reads up to `scan` of the newest items to fill `limit` entries.
+ */
+export function latestGrouped(
+  repo: ItemsRepo,
+  q: CategoryQuery & { limit: number },
+  scan = Math.min(1000, Math.max(200, q.limit * 10)),
+): ItemRow[] {
+  const rows = repo.query(latestQuery({ ...q, startIndex: 0, limit: scan })).rows;
+  const out: ItemRow[] = [];
+  const groups = new Map<string, { at: number; count: number }>();
+  for (const row of rows) {
+    const parent = row.type === 'Episode' ? row.series_id : row.type === 'Audio' ? row.album_id : null;
+    const group = parent ? groups.get(parent) : undefined;
+    if (group) {
+      group.count++;
+      continue;
+    }
+    if (parent) groups.set(parent, { at: out.length, count: 1 });
+    out.push(row);
+  }
+  for (const [parentId, group] of groups) {
+    if (group.count < 2) continue;
+    const parent = repo.getVisible(q.userId, parentId);
+    if (parent) out[group.at] = parent;
+  }
+  return out.slice(0, q.limit);
+}
+
 /** The ids of `latestItems`, for sync expansion of whole libraries. */
 export function latestItemIds(repo: ItemsRepo, q: CategoryQuery): string[] {
   return repo.queryIds(latestQuery(q));

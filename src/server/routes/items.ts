@@ -3,7 +3,7 @@ import type { AppDeps } from '../app.js';
 import type { BaseItemDto, QueryResult } from '../../shared/api/items.js';
 import { ALL_FIELDS } from '../library/itemDto.js';
 import type { ByNameCounts, ItemQuery, ItemRow, SortOrder } from '../library/itemsRepo.js';
-import { latestItems, nextUpEpisodes, resumeItems } from '../library/categories.js';
+import { latestGrouped, latestItems, nextUpEpisodes, resumeItems } from '../library/categories.js';
 import { clampLimit, dtoContext, idList, libraryUser, optionalItemId, visibleItem } from './libraryAccess.js';
 
 const str = { type: 'string', maxLength: 500 } as const;
@@ -12,7 +12,7 @@ const bool = { type: 'boolean' } as const;
 const startIndex = { type: 'integer', minimum: 0, maximum: 1e9 } as const;
 const limit = { type: 'integer', minimum: 0, maximum: 1e6 } as const;
 
-/** Accepted and ignored: image and user-data switches clients always send (we always include both). */
+/** Accepted and ignored (but GroupItems, read by Latest): image and user-data switches clients always send. */
 const presentation = {
   EnableImages: bool,
   ImageTypeLimit: { type: 'integer' },
@@ -67,6 +67,8 @@ const itemsQuerySchema = {
 
 interface ItemsQueryInput {
   UserId?: string;
+  /** Latest: several new episodes of a series (songs of an album) as the series (album); default true. */
+  GroupItems?: boolean;
   ParentId?: string;
   Recursive?: boolean;
   IncludeItemTypes?: string[];
@@ -211,14 +213,15 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/Users/:userId/Items/Latest', { schema: { params: userParams, querystring: itemsQuerySchema } }, async (req) => {
     const q = req.query as ItemsQueryInput;
     const user = libraryUser(deps, req, (req.params as { userId: string }).userId);
-    const rows = latestItems(items, {
+    const query = {
       userId: user.id,
       parentId: optionalItemId(q.ParentId),
-      limit: clampLimit(q.Limit ?? 20),
+      limit: clampLimit(q.Limit ?? 20) ?? 20,
       includeItemTypes: q.IncludeItemTypes,
       mediaTypes: q.MediaTypes,
       isPlayed: q.IsPlayed,
-    });
+    };
+    const rows = q.GroupItems === false ? latestItems(items, query) : latestGrouped(items, query);
     // Emby answers Latest with a plain array, not a QueryResult.
     return itemDtos.toDtos(rows, dtoContext(req, user, q.Fields));
   });

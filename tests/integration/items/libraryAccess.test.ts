@@ -91,9 +91,12 @@ describe('a user limited to TV Shows', () => {
     expect(
       (await kid.req('POST', '/Sessions/Playing/Progress', { ItemId: lib.movies.alien, PositionTicks: 1, IsPaused: false })).status,
     ).not.toBe(204);
-    const latest = await kid.json('GET', `/Users/${kid.userId}/Items/Latest?Limit=50`);
+    const latest = await kid.json('GET', `/Users/${kid.userId}/Items/Latest?Limit=50&GroupItems=false`);
     expect(latest.length).toBeGreaterThan(0);
     expect(latest.every((i: { Type: string }) => i.Type === 'Episode')).toBe(true);
+    // Grouped (the default), the episodes become their series — still nothing from the films.
+    const grouped = await kid.json('GET', `/Users/${kid.userId}/Items/Latest?Limit=50`);
+    expect(grouped.map((i: { Type: string }) => i.Type)).toEqual(['Series']);
     expect(names(await kid.json('GET', `/Users/${kid.userId}/Items/Resume`))).toEqual(['Episode 1x2']);
     expect((await kid.req('GET', `/Users/${kid.userId}/Items/Latest?ParentId=${lib.views.movies}`)).status).toBe(404);
   });

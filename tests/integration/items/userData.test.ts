@@ -173,18 +173,39 @@ describe('playback reports and the resume rules (API.md §5.12)', () => {
 });
 
 describe('Latest and Next Up', () => {
-  it('lists the newest media first as a plain array, honouring ParentId, types and Limit', async () => {
+  it('lists the newest media first as a plain array, honouring ParentId, types and Limit (GroupItems=false)', async () => {
     const s = await aUser();
-    const latest = await s.json('GET', `/Users/${s.userId}/Items/Latest?Limit=3`);
+    const latest = await s.json('GET', `/Users/${s.userId}/Items/Latest?Limit=3&GroupItems=false`);
     expect(Array.isArray(latest)).toBe(true);
     expect(names(latest)).toEqual(['Third', 'First', 'Second']);
     expect(names(await s.json('GET', `/Users/${s.userId}/Items/Latest?ParentId=${lib.views.movies}&Limit=2`))).toEqual([
       'Brazil',
       'Zodiac',
     ]);
-    const eps = await s.json('GET', `/Users/${s.userId}/Items/Latest?IncludeItemTypes=Episode&Limit=2`);
+    const eps = await s.json('GET', `/Users/${s.userId}/Items/Latest?IncludeItemTypes=Episode&Limit=2&GroupItems=false`);
     expect(names(eps)).toEqual(['Episode 0x1', 'Episode 1x2']);
     expect(latest.every((i: any) => !i.IsFolder)).toBe(true);
+  });
+
+  it('groups several new songs into their album and episodes into their series, as Emby does by default', async () => {
+    const s = await aUser();
+    const grouped = await s.json('GET', `/Users/${s.userId}/Items/Latest?Limit=3`);
+    // The album takes the place of its newest song, the series of its newest episode; the limit counts entries.
+    expect(grouped.map((i: any) => [i.Name, i.Type])).toEqual([
+      ['Album A', 'MusicAlbum'],
+      ['Show', 'Series'],
+      ['Brazil', 'Movie'],
+    ]);
+    // A lone new episode of another series stays an episode.
+    const tv = lib.views.tv;
+    const lone = lib.rows.series(tv, 'Lone Show');
+    const season = lib.rows.season(tv, lone, 1, 'Lone Show');
+    lib.rows.episode(tv, lone, season, 1, 1, { seriesName: 'Lone Show', name: 'Lone Pilot', dateCreated: '2099-01-01T00:00:00.000Z' });
+    const episodes = await s.json('GET', `/Users/${s.userId}/Items/Latest?IncludeItemTypes=Episode&Limit=2`);
+    expect(episodes.map((i: any) => [i.Name, i.Type])).toEqual([
+      ['Lone Pilot', 'Episode'],
+      ['Show', 'Series'],
+    ]);
   });
 
   it('gives the episode after the furthest watched one, per started series, most recent first', async () => {
