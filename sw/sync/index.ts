@@ -16,7 +16,7 @@ import {
   type BgFetchEvent,
 } from './backgroundFetch';
 import { DexieStorage } from './dexieStorage';
-import { realClock, type ItemProgress, type Notifier, type RunSummary, type SyncSettings } from './ports';
+import { progressOf, realClock, type ItemProgress, type Notifier, type RunSummary, type SyncSettings } from './ports';
 import { ServerApi } from './serverApi';
 import { QUOTA_MESSAGE, SyncLoop } from './syncLoop';
 import { createUploadRunner } from '../upload';
@@ -66,18 +66,6 @@ function broadcastNotifier(channel: BroadcastChannel, onFinished: (s: RunSummary
 
 /** After a failed Background Fetch, the loop downloads the item itself for this long. */
 const BACKGROUND_FETCH_RETRY_MS = 10 * 60_000;
-
-function progressOf(item: LocalItem): ItemProgress {
-  return {
-    id: item.Id,
-    name: item.Item.Name,
-    step: item.step,
-    bytes: item.bytes,
-    size: item.size,
-    blocked: item.blocked,
-    error: item.error,
-  };
-}
 
 export function registerSyncHandlers(self: ServiceWorkerGlobalScope): { runUploads: () => Promise<unknown> } {
   const db = openDb();

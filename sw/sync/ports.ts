@@ -177,6 +177,19 @@ export interface ItemProgress {
   error?: string;
 }
 
+/** What pages are told about an item's download. */
+export function progressOf(item: LocalItem): ItemProgress {
+  return {
+    id: item.Id,
+    name: item.Item.Name,
+    step: item.step,
+    bytes: item.bytes,
+    size: item.size,
+    blocked: item.blocked,
+    error: item.error,
+  };
+}
+
 export interface RunSummary {
   reason: string;
   startedAt: number;

@@ -22,6 +22,7 @@ import {
   ApiFailure,
   isNetworkFailure,
   isQuotaError,
+  progressOf,
   type ApiPort,
   type BackgroundFetchPort,
   type Clock,
@@ -484,15 +485,7 @@ export class SyncLoop {
   }
 
   private report(item: LocalItem): void {
-    this.deps.notifier.progress({
-      id: item.Id,
-      name: item.Item.Name,
-      step: item.step,
-      bytes: item.bytes,
-      size: item.size,
-      blocked: item.blocked,
-      error: item.error,
-    });
+    this.deps.notifier.progress(progressOf(item));
   }
 }
 
