@@ -8,6 +8,7 @@ import { hashPassword, hashToken, newToken, verifyPassword, verifySha1Hex } from
 import type { TokenRecord, TokensRepo } from './tokensRepo.js';
 import type { UserRecord, UsersRepo } from './usersRepo.js';
 import { DEFAULT_POLICY, type UserPolicy } from '../../shared/api/users.js';
+import { SignInThrottle } from './signInThrottle.js';
 
 export interface AuthContext {
   user: UserRecord;
@@ -32,7 +33,7 @@ const MAX_FAILURES = 8;
 const FAILURE_WINDOW_MS = 5 * 60_000;
 
 export class AuthService {
-  private readonly failures = new Map<string, number[]>();
+  private readonly throttle: SignInThrottle;
 
   constructor(
     private readonly db: Db,
@@ -40,7 +41,9 @@ export class AuthService {
     private readonly tokens: TokensRepo,
     private readonly devices: DevicesRepo,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.throttle = new SignInThrottle(MAX_FAILURES, FAILURE_WINDOW_MS, () => this.now().getTime());
+  }
 
   async createUser(name: string, password: string | undefined, policy: Partial<UserPolicy> = {}): Promise<UserRecord> {
     const clean = name.trim();
@@ -86,14 +89,14 @@ export class AuthService {
     const user = this.users.getByName(input.username);
     const ok = user ? await this.verify(user, input) : false;
     if (!user || !ok) {
-      this.recordFailure(throttleKey);
+      this.throttle.recordFailure(throttleKey);
       throw unauthorized('Invalid user name or password');
     }
     if (user.policy.IsDisabled) throw unauthorized('This user is disabled');
     if (!user.policy.EnableAllDevices && !user.policy.EnabledDevices.includes(deviceId)) {
       throw forbidden('This user may not sign in on this device');
     }
-    this.failures.delete(throttleKey);
+    this.throttle.forget(throttleKey);
     const token = newToken();
     const when = this.now().toISOString();
     tx(this.db, () => {
@@ -130,18 +133,9 @@ export class AuthService {
   }
 
   private throwIfThrottled(key: string): void {
-    const cutoff = this.now().getTime() - FAILURE_WINDOW_MS;
-    const recent = (this.failures.get(key) ?? []).filter((t) => t > cutoff);
-    this.failures.set(key, recent);
-    if (recent.length >= MAX_FAILURES) {
+    if (this.throttle.isBlocked(key)) {
       throw new HttpError(429, 'TooManyRequests', 'Too many failed sign-ins; try again in a few minutes');
     }
-  }
-
-  private recordFailure(key: string): void {
-    const list = this.failures.get(key) ?? [];
-    list.push(this.now().getTime());
-    this.failures.set(key, list);
   }
 
   /** Resolves a token to its user and device; undefined when unknown or the user is disabled. */
