@@ -11,6 +11,7 @@
  */
 import { describeBrowser } from '../device/identity';
 import { hostBackgroundFetches } from './backgroundFetchHost';
+import { isOffline, whenOffline, whenOnline } from './network';
 
 export const SYNC_TAG = 'stowaway-sync';
 export const PERIODIC_TAG = 'stowaway-periodic';
@@ -124,18 +125,20 @@ export async function requestPersistentStorage(): Promise<boolean> {
 }
 
 /** One SSE stream per signed-in server user; a relevant event asks the SW for a run (debounced). */
-class PushListener {
+export class PushListener {
   private sources = new Map<string, EventSource>();
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   update(sessions: readonly MirroredSession[]): void {
     if (typeof EventSource === 'undefined') return;
+    // No network: no stream (EventSource would retry every few seconds); `online` calls update again.
     const wanted = new Map(
       sessions.map((s) => [
         `${s.serverUrl}/Sync/Events?TargetId=${encodeURIComponent(s.deviceId)}&api_key=${encodeURIComponent(s.token)}`,
         s,
       ]),
     );
+    if (isOffline()) wanted.clear();
     for (const [url, source] of this.sources) {
       if (!wanted.has(url)) {
         source.close();
@@ -178,8 +181,14 @@ export function startOfflineBridge(getSessions: () => readonly MirroredSession[]
   document.addEventListener('visibilitychange', () => {
     if (Date.now() - lastRun > 60_000) foreground('foreground');
   });
-  window.addEventListener('online', () => foreground('online'));
-  window.addEventListener('offline', () => void registerOneOffSync());
+  whenOnline(() => {
+    push.update(getSessions());
+    foreground('online');
+  });
+  whenOffline(() => {
+    push.update(getSessions());
+    void registerOneOffSync();
+  });
 }
 
 /** The session store's hook: mirror for the SW and follow the pushes of the current sessions. */

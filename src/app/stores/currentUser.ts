@@ -7,6 +7,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import type { UserDto } from '../../shared/api/users';
 import { getUser } from '../api/users';
+import { isOffline, whenOnline } from '../offline/network';
 import { useSessionStore } from './session';
 
 export const useCurrentUserStore = defineStore('currentUser', () => {
@@ -23,6 +24,7 @@ export const useCurrentUserStore = defineStore('currentUser', () => {
       return;
     }
     const key = `${s.serverUrl}/${s.userId}`;
+    if (isOffline()) return; // asked again when the network is back
     try {
       const loaded = await getUser(api, s.userId);
       // A server switch while this was in flight must not apply the old user's policy.
@@ -45,6 +47,10 @@ export const useCurrentUserStore = defineStore('currentUser', () => {
     },
     { immediate: true },
   );
+
+  whenOnline(() => {
+    if (!user.value) void load();
+  });
 
   /** Until the policy is known, sync stays hidden: showing it and then taking it away would jump. */
   const canSync = computed(() => user.value?.Policy.EnableSync === true);

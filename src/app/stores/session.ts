@@ -11,6 +11,7 @@ import { APP_NAME, APP_VERSION, describeBrowser, ensureDeviceId } from '../devic
 import { buildDeviceProfile } from '../profile/deviceProfile';
 import { browserProbe } from '../profile/probe';
 import { sessionsChanged } from '../offline/bridge';
+import { isOffline, whenOnline } from '../offline/network';
 
 export interface ServerSession {
   serverUrl: string;
@@ -124,7 +125,7 @@ export const useSessionStore = defineStore('session', () => {
   async function reportCapabilitiesOnce(): Promise<void> {
     const client = api.value;
     const s = active.value;
-    if (!client || !s || s.offline || reported === s.token) return;
+    if (!client || !s || s.offline || reported === s.token || isOffline()) return;
     reported = s.token;
     try {
       const profile = await buildDeviceProfile(browserProbe(), { name: `${APP_NAME} (${describeBrowser()})` });
@@ -134,6 +135,8 @@ export const useSessionStore = defineStore('session', () => {
       console.warn('could not report capabilities', err);
     }
   }
+  // Skipped while there was no network: report as soon as it returns.
+  whenOnline(() => void reportCapabilitiesOnce());
 
   /** Forget the session here; tell the server too when it's reachable (a token it can revoke). */
   async function signOut(): Promise<void> {

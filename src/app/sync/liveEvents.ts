@@ -4,6 +4,7 @@
  * reconnect (EventSource retries on its own) can never leave the view half-updated.
  */
 import { getCurrentScope, onScopeDispose, ref, watch } from 'vue';
+import { isOffline, whenOffline, whenOnline } from '../offline/network';
 
 export type EventHandlers = Record<string, (data: unknown) => void>;
 
@@ -22,7 +23,7 @@ export function useServerEvents(url: () => string | undefined, handlers: EventHa
 
   function open(target: string) {
     close();
-    if (typeof EventSource === 'undefined') return;
+    if (typeof EventSource === 'undefined' || isOffline()) return; // reopened by the `online` event
     const es = new EventSource(target);
     source = es;
     es.onopen = () => (connected.value = true);
@@ -43,6 +44,17 @@ export function useServerEvents(url: () => string | undefined, handlers: EventHa
   }
 
   watch(url, (next) => (next ? open(next) : close()), { immediate: true });
-  if (getCurrentScope()) onScopeDispose(close);
+  const reopen = () => {
+    const target = url();
+    if (target) open(target);
+  };
+  const stopOnline = whenOnline(reopen);
+  const stopOffline = whenOffline(close);
+  if (getCurrentScope())
+    onScopeDispose(() => {
+      stopOnline();
+      stopOffline();
+      close();
+    });
   return { connected, close };
 }
