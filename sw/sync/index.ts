@@ -200,8 +200,13 @@ export function registerSyncHandlers(self: ServiceWorkerGlobalScope): { runUploa
       await storage.putItem({ ...stored, backgroundFetch: undefined, blocked: undefined, error: undefined });
       await e.updateUI?.({ title: `${item.Item.Name} is on this device` }).catch(() => {});
     } catch (err) {
-      // What was stored stays; the loop downloads the rest the ordinary way.
-      await db.items.update(id, { backgroundFetch: undefined, error: `background download: ${(err as Error)?.message ?? err}` });
+      // What was stored stays; the loop downloads the rest the ordinary way (not the browser again for a
+      // while: a body that cannot be used once will not be better the next time).
+      await db.items.update(id, {
+        backgroundFetch: undefined,
+        backgroundFetchRetryAt: Date.now() + BACKGROUND_FETCH_RETRY_MS,
+        error: `background download: ${(err as Error)?.message ?? err}`,
+      });
     } finally {
       backgroundFetch.ingesting.delete(e.registration.id);
     }
