@@ -149,7 +149,8 @@ export async function runSwDownloadBench(): Promise<BenchResult[]> {
         },
         { url: `/Sync/JobItems/${jobItemId}/File?api_key=${admin.token}` },
       );
-    const swDownload = async () => {
+    /** Fires a one-off sync through DevTools and waits for the run it starts (one that `counts`). */
+    const syncRun = async (counts: (r: RunRecord) => boolean = () => true): Promise<RunRecord> => {
       const before = (await lastRun(page))?.finishedAt ?? 0;
       await cdp.send('ServiceWorker.dispatchSyncEvent', {
         origin: server.url,
@@ -157,12 +158,12 @@ export async function runSwDownloadBench(): Promise<BenchResult[]> {
         tag: 'stowaway-sync',
         lastChance: false,
       });
-      const run = await poll(
+      return (await poll(
         () => lastRun(page),
-        (r) => !!r && r.finishedAt > before && r.downloaded > 0,
-      );
-      return run!;
+        (r) => !!r && r.finishedAt > before && counts(r),
+      ))!;
     };
+    const swDownload = () => syncRun((r) => r.downloaded > 0);
 
     /** Cache Storage's own streaming put of a fetch: the cheapest way a page can keep a file. */
     const cacheStore = (jobItemId: string) =>
@@ -177,20 +178,6 @@ export async function runSwDownloadBench(): Promise<BenchResult[]> {
         },
         { url: `/Sync/JobItems/${jobItemId}/File?api_key=${admin.token}` },
       );
-    // The cancelled job's copy leaves the device on the next run, so the next measurement starts empty.
-    const swDownloadCleanup = async () => {
-      const before = (await lastRun(page))?.finishedAt ?? 0;
-      await cdp.send('ServiceWorker.dispatchSyncEvent', {
-        origin: server.url,
-        registrationId: registrationId!,
-        tag: 'stowaway-sync',
-        lastChance: false,
-      });
-      await poll(
-        () => lastRun(page),
-        (r) => !!r && r.finishedAt > before,
-      );
-    };
     const setLinkCap = (bytesPerSecond: number) =>
       admin.req('POST', '/System/Configuration/sync', { UploadSpeedLimitBytes: bytesPerSecond });
     const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
@@ -217,7 +204,7 @@ export async function runSwDownloadBench(): Promise<BenchResult[]> {
           size,
         });
         await admin.json('DELETE', `/Sync/Jobs/${jobId}`);
-        await swDownloadCleanup();
+        await syncRun(); // the cancelled job's copy leaves the device, so the next try starts empty
       }
       const best = (k: 'sw' | 'plain' | 'cache') => Math.max(...samples.map((x) => x[k]));
       return {
@@ -279,17 +266,7 @@ export async function runSwDownloadBench(): Promise<BenchResult[]> {
     // Interrupted at 40 %, resumed by a one-off sync: bytes served beyond the file's size.
     const { jobId, jobItemId, size } = await newJob();
     traffic.cutAt = { jobItemId, bytes: Math.floor(size * 0.4) };
-    const before = (await lastRun(page))?.finishedAt ?? 0;
-    await cdp.send('ServiceWorker.dispatchSyncEvent', {
-      origin: server.url,
-      registrationId: registrationId!,
-      tag: 'stowaway-sync',
-      lastChance: false,
-    });
-    await poll(
-      () => lastRun(page),
-      (r) => !!r && r.finishedAt > before,
-    );
+    await syncRun();
     traffic.down = false;
     await swDownload();
     const resent = traffic.servedFor(jobItemId) - size;

@@ -88,8 +88,12 @@ export class StreamVerifier implements ChunkVerifier {
    * hashed again (a record from the earlier hasher, or a state another hash-wasm build refuses) — reading
    * IndexedDB is far cheaper than downloading again. Undefined when a chunk is missing: start over.
    */
+  static async fresh(): Promise<StreamVerifier> {
+    return new StreamVerifier(await FileHasher.fresh());
+  }
+
   static async resume(item: LocalItem, read: (index: number) => Promise<Blob | undefined>): Promise<StreamVerifier | undefined> {
-    if (item.bytes === 0) return new StreamVerifier(await FileHasher.fresh());
+    if (item.bytes === 0) return StreamVerifier.fresh();
     const saved = await FileHasher.resume(item.hash);
     if (saved?.bytesHashed === item.bytes) return new StreamVerifier(saved);
     const hasher = await FileHasher.fresh();

@@ -96,7 +96,7 @@ async function prepare(ctx: DownloadContext, start: LocalItem): Promise<{ item: 
   const resumed = await StreamVerifier.resume(item, read);
   if (resumed) return { item: { ...item, verifiedBy: 'stream' }, verifier: resumed };
   item = await storage.resetMedia(item);
-  return { item: { ...item, verifiedBy: 'stream' }, verifier: (await StreamVerifier.resume(item, read))! };
+  return { item: { ...item, verifiedBy: 'stream' }, verifier: await StreamVerifier.fresh() };
 }
 
 function cancel(res: FileResponse | undefined): void {

@@ -13,6 +13,7 @@ import { stableId } from '../ids.js';
 import type { ItemType, MediaStream } from '../../shared/api/items.js';
 import type { AudioLayout, PhotoLayout, SidecarSubtitle, VideoLayout, VideoMetadata } from './layout.js';
 import { sortNameOf, videoMetadataFromTags } from './layout.js';
+import type { ItemRow as LibraryItemRow } from './itemsRepo.js';
 import type { ProbeResult } from './probe.js';
 
 export type ViewKind = 'movies' | 'tvshows' | 'music' | 'photos';
@@ -119,38 +120,14 @@ export function sidecarKeyOf(sidecars: readonly SidecarSubtitle[]): string {
   return sidecars.map((s) => s.fileName).join('\u0000');
 }
 
-interface ItemRow {
-  id: string;
-  type: ItemType;
-  name: string;
-  sort_name: string;
-  parent_id: string | null;
-  top_parent_id: string | null;
-  path: string | null;
-  is_folder: number;
-  media_type: string | null;
-  collection_type: string | null;
-  container: string | null;
-  size: number | null;
-  mtime_ms: number | null;
-  run_time_ticks: number | null;
-  bitrate: number | null;
-  premiere_date: string | null;
-  production_year: number | null;
-  index_number: number | null;
-  parent_index_number: number | null;
-  series_id: string | null;
-  series_name: string | null;
-  season_id: string | null;
-  season_name: string | null;
-  album_id: string | null;
-  album: string | null;
-  album_artist: string | null;
-  overview: string | null;
-  media_streams: string;
-  extra: string;
-  scan_id: number | null;
-}
+/**
+ * The columns the scanner writes: the read side's row without what the database fills in (dates), what
+ * images and ownership set later, and the playlist listing column — with the item type narrowed.
+ */
+type ItemRow = Omit<
+  LibraryItemRow,
+  'type' | 'owner_user_id' | 'date_created' | 'date_modified' | 'image_path' | 'image_tag' | 'playlist_item_id'
+> & { type: ItemType };
 
 const COLUMNS: (keyof ItemRow)[] = [
   'id',

@@ -251,59 +251,25 @@ export class SyncRepo {
         `INSERT INTO sync_job_items (id, job_id, item_id, target_id, item_name, status, progress, job_item_index,
            is_marked_for_removal, output_key, media_source, additional_files, output_file_name, size, sha256,
            estimated_size, error_message, item_date_modified_ticks, priority, date_created, date_modified)
-         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+         VALUES (@id, @job_id, @item_id, @target_id, @item_name, @status, @progress, @job_item_index,
+           @is_marked_for_removal, @output_key, @media_source, @additional_files, @output_file_name, @size, @sha256,
+           @estimated_size, @error_message, @item_date_modified_ticks, @priority, @date_created, @date_modified)`,
       )
-      .run(
-        i.id,
-        i.jobId,
-        i.itemId,
-        i.targetId,
-        i.itemName,
-        i.status,
-        i.progress,
-        i.jobItemIndex,
-        i.isMarkedForRemoval ? 1 : 0,
-        i.outputKey,
-        i.mediaSource ? JSON.stringify(i.mediaSource) : null,
-        JSON.stringify(i.additionalFiles),
-        i.outputFileName,
-        i.size,
-        i.sha256,
-        i.estimatedSize,
-        i.errorMessage,
-        i.itemDateModifiedTicks,
-        i.priority,
-        i.dateCreated,
-        i.dateModified,
-      );
+      .run(itemColumns(i));
   }
 
   /** Writes every mutable field of a job item (the service changes records, then saves them). */
   saveItem(i: JobItemRecord): void {
     this.db
       .prepare(
-        `UPDATE sync_job_items SET status = ?, progress = ?, is_marked_for_removal = ?, output_key = ?, media_source = ?,
-           additional_files = ?, output_file_name = ?, size = ?, sha256 = ?, estimated_size = ?, error_message = ?,
-           item_date_modified_ticks = ?, priority = ?, item_name = ?, date_modified = ? WHERE id = ?`,
+        `UPDATE sync_job_items SET status = @status, progress = @progress, is_marked_for_removal = @is_marked_for_removal,
+           output_key = @output_key, media_source = @media_source, additional_files = @additional_files,
+           output_file_name = @output_file_name, size = @size, sha256 = @sha256, estimated_size = @estimated_size,
+           error_message = @error_message, item_date_modified_ticks = @item_date_modified_ticks, priority = @priority,
+           item_name = @item_name, date_modified = @date_modified
+         WHERE id = @id`,
       )
-      .run(
-        i.status,
-        i.progress,
-        i.isMarkedForRemoval ? 1 : 0,
-        i.outputKey,
-        i.mediaSource ? JSON.stringify(i.mediaSource) : null,
-        JSON.stringify(i.additionalFiles),
-        i.outputFileName,
-        i.size,
-        i.sha256,
-        i.estimatedSize,
-        i.errorMessage,
-        i.itemDateModifiedTicks,
-        i.priority,
-        i.itemName,
-        i.dateModified,
-        i.id,
-      );
+      .run(itemColumns(i));
   }
 
   getItem(id: string): JobItemRecord | undefined {
@@ -378,4 +344,31 @@ export class SyncRepo {
       .run(id, userId, when);
     return res.changes > 0;
   }
+}
+
+/** A job item as its table stores it: one mapping for insert and update, so the two cannot drift. */
+function itemColumns(i: JobItemRecord): Record<string, string | number | null> {
+  return {
+    id: i.id,
+    job_id: i.jobId,
+    item_id: i.itemId,
+    target_id: i.targetId,
+    item_name: i.itemName,
+    status: i.status,
+    progress: i.progress,
+    job_item_index: i.jobItemIndex,
+    is_marked_for_removal: i.isMarkedForRemoval ? 1 : 0,
+    output_key: i.outputKey,
+    media_source: i.mediaSource ? JSON.stringify(i.mediaSource) : null,
+    additional_files: JSON.stringify(i.additionalFiles),
+    output_file_name: i.outputFileName,
+    size: i.size,
+    sha256: i.sha256,
+    estimated_size: i.estimatedSize,
+    error_message: i.errorMessage,
+    item_date_modified_ticks: i.itemDateModifiedTicks,
+    priority: i.priority,
+    date_created: i.dateCreated,
+    date_modified: i.dateModified,
+  };
 }
