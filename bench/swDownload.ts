@@ -24,12 +24,12 @@ import type { BenchResult } from './report';
 const CHUNK = 4 * 1024 * 1024;
 const APP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'app');
 
-async function poll<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 120_000): Promise<T> {
+async function poll<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
     if (ok(v)) return v;
-    if (Date.now() > until) throw new Error('timed out waiting in the SW download bench');
+    if (Date.now() > until) throw new Error(`timed out waiting in the SW download bench; last seen: ${JSON.stringify(v)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
