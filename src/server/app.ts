@@ -1,4 +1,8 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { AppDeps, BuiltApp } from './appDeps.js';
+
+export type { AppDeps, BuiltApp } from './appDeps.js';
 import type { Logger } from 'pino';
 import path from 'node:path';
 import { AuthService } from './auth/authService.js';
@@ -6,7 +10,7 @@ import { DevicesRepo } from './auth/devicesRepo.js';
 import { TokensRepo } from './auth/tokensRepo.js';
 import { UsersRepo } from './auth/usersRepo.js';
 import type { ServerConfig } from './config.js';
-import { openDatabase, type Db } from './db/connection.js';
+import { openDatabase } from './db/connection.js';
 import { registerAuth } from './http/authPlugin.js';
 import { registerErrorHandling } from './http/errorHandler.js';
 import { registerTolerantInput } from './http/tolerantInput.js';
@@ -14,7 +18,7 @@ import { registerSecurityHeaders } from './http/securityHeaders.js';
 import type { RouteOptions } from 'fastify';
 import { appShellIndex, registerAppStatic, spaFallback } from './http/appStatic.js';
 import { newId } from './ids.js';
-import { resolveMediaBinaries, type MediaBinaries } from './media/binaries.js';
+import { resolveMediaBinaries } from './media/binaries.js';
 import { SettingsRepo } from './system/settingsRepo.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerUserRoutes } from './routes/users.js';
@@ -32,12 +36,8 @@ import { registerCollectionRoutes } from './routes/collections.js';
 import { registerStreamRoutes } from './routes/streams.js';
 import { wireSync } from './sync/wireSync.js';
 import { startSyncPrepareTask } from './sync/syncPrepareTask.js';
-import { wireLibrary, type Library } from './library/wireLibrary.js';
+import { wireLibrary } from './library/wireLibrary.js';
 import { registerLibraryRoutes } from './routes/library.js';
-import type { SyncService } from './sync/syncService.js';
-import type { Reconciler } from './sync/reconcile.js';
-import type { SyncEvents } from './sync/syncEvents.js';
-import type { SyncAccess } from './sync/syncAccess.js';
 import { SyncSettings } from './convert/syncSettings.js';
 import { OutputStore } from './convert/outputStore.js';
 import { createConversionQueue } from './convert/createQueue.js';
@@ -45,8 +45,6 @@ import { ConversionEngine } from './convert/conversionEngine.js';
 import { registerSyncRoutes } from './routes/sync.js';
 import { registerSyncEventRoutes } from './routes/syncEvents.js';
 import { wirePlayback } from './playback/wirePlayback.js';
-import type { PlaybackSessions } from './playback/sessionRegistry.js';
-import type { SubtitleVttCache } from './playback/subtitleVtt.js';
 import { registerPlaybackRoutes } from './routes/playback.js';
 import { registerSyncAdminRoutes } from './routes/syncAdmin.js';
 import { registerCors } from './http/cors.js';
@@ -55,53 +53,6 @@ import { CameraUploadsRepo } from './uploads/cameraUploadsRepo.js';
 import { CameraUploadService } from './uploads/cameraUploadService.js';
 import { cameraUploadsRoot } from './uploads/uploadPaths.js';
 import { registerCameraUploadRoutes } from './routes/cameraUploads.js';
-
-/** Everything routes and services need, wired once here (the only place that knows the real classes). */
-export interface AppDeps {
-  config: ServerConfig;
-  log: Logger;
-  db: Db;
-  serverId: string;
-  binaries: MediaBinaries;
-  users: UsersRepo;
-  tokens: TokensRepo;
-  devices: DevicesRepo;
-  settings: SettingsRepo;
-  auth: AuthService;
-  /** Library read side, item DTOs (sync info provider pluggable), user data, box sets and playlists. */
-  items: ItemsRepo;
-  itemDtos: ItemDtoMapper;
-  userData: UserDataService;
-  collections: CollectionsService;
-  library: Library;
-  /** Shared conversion outputs (disk usage for the admin). */
-  outputs: OutputStore;
-  /** The sync core: jobs, items, transfer, reconcile, live events; its settings. */
-  sync: SyncService;
-  reconcile: Reconciler;
-  syncEvents: SyncEvents;
-  syncAccess: SyncAccess;
-  syncSettings: SyncSettings;
-  /** Online playback: one HLS encoder per play session; text subtitles as WebVTT on demand. */
-  playback: PlaybackSessions;
-  subtitleVtt: SubtitleVttCache;
-  /** Photos and videos sent by devices, stored per user and device and scanned into the library. */
-  cameraUploads: CameraUploadService;
-  /** Work started after the server listens (demo library, first scan, watchers, queues). */
-  startBackground?: () => Promise<void>;
-  /** Every registered route (method, url, schema). */
-  routeCatalog: Array<Pick<RouteOptions, 'method' | 'url' | 'schema' | 'config'>>;
-  /** Clean-up hooks run on close, last registered first. */
-  onClose: Array<() => Promise<void> | void>;
-}
-
-export interface BuiltApp {
-  app: FastifyInstance;
-  deps: AppDeps;
-  close(): Promise<void>;
-}
-
-export const SERVER_VERSION = '3.2.0.0';
 
 /** Strips the `/emby` and `/mediabrowser` prefixes Emby clients add (API.md §1). */
 export function rewriteUrl(url: string): string {
@@ -197,7 +148,7 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
     forceCloseConnections: true,
     rewriteUrl: (req) => rewriteUrl(req.url ?? '/'),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false } },
-  });
+  }).withTypeProvider<TypeBoxTypeProvider>();
   registerErrorHandling(app, spaFallback(appShellIndex(config.appDir)));
   registerCors(app);
   registerTolerantInput(app);

@@ -2,7 +2,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../appDeps.js';
 
 /**
  * Serves the built PWA. index.html and sw.js must never be cached by HTTP caches: the service worker's

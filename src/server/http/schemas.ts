@@ -1,20 +1,21 @@
-/** JSON-schema fragments shared by routes. Ids accept dashed/upper-case GUIDs; handlers normalise them. */
-export const guid = {
-  type: 'string',
+/**
+ * TypeBox fragments shared by routes: one schema gives Fastify its JSON schema and the handler its type.
+ * Emby clients send ids dashed or not, in any case; handlers normalise them (`normalizeId`).
+ * Sizes are bounded everywhere so no input reaches a recursion or spread limit (issue 14).
+ */
+import { Type } from 'typebox';
+
+export const Id = Type.String({ minLength: 1, maxLength: 64 });
+export const IdParams = Type.Object({ id: Id });
+export const UserIdParams = Type.Object({ userId: Id });
+export const Guid = Type.String({
   pattern: '^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$',
-} as const;
-export const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', minLength: 1, maxLength: 64 } },
-} as const;
-export const userIdParams = {
-  type: 'object',
-  required: ['userId'],
-  properties: { userId: { type: 'string', minLength: 1, maxLength: 64 } },
-} as const;
-export const paging = {
-  StartIndex: { type: 'integer', minimum: 0, maximum: 1e9 },
-  Limit: { type: 'integer', minimum: 0, maximum: 1e6 },
-} as const;
-export const csvStrings = { type: 'array', items: { type: 'string', maxLength: 200 }, maxItems: 10000 } as const;
+});
+/** A short free-text value (names, device ids, enum names). */
+export const ShortString = Type.String({ maxLength: 256 });
+/** Arrays arrive as one CSV string or repeated keys; `tolerantInput` splits them before validation. */
+export const CsvStrings = Type.Array(Type.String({ maxLength: 200 }), { maxItems: 10000 });
+export const Paging = {
+  StartIndex: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e9 })),
+  Limit: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e6 })),
+};

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../appDeps.js';
 import { caller } from '../http/authPlugin.js';
 import { badRequest } from '../http/errors.js';
 import type { UploadRecord } from '../uploads/cameraUploadsRepo.js';

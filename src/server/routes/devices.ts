@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.js';
+import { Type } from 'typebox';
+import type { Api, AppDeps } from '../appDeps.js';
 import { notFound } from '../http/errors.js';
+import { Id } from '../http/schemas.js';
 import type { DeviceInfo } from '../../shared/api/users.js';
 import type { DeviceRecord } from '../auth/devicesRepo.js';
 
@@ -17,26 +18,24 @@ export function toDeviceInfo(d: DeviceRecord, userName: (id: string) => string |
   };
 }
 
-export function registerDeviceRoutes(app: FastifyInstance, deps: AppDeps): void {
+const ListQuery = Type.Object({ UserId: Type.Optional(Id) });
+const DeviceIdQuery = Type.Object({ Id: Type.String({ minLength: 1, maxLength: 256 }) });
+
+export function registerDeviceRoutes(app: Api, deps: AppDeps): void {
   const userName = (id: string) => deps.users.get(id)?.name;
-  app.get(
-    '/Devices',
-    { config: { auth: 'admin' }, schema: { querystring: { type: 'object', properties: { UserId: { type: 'string', maxLength: 64 } } } } },
-    async (req) => {
-      const { UserId } = req.query as { UserId?: string };
-      const list = UserId ? deps.devices.listForUser(UserId.replace(/-/g, '').toLowerCase()) : deps.devices.list();
-      const items = list.map((d) => toDeviceInfo(d, userName));
-      return { Items: items, TotalRecordCount: items.length };
-    },
-  );
-  const idQuery = { type: 'object', required: ['Id'], properties: { Id: { type: 'string', minLength: 1, maxLength: 256 } } } as const;
-  app.get('/Devices/Info', { config: { auth: 'admin' }, schema: { querystring: idQuery } }, async (req) => {
-    const d = deps.devices.get((req.query as { Id: string }).Id);
+  app.get('/Devices', { config: { auth: 'admin' }, schema: { querystring: ListQuery } }, async (req) => {
+    const { UserId } = req.query;
+    const list = UserId ? deps.devices.listForUser(UserId.replace(/-/g, '').toLowerCase()) : deps.devices.list();
+    const items = list.map((d) => toDeviceInfo(d, userName));
+    return { Items: items, TotalRecordCount: items.length };
+  });
+  app.get('/Devices/Info', { config: { auth: 'admin' }, schema: { querystring: DeviceIdQuery } }, async (req) => {
+    const d = deps.devices.get(req.query.Id);
     if (!d) throw notFound('Device not found');
     return toDeviceInfo(d, userName);
   });
-  app.delete('/Devices', { config: { auth: 'admin' }, schema: { querystring: idQuery } }, async (req, reply) => {
-    const id = (req.query as { Id: string }).Id;
+  app.delete('/Devices', { config: { auth: 'admin' }, schema: { querystring: DeviceIdQuery } }, async (req, reply) => {
+    const id = req.query.Id;
     if (!deps.devices.get(id)) throw notFound('Device not found');
     deps.devices.delete(id);
     return reply.status(204).send();

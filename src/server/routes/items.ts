@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../appDeps.js';
 import type { BaseItemDto, QueryResult } from '../../shared/api/items.js';
 import { ALL_FIELDS } from '../library/itemDto.js';
 import type { ByNameCounts, ItemQuery, ItemRow, SortOrder } from '../library/itemsRepo.js';

@@ -3,7 +3,7 @@
  * user, and the item look-up that answers 404 for what the user may not see.
  */
 import type { FastifyRequest } from 'fastify';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../appDeps.js';
 import { caller, resolveUserId } from '../http/authPlugin.js';
 import { notFound } from '../http/errors.js';
 import { normalizeId } from '../ids.js';

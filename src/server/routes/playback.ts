@@ -11,7 +11,7 @@
  */
 import fs from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../appDeps.js';
 import type { MediaType } from '../../shared/api/items.js';
 import type { DeviceProfile } from '../../shared/profile/types.js';
 import { TICKS_PER_SECOND } from '../../shared/api/items.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../appDeps.js';
 import { caller } from '../http/authPlugin.js';
 import { forbidden, notFound } from '../http/errors.js';
 import { contentTypeFor, sendFileWithRange, strongEtag } from '../http/rangeResponse.js';

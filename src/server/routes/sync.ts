@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../appDeps.js';
 import { caller } from '../http/authPlugin.js';
 import { badRequest, conflict, forbidden, notFound } from '../http/errors.js';
 import { BlockHashService, DEFAULT_BLOCK_SIZE, FileChangedError, MAX_BLOCK_SIZE, MIN_BLOCK_SIZE } from '../convert/blockHashes.js';

@@ -4,7 +4,7 @@
  * (non-admins get 403 from the auth hook before the handler runs and never see the path).
  */
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../appDeps.js';
 
 /** Wire shape of the output store's usage; PascalCase like every other DTO. */
 export interface OutputStoreUsage {

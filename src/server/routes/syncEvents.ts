@@ -1,6 +1,6 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../appDeps.js';
 import { caller } from '../http/authPlugin.js';
 import { normalizeId } from '../ids.js';
 import { subscribeDeviceNotifications, SyncSubscription, type CurrentCaller, type SubscriptionSpec } from '../events/syncSubscription.js';

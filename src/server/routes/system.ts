@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import os from 'node:os';
-import { SERVER_VERSION, type AppDeps } from '../app.js';
+import type { AppDeps } from '../appDeps.js';
+import { SERVER_VERSION } from '../version.js';
 import type { SystemInfoPublic } from '../../shared/api/users.js';
 
 export function registerSystemRoutes(app: FastifyInstance, deps: AppDeps): void {

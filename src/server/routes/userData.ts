@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../appDeps.js';
 import { caller } from '../http/authPlugin.js';
 import { normalizeId } from '../ids.js';
 import { notFound } from '../http/errors.js';

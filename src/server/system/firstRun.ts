@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../appDeps.js';
 
 /**
  * First run: an administrator from STOWAWAY_ADMIN_USER/PASSWORD, or `admin` with a generated password

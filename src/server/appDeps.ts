@@ -1,0 +1,78 @@
+/**
+ * The shape of the composition root: what routes and services are handed. Its own module so a route imports
+ * this interface, not `app.ts` (which imports every route: the cycle issue 16 found).
+ */
+import type { FastifyBaseLogger, FastifyInstance, RawServerDefault, RouteOptions } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Logger } from 'pino';
+import type { AuthService } from './auth/authService.js';
+import type { DevicesRepo } from './auth/devicesRepo.js';
+import type { TokensRepo } from './auth/tokensRepo.js';
+import type { UsersRepo } from './auth/usersRepo.js';
+import type { ServerConfig } from './config.js';
+import type { Db } from './db/connection.js';
+import type { MediaBinaries } from './media/binaries.js';
+import type { SettingsRepo } from './system/settingsRepo.js';
+import type { ItemsRepo } from './library/itemsRepo.js';
+import type { ItemDtoMapper } from './library/itemDto.js';
+import type { CollectionsService } from './library/collectionsService.js';
+import type { UserDataService } from './userdata/userDataService.js';
+import type { Library } from './library/wireLibrary.js';
+import type { SyncService } from './sync/syncService.js';
+import type { Reconciler } from './sync/reconcile.js';
+import type { SyncEvents } from './sync/syncEvents.js';
+import type { SyncAccess } from './sync/syncAccess.js';
+import type { SyncSettings } from './convert/syncSettings.js';
+import type { OutputStore } from './convert/outputStore.js';
+import type { PlaybackSessions } from './playback/sessionRegistry.js';
+import type { SubtitleVttCache } from './playback/subtitleVtt.js';
+import type { CameraUploadService } from './uploads/cameraUploadService.js';
+
+/** The Fastify instance routes register on: TypeBox schemas give each handler its typed request. */
+export type Api = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+/** Everything routes and services need, wired once here (the only place that knows the real classes). */
+export interface AppDeps {
+  config: ServerConfig;
+  log: Logger;
+  db: Db;
+  serverId: string;
+  binaries: MediaBinaries;
+  users: UsersRepo;
+  tokens: TokensRepo;
+  devices: DevicesRepo;
+  settings: SettingsRepo;
+  auth: AuthService;
+  /** Library read side, item DTOs (sync info provider pluggable), user data, box sets and playlists. */
+  items: ItemsRepo;
+  itemDtos: ItemDtoMapper;
+  userData: UserDataService;
+  collections: CollectionsService;
+  library: Library;
+  /** Shared conversion outputs (disk usage for the admin). */
+  outputs: OutputStore;
+  /** The sync core: jobs, items, transfer, reconcile, live events; its settings. */
+  sync: SyncService;
+  reconcile: Reconciler;
+  syncEvents: SyncEvents;
+  syncAccess: SyncAccess;
+  syncSettings: SyncSettings;
+  /** Online playback: one HLS encoder per play session; text subtitles as WebVTT on demand. */
+  playback: PlaybackSessions;
+  subtitleVtt: SubtitleVttCache;
+  /** Photos and videos sent by devices, stored per user and device and scanned into the library. */
+  cameraUploads: CameraUploadService;
+  /** Work started after the server listens (demo library, first scan, watchers, queues). */
+  startBackground?: () => Promise<void>;
+  /** Every registered route (method, url, schema). */
+  routeCatalog: Array<Pick<RouteOptions, 'method' | 'url' | 'schema' | 'config'>>;
+  /** Clean-up hooks run on close, last registered first. */
+  onClose: Array<() => Promise<void> | void>;
+}
+
+export interface BuiltApp {
+  app: Api;
+  deps: AppDeps;
+  close(): Promise<void>;
+}
