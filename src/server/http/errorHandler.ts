@@ -1,5 +1,18 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { DomainError, type ErrorKind } from '../errors.js';
 import { HttpError } from './errors.js';
+
+const STATUS: Record<ErrorKind, number> = {
+  Invalid: 400,
+  Unauthorized: 401,
+  Forbidden: 403,
+  NotFound: 404,
+  Conflict: 409,
+  TooLarge: 413,
+  UnsupportedMediaType: 415,
+  TooManyRequests: 429,
+  Unavailable: 503,
+};
 
 function send(reply: import('fastify').FastifyReply, status: number, code: string, message: string) {
   return reply.status(status).header('X-Application-Error-Code', code).send({ error: code, message });
@@ -10,7 +23,8 @@ export function registerErrorHandling(
   app: FastifyInstance,
   htmlFallback: (method: string, accept: string | undefined) => NodeJS.ReadableStream | undefined = () => undefined,
 ): void {
-  app.setErrorHandler((err: FastifyError | HttpError | Error, req, reply) => {
+  app.setErrorHandler((err: FastifyError | HttpError | DomainError | Error, req, reply) => {
+    if (err instanceof DomainError) return send(reply, STATUS[err.kind], err.code, err.message);
     if (err instanceof HttpError) return send(reply, err.status, err.code, err.message);
     const fe = err as FastifyError;
     if (fe.validation) return send(reply, 400, 'BadRequest', fe.message);

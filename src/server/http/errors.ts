@@ -1,6 +1,7 @@
 /**
- * An expected failure with a wire shape. Services throw these; the Fastify error handler maps them to
- * `{ error, message }` with the status. Anything else reaching the handler is a bug and is logged.
+ * HTTP-only failures (a Range that cannot be satisfied, a status no domain rule names). Domain code throws
+ * `DomainError` (`../errors.ts`) instead; the helpers are re-exported here for the routes that still
+ * import them from this module.
  */
 export class HttpError extends Error {
   constructor(
@@ -12,8 +13,4 @@ export class HttpError extends Error {
   }
 }
 
-export const badRequest = (message: string) => new HttpError(400, 'BadRequest', message);
-export const unauthorized = (message = 'Access token is missing or invalid') => new HttpError(401, 'Unauthorized', message);
-export const forbidden = (message = 'You are not allowed to do this') => new HttpError(403, 'Forbidden', message);
-export const notFound = (message = 'Not found') => new HttpError(404, 'NotFound', message);
-export const conflict = (message: string) => new HttpError(409, 'Conflict', message);
+export { badRequest, unauthorized, forbidden, notFound, conflict } from '../errors.js';

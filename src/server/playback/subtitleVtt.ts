@@ -12,6 +12,7 @@ import { buildSubtitleExtractArgs } from '../convert/ffmpegArgs.js';
 import { runProcess } from '../convert/ffmpegProcess.js';
 import { decodeSubtitleBytes } from '../convert/subtitleText.js';
 import { HttpError, badRequest, notFound } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import { externalSubtitlePath } from '../library/libraryWriter.js';
 import type { ItemRow } from '../library/itemsRepo.js';
 
@@ -82,7 +83,7 @@ export class SubtitleVttCache {
       await fs.promises.rename(partial, out);
       return out;
     } catch (err) {
-      if (err instanceof HttpError) throw err;
+      if (err instanceof HttpError || err instanceof DomainError) throw err;
       throw new HttpError(500, 'SubtitleFailed', `The subtitle could not be converted: ${(err as Error).message.split('\n').slice(-1)[0]}`);
     } finally {
       await Promise.all(temps.map((t) => fs.promises.rm(t, { force: true })));

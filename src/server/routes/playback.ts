@@ -18,6 +18,7 @@ import { TICKS_PER_SECOND } from '../../shared/api/items.js';
 import { videoFramerate } from '../../shared/profile/conditions.js';
 import { caller, extractToken } from '../http/authPlugin.js';
 import { HttpError, badRequest, forbidden, notFound } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import { newId } from '../ids.js';
 import { hasMediaFile, toMediaSource } from '../library/itemDto.js';
 import type { ItemRow } from '../library/itemsRepo.js';
@@ -363,7 +364,8 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: AppDeps): voi
       try {
         await stopOwned(req, id);
       } catch (err) {
-        if (!(err instanceof HttpError)) req.log.warn({ err }, 'could not stop the encoder of a stopped session');
+        if (!(err instanceof HttpError || err instanceof DomainError))
+          req.log.warn({ err }, 'could not stop the encoder of a stopped session');
       }
     }
   });
