@@ -53,6 +53,8 @@ import { CameraUploadsRepo } from './uploads/cameraUploadsRepo.js';
 import { CameraUploadService } from './uploads/cameraUploadService.js';
 import { cameraUploadsRoot } from './uploads/uploadPaths.js';
 import { registerCameraUploadRoutes } from './routes/cameraUploads.js';
+import { DeviceCapabilities } from './profile/deviceCapabilities.js';
+import { LiveChannels } from './events/liveChannels.js';
 
 /** Strips the `/emby` and `/mediabrowser` prefixes Emby clients add (API.md §1). */
 export function rewriteUrl(url: string): string {
@@ -70,6 +72,7 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   const tokens = new TokensRepo(db);
   const devices = new DevicesRepo(db);
   const auth = new AuthService(db, users, tokens, devices);
+  const capabilities = new DeviceCapabilities(devices, log);
   const binaries = resolveMediaBinaries(config);
   const items = new ItemsRepo(db);
   const userDataRepo = new UserDataRepo(db);
@@ -82,7 +85,7 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   const queue = createConversionQueue({ redisUrl: config.redisUrl, store: outputs, settings: syncSettings, binaries, log });
   const conversion = new ConversionEngine(outputs, queue, log);
   const playbackParts = wirePlayback(config, binaries, log);
-  const syncParts = wireSync({ db, log, serverId, users, devices, items, itemDtos, userData, conversion });
+  const syncParts = wireSync({ db, log, serverId, users, devices, capabilities, items, itemDtos, userData, conversion });
   const cameraUploads = new CameraUploadService({
     repo: new CameraUploadsRepo(db),
     root: cameraUploadsRoot(config.dataDir),
@@ -103,6 +106,8 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
     devices,
     settings,
     auth,
+    capabilities,
+    liveChannels: new LiveChannels(),
     items,
     itemDtos,
     userData,
@@ -126,6 +131,8 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   // Durable queue (§9.6): Converting items and outputs go back to Queued, partial files go, work resumes.
   syncParts.service.recoverAfterRestart();
   await queue.start();
+  // Items the server stopped before planning (or whose plan crashed before issue 14's fix) are planned now.
+  syncParts.processor.processUnplanned();
   // A library change re-expands SyncNewContent jobs at once (the 3-hour task is only a safety net).
   // Played state moves Next Up, Resume and UnwatchedOnly windows: the next Items/Ready re-expands.
   userData.on('userDataChanged', () => syncParts.service.markChanged());
@@ -133,7 +140,7 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
     syncParts.service.markChanged();
     try {
       syncParts.service.libraryItemsRemoved(change.removed);
-      syncParts.service.refresh(undefined, true);
+      syncParts.service.refresh();
     } catch (err) {
       log.error({ err }, 'sync refresh after a library change failed');
     }

@@ -28,6 +28,8 @@ import type { OutputStore } from './convert/outputStore.js';
 import type { PlaybackSessions } from './playback/sessionRegistry.js';
 import type { SubtitleVttCache } from './playback/subtitleVtt.js';
 import type { CameraUploadService } from './uploads/cameraUploadService.js';
+import type { DeviceCapabilities } from './profile/deviceCapabilities.js';
+import type { LiveChannels } from './events/liveChannels.js';
 
 /** The Fastify instance routes register on: TypeBox schemas give each handler its typed request. */
 export type Api = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -44,6 +46,10 @@ export interface AppDeps {
   devices: DevicesRepo;
   settings: SettingsRepo;
   auth: AuthService;
+  /** What each device reported it can play: capabilities and its validated DeviceProfile. */
+  capabilities: DeviceCapabilities;
+  /** Open SSE streams and WebSockets by session: ending a session (or a user's sessions) closes them. */
+  liveChannels: LiveChannels;
   /** Library read side, item DTOs (sync info provider pluggable), user data, box sets and playlists. */
   items: ItemsRepo;
   itemDtos: ItemDtoMapper;

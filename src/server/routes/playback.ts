@@ -37,6 +37,8 @@ import { decideStreaming, streamBandwidth, withSubtitleDelivery, FALLBACK_STREAM
 import type { HlsSession } from '../playback/hlsSession.js';
 import type { StreamIntent } from '../playback/sessionRegistry.js';
 import { visibleItem } from './libraryAccess.js';
+import { DeviceProfileSchema, toDeviceProfile, type DeviceProfileInput } from '../profile/deviceProfileSchema.js';
+import { prepareProfileField } from '../profile/deviceCapabilities.js';
 
 const idParams = {
   type: 'object',
@@ -61,7 +63,7 @@ const streamOptions = {
 const playbackInfoQuery = { type: 'object', properties: streamOptions } as const;
 const playbackInfoBody = {
   type: ['object', 'null'],
-  properties: { ...streamOptions, DeviceProfile: { type: 'object' } },
+  properties: { ...streamOptions, DeviceProfile: DeviceProfileSchema },
 } as const;
 
 /** PlaySessionIds are ours (32 hex) but clients may invent theirs: only safe characters, bounded. */
@@ -111,7 +113,7 @@ type StreamOptions = {
   EnableDirectPlay?: boolean;
   EnableDirectStream?: boolean;
   EnableTranscoding?: boolean;
-  DeviceProfile?: DeviceProfile;
+  DeviceProfile?: DeviceProfileInput;
   PlaySessionId?: string;
   VideoCodec?: string;
   AudioCodec?: string;
@@ -164,7 +166,7 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: AppDeps): voi
     const input = { ...(req.query as StreamOptions), ...((req.body as StreamOptions | null) ?? {}) };
     const item = visibleItem(deps, me.user.id, (req.params as { id: string }).id);
     await sourceFile(item);
-    const profile = input.DeviceProfile ?? deps.devices.get(me.deviceId)?.capabilities?.DeviceProfile ?? {};
+    const profile = input.DeviceProfile ? toDeviceProfile(input.DeviceProfile) : (deps.capabilities.profileOf(me.deviceId) ?? {});
     const source = toMediaSource(item);
     const decision = decideStreaming(item.media_type as MediaType, source, {
       profile,
@@ -219,7 +221,10 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: AppDeps): voi
   app.get('/Items/:id/PlaybackInfo', { schema: { params: idParams, querystring: playbackInfoQuery } }, playbackInfo);
   app.post(
     '/Items/:id/PlaybackInfo',
-    { schema: { params: idParams, querystring: playbackInfoQuery, body: playbackInfoBody } },
+    {
+      schema: { params: idParams, querystring: playbackInfoQuery, body: playbackInfoBody },
+      preValidation: async (req) => prepareProfileField(req.body),
+    },
     playbackInfo,
   );
 

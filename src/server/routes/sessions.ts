@@ -1,53 +1,27 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../appDeps.js';
+import type { Api, AppDeps } from '../appDeps.js';
 import { caller } from '../http/authPlugin.js';
-import type { ClientCapabilities } from '../../shared/api/users.js';
+import { CapabilitiesBody, CapabilitiesQuery, prepareProfileField } from '../profile/deviceCapabilities.js';
 
-const capabilitiesBody = {
-  type: 'object',
-  properties: {
-    PlayableMediaTypes: { type: 'array', items: { type: 'string', maxLength: 32 }, maxItems: 20 },
-    SupportedCommands: { type: 'array', items: { type: 'string', maxLength: 64 }, maxItems: 200 },
-    SupportsMediaControl: { type: 'boolean' },
-    SupportsSync: { type: 'boolean' },
-    SupportsPersistentIdentifier: { type: 'boolean' },
-    SupportsContentUploading: { type: 'boolean' },
-    DeviceProfile: { type: 'object' },
-    AppStoreUrl: { type: 'string', maxLength: 2000 },
-    IconUrl: { type: 'string', maxLength: 2000 },
-  },
-} as const;
-
-function toCapabilities(input: Partial<ClientCapabilities>): ClientCapabilities {
-  return {
-    PlayableMediaTypes: input.PlayableMediaTypes ?? [],
-    SupportedCommands: input.SupportedCommands ?? [],
-    SupportsMediaControl: input.SupportsMediaControl ?? false,
-    SupportsSync: input.SupportsSync ?? false,
-    SupportsPersistentIdentifier: input.SupportsPersistentIdentifier ?? true,
-    SupportsContentUploading: input.SupportsContentUploading ?? false,
-    DeviceProfile: input.DeviceProfile,
-    AppStoreUrl: input.AppStoreUrl,
-    IconUrl: input.IconUrl,
-  };
-}
-
-export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registerSessionRoutes(app: Api, deps: AppDeps): void {
   // Full: the body carries everything, DeviceProfile included (how sync targets get their profile).
-  app.post('/Sessions/Capabilities/Full', { schema: { body: capabilitiesBody } }, async (req, reply) => {
-    deps.devices.setCapabilities(caller(req).deviceId, toCapabilities(req.body as Partial<ClientCapabilities>));
-    return reply.status(204).send();
-  });
+  app.post(
+    '/Sessions/Capabilities/Full',
+    { schema: { body: CapabilitiesBody }, preValidation: async (req) => prepareProfileField(req.body) },
+    async (req, reply) => {
+      deps.capabilities.report(caller(req), req.body);
+      return reply.status(204).send();
+    },
+  );
   // Short form: fields as query (API.md §2), no profile; keeps a profile reported earlier.
-  app.post('/Sessions/Capabilities', { schema: { querystring: capabilitiesBody } }, async (req, reply) => {
-    const me = caller(req);
-    const previous = deps.devices.get(me.deviceId)?.capabilities;
-    const input = req.query as Partial<ClientCapabilities>;
-    deps.devices.setCapabilities(me.deviceId, toCapabilities({ ...input, DeviceProfile: previous?.DeviceProfile }));
+  app.post('/Sessions/Capabilities', { schema: { querystring: CapabilitiesQuery } }, async (req, reply) => {
+    deps.capabilities.report(caller(req), req.query, true);
     return reply.status(204).send();
   });
   app.post('/Sessions/Logout', async (req, reply) => {
-    deps.auth.logout(caller(req).tokenHash);
+    const me = caller(req);
+    deps.auth.logout(me.tokenHash);
+    // The session's live channels end now, not at their next event (issue 14 item 8).
+    deps.liveChannels.endSession(me.tokenHash);
     return reply.status(204).send();
   });
   app.get('/Sessions', async (req) => {

@@ -92,10 +92,13 @@ export async function registerSyncEventRoutes(app: FastifyInstance, deps: AppDep
       const sub = new SyncSubscription(current, me, spec, sync, syncEvents, send, () => endStream());
       const offDevice = q.TargetId ? subscribeDeviceNotifications(q.TargetId, syncEvents, send) : () => {};
       const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
+      // Signing out ends the stream at once (issue 14 item 8), not at the next event.
+      const forget = deps.liveChannels.open(me.tokenHash, { userId: me.user.id, close: () => endStream() });
       const closeAll = () => {
         clearInterval(keepAlive);
         sub.close();
         offDevice();
+        forget();
       };
       // Nothing may be written after the end (not even a keep-alive comment): stop everything first.
       const endStream = () => {
@@ -128,6 +131,7 @@ export async function registerSyncEventRoutes(app: FastifyInstance, deps: AppDep
       socket.send(JSON.stringify({ MessageType: type, Data: data }));
     };
     const offDevice = subscribeDeviceNotifications(me.deviceId, syncEvents, send);
+    const forget = deps.liveChannels.open(me.tokenHash, { userId: me.user.id, close: endSocket });
     socket.on('message', (raw) => {
       let msg: { MessageType?: string; Data?: unknown };
       try {
@@ -184,6 +188,7 @@ export async function registerSyncEventRoutes(app: FastifyInstance, deps: AppDep
       jobsSub?.close();
       jobSub?.close();
       offDevice();
+      forget();
     });
   };
   app.get('/embywebsocket', { websocket: true }, wsHandler);

@@ -8,7 +8,6 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/connection.js';
 import { tx } from '../db/connection.js';
 import { newId } from '../ids.js';
-import type { DevicesRepo } from '../auth/devicesRepo.js';
 import type { UsersRepo, UserRecord } from '../auth/usersRepo.js';
 import { dateToDotNetTicks, type MediaSourceInfo, type MediaStream, type MediaType } from '../../shared/api/items.js';
 import type { ItemFileInfo, SyncJobItemStatus } from '../../shared/api/sync.js';
@@ -18,19 +17,25 @@ import type { DeviceProfile } from '../../shared/profile/types.js';
 import { parseQualityId } from '../../shared/quality.js';
 import type { ConversionPort, OutputState } from './conversionPort.js';
 import { expandJob, jobItemName } from './expansion.js';
+import { badRequest } from '../errors.js';
 import type { SyncEvents } from './syncEvents.js';
-import type { SyncLibrary, SyncLibraryItem } from './syncLibrary.js';
+import type { SyncCandidate, SyncLibrary, SyncLibraryItem } from './syncLibrary.js';
 import { ACTIVE_STATUSES, type JobItemRecord, type JobRecord, type SyncRepo } from './syncRepo.js';
 import { toSyncJobItem } from './syncDto.js';
 
 const WAITING: readonly SyncJobItemStatus[] = ['Queued', 'Converting'];
+
+/** The DeviceProfile a target last reported and that still validates (undefined: none, originals only). */
+export interface TargetProfiles {
+  profileOf(targetId: string): DeviceProfile | undefined;
+}
 
 export interface ProcessorDeps {
   db: Db;
   repo: SyncRepo;
   lib: SyncLibrary;
   users: UsersRepo;
-  devices: DevicesRepo;
+  profiles: TargetProfiles;
   events: SyncEvents;
   conversion?: ConversionPort;
   log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
@@ -56,14 +61,16 @@ export class JobItemProcessor {
   }
 
   profileOf(targetId: string): DeviceProfile {
-    return this.d.devices.get(targetId)?.capabilities?.DeviceProfile ?? {};
+    return this.d.profiles.profileOf(targetId) ?? {};
   }
 
   // ---------------------------------------------------------------- items for a job (§5.3)
 
-  /** Adds Queued items for what the job's expansion wants and isn't in the job yet, within ItemLimit. */
-  ensureJobItems(job: JobRecord): JobItemRecord[] {
-    const candidates = expandJob(this.d.lib, job);
+  /**
+   * Adds Queued items for what the job's expansion wants and isn't in the job yet, within ItemLimit.
+   * `candidates`: an expansion the caller already made (a new job plans them before it is saved).
+   */
+  ensureJobItems(job: JobRecord, candidates: readonly SyncCandidate[] = expandJob(this.d.lib, job)): JobItemRecord[] {
     const existing = this.d.repo.itemsOfJob(job.id);
     const inJob = new Set(existing.map((i) => i.itemId));
     let counted = existing.filter((i) => i.status !== 'RemovedFromDevice' && i.status !== 'Failed').length;
@@ -110,12 +117,18 @@ export class JobItemProcessor {
 
   // ---------------------------------------------------------------- planning (§5.5, §5.6)
 
-  planFor(job: JobRecord, user: UserRecord, item: SyncLibraryItem, source: MediaSourceInfo): ConversionPlan {
+  planFor(
+    job: Pick<JobRecord, 'targetId' | 'quality' | 'bitrate'>,
+    user: UserRecord,
+    item: SyncLibraryItem,
+    source: MediaSourceInfo,
+    profile: DeviceProfile = this.profileOf(job.targetId),
+  ): ConversionPlan {
     const transcoding = user.policy.EnableSyncTranscoding;
     return decideConversion({
       mediaType: (item.mediaType ?? 'Video') as MediaType,
       source,
-      profile: this.profileOf(job.targetId),
+      profile,
       // Without EnableSyncTranscoding the user's jobs are processed as Original (API.md §2).
       quality: transcoding ? (parseQualityId(job.quality) ?? 'high') : 'original',
       bitrate: transcoding ? (job.bitrate ?? undefined) : undefined,
@@ -127,12 +140,35 @@ export class JobItemProcessor {
   }
 
   /**
+   * Plans for a job not saved yet: every item its expansion would add, within ItemLimit. A plan that cannot
+   * be made refuses the job (a 400 naming the item) before anything is written, so no job is left behind
+   * with an item that stays Queued forever (issue 14 item 2).
+   */
+  planNewJob(job: JobRecord, user: UserRecord): { candidates: SyncCandidate[]; plans: Map<string, ConversionPlan> } {
+    const candidates = expandJob(this.d.lib, job);
+    const wanted = job.itemLimit != null ? candidates.slice(0, job.itemLimit) : candidates;
+    const profile = this.profileOf(job.targetId);
+    const plans = new Map<string, ConversionPlan>();
+    for (const c of wanted) {
+      const item = this.d.lib.getItem(user.id, c.id);
+      const source = item && this.d.lib.mediaSource(item);
+      if (!item || !source) continue;
+      try {
+        plans.set(c.id, this.planFor(job, user, item, source, profile));
+      } catch (err) {
+        this.d.log.warn({ err, itemId: c.id, targetId: job.targetId }, 'no conversion plan for an item of a new job');
+        throw badRequest(`"${item.name}" cannot be planned for this device's profile; report the device's capabilities again`);
+      }
+    }
+    return { candidates, plans };
+  }
+
+  /**
    * Plans one Queued item and moves it as far as it can go now: ReadyToTransfer when no conversion is
    * needed or a shared output is finished, Converting/Queued behind a shared output, Failed or Cancelled
-   * when it cannot be synced. `_allowConversion` false (the non-converting pass) no longer changes anything
-   * here: see the comment at the schedule call.
+   * when it cannot be synced. `known`: a plan made moments ago for the same item (a new job's).
    */
-  processItem(ji: JobItemRecord, _allowConversion = true): void {
+  processItem(ji: JobItemRecord, known?: ConversionPlan): void {
     if (ji.status !== 'Queued') return;
     const job = this.d.repo.getJob(ji.jobId);
     if (!job) return;
@@ -144,7 +180,14 @@ export class JobItemProcessor {
     }
     const source = this.d.lib.mediaSource(item);
     if (!source) return this.fail(ji, job, 'The source file has no media information');
-    const plan = this.planFor(job, user, item, source);
+    let plan: ConversionPlan;
+    try {
+      plan = known ?? this.planFor(job, user, item, source);
+    } catch (err) {
+      // Never left Queued: an item nobody can plan fails with a reason the user can act on.
+      this.d.log.warn({ err, jobItemId: ji.id, targetId: job.targetId }, 'no conversion plan for a job item');
+      return this.fail(ji, job, "No conversion plan could be made for this device's profile; report the device's capabilities again");
+    }
     const common: Partial<JobItemRecord> = {
       itemDateModifiedTicks: dateToDotNetTicks(item.dateModified),
       estimatedSize: estimateSize(plan, source) ?? source.Size ?? null,
@@ -180,17 +223,22 @@ export class JobItemProcessor {
     if (out.status === 'queued' || out.status === 'converting') conversion.schedule(out.key, ji.priority);
   }
 
-  /** Runs the non-converting pass (or a full pass) over a target's Queued items. */
-  processTarget(targetId: string, allowConversion: boolean): void {
-    for (const ji of this.d.repo.itemsOfTarget(targetId, ['Queued'])) {
-      tx(this.d.db, () => this.processItem(this.d.repo.getItem(ji.id)!, allowConversion));
+  /** Plans and moves on every Queued item of a job; `plans` by library item id, made for it moments ago. */
+  processJob(jobId: string, plans?: ReadonlyMap<string, ConversionPlan>): void {
+    for (const ji of this.d.repo.itemsOfJob(jobId)) {
+      if (ji.status === 'Queued') tx(this.d.db, () => this.processItem(this.d.repo.getItem(ji.id)!, plans?.get(ji.itemId)));
     }
   }
 
-  processJob(jobId: string, allowConversion = true): void {
-    for (const ji of this.d.repo.itemsOfJob(jobId)) {
-      if (ji.status === 'Queued') tx(this.d.db, () => this.processItem(this.d.repo.getItem(ji.id)!, allowConversion));
+  /** After a restart: Queued items that never got a plan (the server stopped before) are planned now. */
+  processUnplanned(): number {
+    let n = 0;
+    for (const ji of this.d.repo.queryItems({ statuses: ['Queued'] }).items) {
+      if (ji.outputKey) continue;
+      tx(this.d.db, () => this.processItem(this.d.repo.getItem(ji.id)!));
+      n++;
     }
+    return n;
   }
 
   private applyOutput(ji: JobItemRecord, job: JobRecord, out: OutputState, source: MediaSourceInfo, item: SyncLibraryItem): void {

@@ -11,7 +11,7 @@ export const SYNC_PREPARE_INTERVAL_MS = 3 * 60 * 60 * 1000;
  */
 export function runSyncPrepare(sync: SyncService, outputs: OutputStore, log: Pick<Logger, 'info' | 'error'>): void {
   try {
-    sync.refresh(undefined, true);
+    sync.refresh();
     const requeued = sync.requeueVanishedOutputs((key) => outputs.verifyPresent(key));
     void outputs.cleanupOrphans({ resetConverting: false }).catch((err: unknown) => log.error({ err }, 'output cleanup failed'));
     log.info({ requeued }, 'sync prepare task finished');

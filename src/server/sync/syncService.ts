@@ -170,13 +170,14 @@ export class SyncService {
     if (!user) return undefined;
     let items = expandJob(this.d.lib, { userId, ...sel });
     if (sel.itemLimit) items = items.slice(0, sel.itemLimit);
-    const pseudoJob = { targetId, quality: sel.quality, bitrate: sel.bitrate } as JobRecord;
+    const pseudoJob = { targetId, quality: sel.quality, bitrate: sel.bitrate };
+    const profile = this.d.processor.profileOf(targetId);
     let total = 0;
     for (const candidate of items) {
       const item = this.d.lib.getItem(userId, candidate.id);
       const source = item && this.d.lib.mediaSource(item);
       if (!item || !source) continue;
-      total += estimateSize(this.d.processor.planFor(pseudoJob, user, item, source), source) ?? source.Size ?? 0;
+      total += estimateSize(this.d.processor.planFor(pseudoJob, user, item, source, profile), source) ?? source.Size ?? 0;
     }
     return total;
   }
@@ -243,12 +244,14 @@ export class SyncService {
       dateCreated: when,
       dateLastModified: when,
     };
+    // Plan first: a job whose items cannot be planned is refused before anything is written.
+    const { candidates, plans } = this.d.processor.planNewJob(job, user);
     tx(this.d.db, () => {
       this.d.repo.insertJob(job);
-      this.d.processor.ensureJobItems(job);
+      this.d.processor.ensureJobItems(job, candidates);
       this.d.processor.recomputeJob(job.id);
     });
-    this.d.processor.processJob(job.id, true);
+    this.d.processor.processJob(job.id, plans);
     const result = this.creationResult(job.id);
     this.d.events.emitEvent('jobCreated', { userId, targetId: job.targetId, result });
     return result;
@@ -411,7 +414,7 @@ export class SyncService {
       this.d.processor.recomputeJob(job.id);
     });
     this.d.events.emitEvent('jobChanged', { jobId: job.id, userId: job.userId, targetId: job.targetId });
-    this.d.processor.processJob(job.id, true);
+    this.d.processor.processJob(job.id);
   }
 
   // ---------------------------------------------------------------- cancel (§5.11)
@@ -473,7 +476,7 @@ export class SyncService {
     tx(this.d.db, () =>
       this.d.processor.setItem(item, job, { status: 'Queued', progress: 0, isMarkedForRemoval: false, errorMessage: null }),
     );
-    this.d.processor.processJob(job.id, true);
+    this.d.processor.processJob(job.id);
   }
 
   /** DELETE /Sync/{TargetId}/Items: cancel those items on the device and drop the jobs that asked for them. */
@@ -510,11 +513,11 @@ export class SyncService {
     const now = this.now().getTime();
     if (last && last.version === this.changeVersion && now - last.at < 60_000) return;
     this.refreshedAt.set(targetId, { version: this.changeVersion, at: now });
-    this.refresh(targetId, true);
+    this.refresh(targetId);
   }
 
-  /** Re-expands SyncNewContent jobs (of one target, or all) and runs the non-converting pass. */
-  refresh(targetId?: string, allowConversion = false): void {
+  /** Re-expands SyncNewContent jobs (of one target, or all) and plans what they gained. */
+  refresh(targetId?: string): void {
     const jobs = targetId ? this.d.repo.jobsOfTarget(targetId) : this.d.repo.allJobs();
     for (const job of jobs) {
       const owner = this.d.users.get(job.userId);
@@ -529,7 +532,7 @@ export class SyncService {
         added = this.d.processor.ensureJobItems(job).length;
         if (added) this.d.processor.recomputeJob(job.id);
       });
-      if (added) this.d.processor.processJob(job.id, allowConversion);
+      if (added) this.d.processor.processJob(job.id);
     }
   }
 
@@ -557,7 +560,7 @@ export class SyncService {
       this.d.processor.ensureJobItems(job);
       this.d.processor.recomputeJob(job.id);
     });
-    this.d.processor.processJob(job.id, true);
+    this.d.processor.processJob(job.id);
   }
 
   // ---------------------------------------------------------------- transfer (§3, §9.3)
@@ -620,7 +623,7 @@ export class SyncService {
       this.d.processor.setItem(item, job, { status: 'Queued', progress: 0, outputKey: null, mediaSource: null, outputFileName: null });
       if (item.outputKey) this.d.conversion?.release(item.outputKey);
     });
-    this.d.processor.processJob(job.id, true);
+    this.d.processor.processJob(job.id);
   }
 
   /** Items whose finished output is no longer on disk go back to Queued (the output is converted again). */

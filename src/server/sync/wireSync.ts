@@ -15,7 +15,7 @@ import { latestItemIds, nextUpEpisodes, resumeItems } from '../library/categorie
 import type { UserDataService } from '../userdata/userDataService.js';
 import type { ConversionPort } from './conversionPort.js';
 import { SqlItemSyncInfo } from './itemSyncInfo.js';
-import { JobItemProcessor } from './jobItemProcessor.js';
+import { JobItemProcessor, type TargetProfiles } from './jobItemProcessor.js';
 import { Reconciler } from './reconcile.js';
 import { SqlSyncLibrary } from './sqlSyncLibrary.js';
 import { SyncAccess } from './syncAccess.js';
@@ -38,6 +38,7 @@ export function wireSync(d: {
   serverId: string;
   users: UsersRepo;
   devices: DevicesRepo;
+  capabilities: TargetProfiles;
   items: ItemsRepo;
   itemDtos: ItemDtoMapper;
   userData: UserDataService;
@@ -57,7 +58,7 @@ export function wireSync(d: {
     repo,
     lib,
     users: d.users,
-    devices: d.devices,
+    profiles: d.capabilities,
     events,
     conversion: d.conversion,
     log: d.log,

@@ -186,11 +186,11 @@ describe('devices and capabilities', () => {
     const phone = devices.Items.find((d: any) => d.Id === 'phone-1');
     expect(phone.Capabilities.SupportsSync).toBe(true);
     expect(phone.Capabilities.PlayableMediaTypes).toEqual(['Audio', 'Video']);
-    expect(phone.Capabilities.DeviceProfile.MaxStaticBitrate).toBe('4000000');
+    expect(phone.Capabilities.DeviceProfile.MaxStaticBitrate).toBe(4_000_000);
     // The short form keeps the profile reported earlier.
     expect((await s.req('POST', '/Sessions/Capabilities?supportssync=true&PlayableMediaTypes=Video')).status).toBe(204);
     const again = await admin.json('GET', '/Devices/Info?Id=phone-1');
-    expect(again.Capabilities.DeviceProfile.MaxStaticBitrate).toBe('4000000');
+    expect(again.Capabilities.DeviceProfile.MaxStaticBitrate).toBe(4_000_000);
     expect(again.Capabilities.PlayableMediaTypes).toEqual(['Video']);
   });
 
