@@ -175,11 +175,17 @@ function parentOf(root: any, p: Array<string | number>): any {
  */
 export function mutate(r: Rng, base: unknown): unknown {
   const copy = structuredClone(base) as any;
+  if (!copy || typeof copy !== 'object') return r() < 0.5 ? copy : hostileValue(r);
   const n = int(r, 1, 5);
   for (let i = 0; i < n; i++) {
-    const all = paths(copy);
-    if (all.length === 0) break;
+    // The root is a target too: an empty object gains a key, and no object is too small to mutate.
+    const all: Array<Array<string | number>> = [[], ...paths(copy)];
     const p = pick(r, all);
+    if (p.length === 0) {
+      if (Array.isArray(copy)) copy.push(hostileValue(r, i === 0 ? 1 : 0));
+      else setOwn(copy, `Unknown${int(r, 0, 9)}`, hostileValue(r, i === 0 ? 1 : 0));
+      continue;
+    }
     const parent = parentOf(copy, p);
     if (!parent || typeof parent !== 'object') continue;
     const key = p[p.length - 1];
@@ -195,4 +201,14 @@ export function mutate(r: Rng, base: unknown): unknown {
     else parent.push(hostileValue(r, 0));
   }
   return copy;
+}
+
+/** Every object in `value` gains an unknown key holding a tree `depth` deep: nesting wherever it may hide. */
+export function deepen(value: unknown, depth: number): unknown {
+  if (Array.isArray(value)) return value.map((v) => deepen(v, depth));
+  if (!value || typeof value !== 'object' || value instanceof Deep) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) setOwn(out, k, deepen(v, depth));
+  setOwn(out, 'Nested', deepObject(depth));
+  return out;
 }
