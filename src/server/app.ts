@@ -85,7 +85,7 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   const queue = createConversionQueue({ redisUrl: config.redisUrl, store: outputs, settings: syncSettings, binaries, log });
   const conversion = new ConversionEngine(outputs, queue, log);
   const playbackParts = wirePlayback(config, binaries, log);
-  const syncParts = wireSync({ db, log, serverId, users, devices, capabilities, items, itemDtos, userData, conversion });
+  const syncParts = wireSync({ db, log, serverId, users, devices, tokens, capabilities, items, itemDtos, userData, conversion });
   const cameraUploads = new CameraUploadService({
     repo: new CameraUploadsRepo(db),
     root: cameraUploadsRoot(config.dataDir),

@@ -67,6 +67,18 @@ export class DevicesRepo {
     return !!this.db.prepare('SELECT 1 FROM device_users WHERE device_id = ? AND user_id = ?').get(deviceId, userId);
   }
 
+  /** When the user last signed in or out on the device (undefined: never). */
+  lastSeen(deviceId: string, userId: string): string | undefined {
+    const r = this.db.prepare('SELECT date_last_seen FROM device_users WHERE device_id = ? AND user_id = ?').get(deviceId, userId) as
+      { date_last_seen: string } | undefined;
+    return r?.date_last_seen;
+  }
+
+  /** A user signed out on the device: the moment counts as their last presence there. */
+  touchUser(deviceId: string, userId: string, when: string): void {
+    this.db.prepare('UPDATE device_users SET date_last_seen = ? WHERE device_id = ? AND user_id = ?').run(when, deviceId, userId);
+  }
+
   /** Records a sign-in or request from a device: name/app/version as the client last reported them. */
   upsertSeen(d: { id: string; name: string; appName?: string; appVersion?: string; userId: string; when: string }): void {
     this.db

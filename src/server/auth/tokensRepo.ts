@@ -38,6 +38,11 @@ export class TokensRepo {
     );
   }
 
+  /** Whether the user holds a live session (token) on the device. */
+  hasSession(userId: string, deviceId: string): boolean {
+    return !!this.db.prepare('SELECT 1 FROM tokens WHERE user_id = ? AND device_id = ?').get(userId, deviceId);
+  }
+
   insert(t: TokenRecord): void {
     this.db
       .prepare(

@@ -95,17 +95,29 @@ export class SyncSubscription {
   }
 }
 
+/** Which device notifications a subscriber may receive (checked per event: rights change while connected). */
+export interface NotificationFilter {
+  /** Job-level notifications (created, cancelled) of this user's jobs. */
+  job(userId: string): boolean;
+  /** Item-level notifications (ready, cancelled) of this user's job item for this library item. */
+  item(userId: string, itemId: string): boolean;
+}
+
 /**
- * Device notifications (API.md §3). Target-scoped data is shared by every user signed in on the device
- * (the caller's right to the target is checked before subscribing).
+ * Device notifications (API.md §3), for every user signed in on the device (the caller's right to the
+ * target is checked before subscribing) — but, a DeviceId not being a credential, another user's jobs
+ * only as far as `filter` allows: their items the subscriber may see, never their job names.
  */
-export function subscribeDeviceNotifications(targetId: string, events: SyncEvents, send: Send): () => void {
-  const mine = (_userId: string, t: string) => t === targetId;
+export function subscribeDeviceNotifications(targetId: string, events: SyncEvents, send: Send, filter: NotificationFilter): () => void {
+  const here = (t: string) => t === targetId;
   const offs = [
-    events.onEvent('jobCreated', (e) => mine(e.userId, e.targetId) && send('SyncJobCreated', e.result)),
-    events.onEvent('jobCancelled', (e) => mine(e.userId, e.targetId) && send('SyncJobCancelled', e.job)),
-    events.onEvent('itemReady', (e) => mine(e.userId, e.targetId) && send('SyncJobItemReady', e.item)),
-    events.onEvent('itemCancelled', (e) => mine(e.userId, e.targetId) && send('SyncJobItemCancelled', e.item)),
+    events.onEvent('jobCreated', (e) => here(e.targetId) && filter.job(e.userId) && send('SyncJobCreated', e.result)),
+    events.onEvent('jobCancelled', (e) => here(e.targetId) && filter.job(e.userId) && send('SyncJobCancelled', e.job)),
+    events.onEvent('itemReady', (e) => here(e.targetId) && filter.item(e.userId, e.item.ItemId) && send('SyncJobItemReady', e.item)),
+    events.onEvent(
+      'itemCancelled',
+      (e) => here(e.targetId) && filter.item(e.userId, e.item.ItemId) && send('SyncJobItemCancelled', e.item),
+    ),
   ];
   return () => offs.forEach((off) => off());
 }

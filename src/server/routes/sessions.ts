@@ -1,5 +1,6 @@
 import type { Api, AppDeps } from '../appDeps.js';
 import { caller } from '../http/authPlugin.js';
+import { signOut } from '../auth/signOut.js';
 import { CapabilitiesBody, CapabilitiesQuery, prepareProfileField } from '../profile/deviceCapabilities.js';
 
 export function registerSessionRoutes(app: Api, deps: AppDeps): void {
@@ -18,10 +19,7 @@ export function registerSessionRoutes(app: Api, deps: AppDeps): void {
     return reply.status(204).send();
   });
   app.post('/Sessions/Logout', async (req, reply) => {
-    const me = caller(req);
-    deps.auth.logout(me.tokenHash);
-    // The session's live channels end now, not at their next event (issue 14 item 8).
-    deps.liveChannels.endSession(me.tokenHash);
+    signOut(deps, caller(req));
     return reply.status(204).send();
   });
   app.get('/Sessions', async (req) => {

@@ -3,7 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../appDeps.js';
 import { caller } from '../http/authPlugin.js';
 import { normalizeId } from '../ids.js';
-import { subscribeDeviceNotifications, SyncSubscription, type CurrentCaller, type SubscriptionSpec } from '../events/syncSubscription.js';
+import {
+  subscribeDeviceNotifications,
+  SyncSubscription,
+  type CurrentCaller,
+  type NotificationFilter,
+  type SubscriptionSpec,
+} from '../events/syncSubscription.js';
 import type { AuthContext } from '../auth/authService.js';
 
 const SSE_PERIOD_MS = 1500;
@@ -26,6 +32,18 @@ function parseStartData(data: unknown): { due: number; period: number; rest: str
 
 export async function registerSyncEventRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const { sync, syncEvents } = deps;
+
+  /** Device notifications the connection's caller (as of each event) may receive. */
+  const notificationFilter = (current: CurrentCaller): NotificationFilter => ({
+    job: (userId) => {
+      const me = current();
+      return !!me && deps.syncAccess.ownsJob(me, { userId });
+    },
+    item: (userId, itemId) => {
+      const me = current();
+      return !!me && (deps.syncAccess.ownsJob(me, { userId }) || deps.syncAccess.seesItem(me, itemId));
+    },
+  });
 
   /** The connection's caller as of now (fresh policy), or undefined once its token or user is gone. */
   const currentCaller =
@@ -90,7 +108,7 @@ export async function registerSyncEventRoutes(app: FastifyInstance, deps: AppDep
       };
       res.write('retry: 3000\n\n');
       const sub = new SyncSubscription(current, me, spec, sync, syncEvents, send, () => endStream());
-      const offDevice = q.TargetId ? subscribeDeviceNotifications(q.TargetId, syncEvents, send) : () => {};
+      const offDevice = q.TargetId ? subscribeDeviceNotifications(q.TargetId, syncEvents, send, notificationFilter(current)) : () => {};
       const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
       // Signing out ends the stream at once (issue 14 item 8), not at the next event.
       const forget = deps.liveChannels.open(me.tokenHash, { userId: me.user.id, close: () => endStream() });
@@ -130,7 +148,7 @@ export async function registerSyncEventRoutes(app: FastifyInstance, deps: AppDep
       }
       socket.send(JSON.stringify({ MessageType: type, Data: data }));
     };
-    const offDevice = subscribeDeviceNotifications(me.deviceId, syncEvents, send);
+    const offDevice = subscribeDeviceNotifications(me.deviceId, syncEvents, send, notificationFilter(current));
     const forget = deps.liveChannels.open(me.tokenHash, { userId: me.user.id, close: endSocket });
     socket.on('message', (raw) => {
       let msg: { MessageType?: string; Data?: unknown };

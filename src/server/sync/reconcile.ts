@@ -3,7 +3,6 @@
  * offline (`POST /Sync/OfflineActions`, §5.12).
  */
 import type { AuthContext } from '../auth/authService.js';
-import type { DevicesRepo } from '../auth/devicesRepo.js';
 import type { UsersRepo } from '../auth/usersRepo.js';
 import type { Db } from '../db/connection.js';
 import { tx } from '../db/connection.js';
@@ -22,7 +21,6 @@ export interface ReconcileDeps {
   repo: SyncRepo;
   lib: SyncLibrary;
   users: UsersRepo;
-  devices: DevicesRepo;
   access: SyncAccess;
   processor: JobItemProcessor;
   service: SyncService;
@@ -45,7 +43,15 @@ export class Reconciler {
     this.d.access.requireTarget(caller, input.TargetId);
     const byJobItem = input.SyncJobItemIds !== undefined;
     const local = new Set((byJobItem ? input.SyncJobItemIds! : (input.LocalItemIds ?? [])).map((id) => normalizeId(id) ?? id));
-    const synced = this.d.repo.itemsOfTarget(input.TargetId, ['Synced']);
+    const all = this.d.repo.itemsOfTarget(input.TargetId, ['Synced']);
+    // Through a shared device the caller changes only what they could reach alone: another user's items
+    // they may not see are neither re-queued nor removed (a DeviceId is not a credential).
+    const visible = this.d.access.visibleItems(
+      caller,
+      all.map((ji) => ji.itemId),
+    );
+    const synced = all.filter((ji) => visible.has(ji.itemId));
+    const hidden = new Set(all.filter((ji) => !visible.has(ji.itemId)).map((ji) => (byJobItem ? ji.id : ji.itemId)));
     const toRemove = new Set<string>();
     const kept = new Set<string>();
     const jobsToRefresh = new Set<string>();
@@ -81,7 +87,7 @@ export class Reconciler {
       }
       // Whatever the device holds that is not a Synced item of this target goes too.
       const syncedKeys = new Set(synced.map((ji) => (byJobItem ? ji.id : ji.itemId)));
-      for (const id of local) if (!syncedKeys.has(id)) toRemove.add(id);
+      for (const id of local) if (!syncedKeys.has(id) && !hidden.has(id)) toRemove.add(id);
     });
     // RemovedFromDevice frees a slot (rolling window); re-queued items are planned again.
     for (const jobId of jobsToRefresh) this.d.service.refreshJob(jobId);
@@ -116,8 +122,8 @@ export class Reconciler {
         throw badRequest('Each action needs Id, ItemId and a valid Date');
       const userId = a.UserId ? normalizeId(a.UserId) : caller.user.id;
       if (!userId) throw badRequest('UserId is not a valid id');
-      if (userId !== caller.user.id && !this.d.devices.isUserOfDevice(caller.deviceId, userId)) {
-        throw forbidden('Offline actions may only be posted for users signed in on this device');
+      if (!this.d.access.mayActFor(caller, userId)) {
+        throw forbidden('Offline actions may only be posted for users signed in on this device with their own password');
       }
     }
     const sorted = [...actions].sort((a, b) => Date.parse(a.Date) - Date.parse(b.Date));
@@ -128,7 +134,8 @@ export class Reconciler {
         // A repeated action Id is ignored: a client that resends after a lost reply changes nothing.
         if (!this.d.repo.markActionApplied(a.Id, userId, now)) continue;
         const itemId = normalizeId(a.ItemId);
-        if (!itemId || !this.d.lib.getItem(userId, itemId)) continue;
+        // Unknown items are skipped, and so is what the caller could not reach alone.
+        if (!itemId || !this.d.lib.getItem(userId, itemId) || !this.d.access.seesItem(caller, itemId)) continue;
         const position = a.PositionTicks === undefined || a.PositionTicks === null ? undefined : Number(a.PositionTicks);
         this.d.applyPlayed(userId, itemId, Number.isFinite(position) ? position : undefined, new Date(Date.parse(a.Date)).toISOString());
       }

@@ -479,20 +479,32 @@ export class SyncService {
     this.d.processor.processJob(job.id);
   }
 
-  /** DELETE /Sync/{TargetId}/Items: cancel those items on the device and drop the jobs that asked for them. */
+  /**
+   * DELETE /Sync/{TargetId}/Items: cancel those items on the device and drop the jobs that asked for them.
+   * Through a shared device a user removes only their own: if another user's job or item would go, the
+   * whole call is refused and nothing changes.
+   */
   cancelItemsOnTarget(caller: AuthContext, targetId: string, itemIds: string[]): void {
     this.d.access.requireTarget(caller, targetId);
     const ids = itemIds.map((raw) => normalizeId(raw) ?? raw);
+    const items: JobItemRecord[] = [];
+    const jobs = new Map<string, JobRecord>();
     for (const itemId of ids) {
       for (const ji of this.d.repo.itemsForLibraryItem(itemId)) {
-        if (ji.targetId !== targetId || !CANCELLABLE.includes(ji.status)) continue;
-        const job = this.d.repo.getJob(ji.jobId);
-        if (job) this.cancelJobItem(this.d.repo.getItem(ji.id)!, job);
+        if (ji.targetId === targetId && CANCELLABLE.includes(ji.status)) items.push(ji);
       }
-      for (const job of this.d.repo.jobsOfTarget(targetId)) {
-        if (job.requestedItemIds.includes(itemId) && this.d.repo.getJob(job.id)) this.cancelJob(job);
-      }
+      for (const job of this.d.repo.jobsOfTarget(targetId)) if (job.requestedItemIds.includes(itemId)) jobs.set(job.id, job);
     }
+    const owners = [...jobs.values(), ...items.map((ji) => this.d.repo.getJob(ji.jobId))];
+    if (owners.some((job) => job && !this.d.access.ownsJob(caller, job))) {
+      throw forbidden('Another user’s sync job holds these items on this device; only they can remove it');
+    }
+    for (const ji of items) {
+      const job = this.d.repo.getJob(ji.jobId);
+      const fresh = this.d.repo.getItem(ji.id);
+      if (job && fresh) this.cancelJobItem(fresh, job);
+    }
+    for (const job of jobs.values()) if (this.d.repo.getJob(job.id)) this.cancelJob(job);
   }
 
   // ---------------------------------------------------------------- new content (§5.4)
@@ -568,7 +580,13 @@ export class SyncService {
   readyItems(caller: AuthContext, targetId: string): SyncedItem[] {
     this.d.access.requireTarget(caller, targetId);
     this.refreshTargetIfStale(targetId);
-    const ready = this.d.repo.itemsOfTarget(targetId, ['ReadyToTransfer', 'Transferring']);
+    const waiting = this.d.repo.itemsOfTarget(targetId, ['ReadyToTransfer', 'Transferring']);
+    // Through a shared device, only what the caller could reach alone (a DeviceId is not a credential).
+    const visible = this.d.access.visibleItems(
+      caller,
+      waiting.map((ji) => ji.itemId),
+    );
+    const ready = waiting.filter((ji) => visible.has(ji.itemId));
     const jobs = new Map<string, JobRecord | undefined>();
     const jobOf = (id: string) => {
       if (!jobs.has(id)) jobs.set(id, this.d.repo.getJob(id));

@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { DevicesRepo } from '../auth/devicesRepo.js';
+import type { TokensRepo } from '../auth/tokensRepo.js';
 import type { UsersRepo } from '../auth/usersRepo.js';
 import type { Db } from '../db/connection.js';
 import type { ItemDtoMapper } from '../library/itemDto.js';
@@ -38,6 +39,7 @@ export function wireSync(d: {
   serverId: string;
   users: UsersRepo;
   devices: DevicesRepo;
+  tokens: TokensRepo;
   capabilities: TargetProfiles;
   items: ItemsRepo;
   itemDtos: ItemDtoMapper;
@@ -52,7 +54,15 @@ export function wireSync(d: {
     resume: (userId, parentId) => ids(resumeItems(d.items, { userId, parentId }).rows),
     nextUp: (userId, parentId) => ids(nextUpEpisodes(d.items, { userId, parentId }).rows),
   });
-  const access = new SyncAccess(repo, d.devices);
+  const access = new SyncAccess({
+    repo,
+    lib,
+    presence: {
+      isUserOfDevice: (deviceId, userId) => d.devices.isUserOfDevice(deviceId, userId),
+      lastSeen: (deviceId, userId) => d.devices.lastSeen(deviceId, userId),
+      hasSession: (userId, deviceId) => d.tokens.hasSession(userId, deviceId),
+    },
+  });
   const processor = new JobItemProcessor({
     db: d.db,
     repo,
@@ -90,7 +100,6 @@ export function wireSync(d: {
     repo,
     lib,
     users: d.users,
-    devices: d.devices,
     access,
     processor,
     service,

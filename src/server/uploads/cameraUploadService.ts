@@ -109,7 +109,7 @@ export class CameraUploadService {
 
   history(caller: UploadCaller, deviceId: string): UploadRecord[] {
     if (deviceId !== caller.deviceId && !caller.policy.IsAdministrator) throw forbidden('Only your own device’s history');
-    return this.d.repo.history(deviceId);
+    return this.d.repo.history(deviceId, caller.userId);
   }
 
   /** Opens (or finds again) a resumable session; a file already uploaded from this device is a duplicate at once. */
@@ -124,7 +124,7 @@ export class CameraUploadService {
       sha256: normSha(input.Sha256),
       clientFileId: input.Id ?? null,
     };
-    const dup = this.d.repo.findDuplicate(input.DeviceId, facts);
+    const dup = this.d.repo.findDuplicate(input.DeviceId, caller.userId, facts);
     if (dup) return { record: dup, duplicate: true };
     const open = this.d.repo.findOpen(input.DeviceId, caller.userId, facts);
     if (open) return { record: this.syncWithDisk(open), duplicate: false };
@@ -229,7 +229,7 @@ export class CameraUploadService {
     if (contentLength !== undefined && contentLength > this.d.maxBytes) throw uploadTooLarge(this.d.maxBytes);
     const date = normDate(facts.Date);
     if (contentLength !== undefined) {
-      const dup = this.d.repo.findDuplicate(facts.DeviceId, {
+      const dup = this.d.repo.findDuplicate(facts.DeviceId, caller.userId, {
         name: facts.Name,
         size: contentLength,
         date,
@@ -313,7 +313,7 @@ export class CameraUploadService {
       this.d.repo.setReceived(record.id, 0, this.now().toISOString());
       throw new HttpError(400, 'ChecksumMismatch', 'The file that arrived does not match its SHA-256; upload it again from the start');
     }
-    const dup = this.d.repo.findDuplicate(record.deviceId, {
+    const dup = this.d.repo.findDuplicate(record.deviceId, record.userId, {
       sha256,
       name: record.name,
       size: record.size,

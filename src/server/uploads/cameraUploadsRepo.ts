@@ -94,9 +94,14 @@ export class CameraUploadsRepo {
     this.db.prepare('DELETE FROM camera_uploads WHERE id = ?').run(id);
   }
 
-  /** A finished upload of the same file from this device: same content, or same name + size + date. */
+  /**
+   * A finished upload of the same file by this user from this device: same content, or same name + size +
+   * date. Per user: a DeviceId is not a credential, so another user on the device must neither learn of
+   * the file nor be told it is there already (issue 14 item 3).
+   */
   findDuplicate(
     deviceId: string,
+    userId: string,
     f: {
       sha256?: string | null;
       name: string;
@@ -106,13 +111,14 @@ export class CameraUploadsRepo {
   ): UploadRecord | undefined {
     const r = this.db
       .prepare(
-        `SELECT * FROM camera_uploads WHERE device_id = @deviceId AND status = 'Complete'
+        `SELECT * FROM camera_uploads WHERE device_id = @deviceId AND user_id = @userId AND status = 'Complete'
            AND ((@sha256 IS NOT NULL AND sha256 = @sha256)
              OR (@date IS NOT NULL AND name = @name AND size = @size AND date = @date))
          ORDER BY date_created LIMIT 1`,
       )
       .get({
         deviceId,
+        userId,
         sha256: f.sha256 ?? null,
         name: f.name,
         size: f.size,
@@ -149,11 +155,12 @@ export class CameraUploadsRepo {
     return r && toRecord(r);
   }
 
-  history(deviceId: string): UploadRecord[] {
+  /** What one user uploaded from one device (Emby's per-device history, per user: see findDuplicate). */
+  history(deviceId: string, userId: string): UploadRecord[] {
     return (
       this.db
-        .prepare(`SELECT * FROM camera_uploads WHERE device_id = ? AND status = 'Complete' ORDER BY date_created`)
-        .all(deviceId) as Row[]
+        .prepare(`SELECT * FROM camera_uploads WHERE device_id = ? AND user_id = ? AND status = 'Complete' ORDER BY date_created`)
+        .all(deviceId, userId) as Row[]
     ).map(toRecord);
   }
 

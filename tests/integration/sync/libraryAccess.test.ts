@@ -67,12 +67,24 @@ describe('POST /Sync/Data on the shared tablet', () => {
     await transfer(parent, movie.JobItems);
     await transfer(child, episode.JobItems);
     const local = [f.ids['Direct Movie'], f.ids['Pilot']];
-    const res = await child.json('POST', '/Sync/Data', { TargetId: T, LocalItemIds: local, OfflineUserIds: [parent.userId, child.userId] });
+    const res = await parent.json('POST', '/Sync/Data', {
+      TargetId: T,
+      LocalItemIds: local,
+      OfflineUserIds: [parent.userId, child.userId],
+    });
     expect(res.ItemIdsToRemove).toEqual([]);
     expect(res.ItemUserAccess).toEqual({
       [f.ids['Direct Movie']]: [parent.userId],
       [f.ids['Pilot']]: [child.userId, parent.userId].sort(),
     });
+    // Through the child's session the movie the child may not see is left alone: not removed, not listed.
+    const viaChild = await child.json('POST', '/Sync/Data', {
+      TargetId: T,
+      LocalItemIds: local,
+      OfflineUserIds: [parent.userId, child.userId],
+    });
+    expect(viaChild.ItemIdsToRemove).toEqual([]);
+    expect(viaChild.ItemUserAccess).toEqual({ [f.ids['Pilot']]: [child.userId, parent.userId].sort() });
   });
 
   it('removes the child’s own copies from a view the child lost, and keeps the parent’s', async () => {
