@@ -85,7 +85,24 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   const queue = createConversionQueue({ redisUrl: config.redisUrl, store: outputs, settings: syncSettings, binaries, log });
   const conversion = new ConversionEngine(outputs, queue, log);
   const playbackParts = wirePlayback(config, binaries, log);
-  const syncParts = wireSync({ db, log, serverId, users, devices, tokens, capabilities, items, itemDtos, userData, conversion });
+  const syncParts = wireSync({
+    db,
+    log,
+    serverId,
+    users,
+    devices,
+    tokens,
+    capabilities,
+    items,
+    itemDtos,
+    userData,
+    conversion,
+    // Error messages name files relative to their library, never server paths (issue 14 item 4).
+    pathRoots: () => ({
+      library: [...(config.mediaDirs ?? []), cameraUploadsRoot(config.dataDir)],
+      hidden: [syncSettings.workDir(), config.dataDir, path.resolve(config.dataDir)],
+    }),
+  });
   const cameraUploads = new CameraUploadService({
     repo: new CameraUploadsRepo(db),
     root: cameraUploadsRoot(config.dataDir),

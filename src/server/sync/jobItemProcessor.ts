@@ -22,6 +22,7 @@ import type { SyncEvents } from './syncEvents.js';
 import type { SyncCandidate, SyncLibrary, SyncLibraryItem } from './syncLibrary.js';
 import { ACTIVE_STATUSES, type JobItemRecord, type JobRecord, type SyncRepo } from './syncRepo.js';
 import { toSyncJobItem } from './syncDto.js';
+import { userFacingError, type PathRoots } from './userFacingError.js';
 
 const WAITING: readonly SyncJobItemStatus[] = ['Queued', 'Converting'];
 
@@ -38,6 +39,8 @@ export interface ProcessorDeps {
   profiles: TargetProfiles;
   events: SyncEvents;
   conversion?: ConversionPort;
+  /** Where server paths in error messages come from, so users see library-relative names instead. */
+  pathRoots?: () => PathRoots;
   log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
   now?: () => Date;
 }
@@ -286,6 +289,7 @@ export class JobItemProcessor {
   // ---------------------------------------------------------------- item changes
 
   setItem(ji: JobItemRecord, job: JobRecord, patch: Partial<JobItemRecord>): JobItemRecord {
+    if (patch.errorMessage) patch = { ...patch, errorMessage: userFacingError(patch.errorMessage, this.d.pathRoots?.()) };
     const next: JobItemRecord = { ...ji, ...patch, dateModified: this.stamp() };
     this.d.repo.saveItem(next);
     const leftActive = ACTIVE_STATUSES.includes(ji.status) && !ACTIVE_STATUSES.includes(next.status);
@@ -299,6 +303,8 @@ export class JobItemProcessor {
   }
 
   fail(ji: JobItemRecord, job: JobRecord, message: string): void {
+    // The whole text, server paths included, is for the administrator's log; the item gets a user's version.
+    this.d.log.warn({ jobItemId: ji.id, itemId: ji.itemId, reason: message }, 'job item failed');
     this.setItem(ji, job, { status: 'Failed', errorMessage: message });
   }
 

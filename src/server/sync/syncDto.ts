@@ -1,6 +1,7 @@
 import type { SyncJob, SyncJobItem, SyncedItem } from '../../shared/api/sync.js';
 import type { BaseItemDto } from '../../shared/api/items.js';
 import type { JobItemRecord, JobRecord } from './syncRepo.js';
+import { userFacingError } from './userFacingError.js';
 
 export interface JobDecorations {
   targetName?: string;
@@ -60,7 +61,8 @@ export function toSyncJobItem(i: JobItemRecord, image?: { itemId: string; tag: s
     EstimatedSize: i.estimatedSize ?? undefined,
     Size: i.size ?? undefined,
     Sha256: i.sha256 ?? undefined,
-    ErrorMessage: i.errorMessage ?? undefined,
+    // Rows written before messages were cleaned may still hold server paths.
+    ErrorMessage: i.errorMessage ? userFacingError(i.errorMessage) : undefined,
   };
 }
 

@@ -23,6 +23,7 @@ import { SyncAccess } from './syncAccess.js';
 import { SyncEvents } from './syncEvents.js';
 import { SyncRepo } from './syncRepo.js';
 import { SyncService } from './syncService.js';
+import type { PathRoots } from './userFacingError.js';
 
 export interface SyncParts {
   repo: SyncRepo;
@@ -45,6 +46,7 @@ export function wireSync(d: {
   itemDtos: ItemDtoMapper;
   userData: UserDataService;
   conversion?: ConversionPort;
+  pathRoots?: () => PathRoots;
 }): SyncParts {
   const repo = new SyncRepo(d.db);
   const events = new SyncEvents();
@@ -71,6 +73,7 @@ export function wireSync(d: {
     profiles: d.capabilities,
     events,
     conversion: d.conversion,
+    pathRoots: d.pathRoots,
     log: d.log,
   });
   const itemDtos = (userId: string, itemIds: readonly string[]) => {

@@ -117,9 +117,13 @@ describe('songs, faults and cancellation', () => {
     expect(gone.Status).toBe('Failed');
     expect(gone.ErrorMessage).toMatch(/ffmpeg exited with code/);
     expect(gone.ErrorMessage).toMatch(/No such file or directory/);
+    // Named relative to its library, never by its server path (issue 14 item 4).
+    expect(gone.ErrorMessage).toContain('Movies/Gone Source (2020).mkv');
+    expect(gone.ErrorMessage).not.toContain(f.media);
+    expect(broken.ErrorMessage).not.toContain(f.media);
     expect(broken.Status).toBe('Failed');
     expect(broken.ErrorMessage).toMatch(/Invalid data found|could not find codec|EBML/i);
-    // The message names no server path beyond what ffmpeg printed about the source; it never is a stack.
+    // The message is never a stack.
     expect(broken.ErrorMessage).not.toMatch(/\n\s+at /);
   });
 
