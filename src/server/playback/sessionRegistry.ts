@@ -1,7 +1,7 @@
 /**
  * Every play session's encoder, by PlaySessionId: at most one running ffmpeg per session, a cap on
- * sessions overall (the oldest idle one makes room), an idle timeout that stops encoders whose player
- * went away without saying so, and a stop of everything when the server closes. Also remembers what
+ * sessions overall shared fairly between users (see `victim`), an idle timeout that stops encoders whose
+ * player went away without saying so, and a stop of everything when the server closes. Also remembers what
  * PlaybackInfo decided for each PlaySessionId, so the HLS URLs need carry nothing but that id.
  */
 import fs from 'node:fs';
@@ -100,7 +100,7 @@ export class PlaybackSessions {
     const existing = this.get(intent.playSessionId);
     if (existing && existing.job.itemId === intent.itemId && existing.job.audioStreamIndex === intent.audioStreamIndex) return existing;
     if (existing) await this.stop(intent.playSessionId);
-    await this.makeRoom();
+    await this.makeRoom(intent.userId);
     const job: HlsJob = {
       playSessionId: intent.playSessionId,
       itemId: intent.itemId,
@@ -153,13 +153,31 @@ export class PlaybackSessions {
     await fs.promises.rm(this.root, { recursive: true, force: true });
   }
 
-  private async makeRoom(): Promise<void> {
+  private async makeRoom(userId: string): Promise<void> {
     while (this.sessions.size >= this.opts.maxSessions) {
-      const oldest = [...this.sessions.entries()].sort((a, b) => a[1].lastAccess - b[1].lastAccess)[0];
-      if (!oldest) return;
-      this.opts.log?.info({ playSessionId: oldest[0] }, 'stopping the least recently used stream to make room');
-      await this.stop(oldest[0]);
+      const victim = this.victim(userId);
+      if (!victim) return;
+      this.opts.log?.info({ playSessionId: victim, forUser: userId }, 'stopping a stream to make room (fair share per user)');
+      await this.stop(victim);
     }
+  }
+
+  /**
+   * Which stream a new one of `userId` replaces when every encoder is busy (issue 14 item 7: one user
+   * opening four sessions stopped another's playback). Each user has a fair share: the stream that goes is
+   * the least recently used one of whoever holds the most — the newcomer's own when, counting the new one,
+   * they hold as many as anyone. So nobody loses a stream to a user who holds as many or more.
+   */
+  private victim(userId: string): string | undefined {
+    const byUser = new Map<string, Array<[string, HlsSession]>>();
+    for (const entry of this.sessions) byUser.set(entry[1].job.userId, [...(byUser.get(entry[1].job.userId) ?? []), entry]);
+    const mine = byUser.get(userId) ?? [];
+    const othersMost = Math.max(0, ...[...byUser].filter(([u]) => u !== userId).map(([, list]) => list.length));
+    const pool =
+      mine.length > 0 && mine.length + 1 >= othersMost
+        ? mine
+        : [...byUser].filter(([u, list]) => u !== userId && list.length === othersMost).flatMap(([, list]) => list);
+    return pool.sort((a, b) => a[1].lastAccess - b[1].lastAccess)[0]?.[0];
   }
 
   private async sweep(): Promise<void> {

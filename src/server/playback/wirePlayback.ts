@@ -1,6 +1,6 @@
 /**
  * Builds the playback parts from the server config: the encoder registry and the subtitle cache.
- * `STOWAWAY_STREAM_IDLE_SECONDS` and `STOWAWAY_MAX_STREAMS` tune the registry (defaults: 45 s, 4).
+ * `STOWAWAY_STREAM_IDLE_SECONDS` and `STOWAWAY_MAX_STREAMS` tune the registry (defaults: 45 s, 4; the streams are shared fairly between users).
  */
 import path from 'node:path';
 import type { Logger } from 'pino';
