@@ -38,7 +38,7 @@ import { wireSync } from './sync/wireSync.js';
 import { startSyncPrepareTask } from './sync/syncPrepareTask.js';
 import { wireLibrary } from './library/wireLibrary.js';
 import { registerLibraryRoutes } from './routes/library.js';
-import { SyncSettings } from './convert/syncSettings.js';
+import { SyncSettings } from './sync/syncSettings.js';
 import { OutputStore } from './convert/outputStore.js';
 import { createConversionQueue } from './convert/createQueue.js';
 import { ConversionEngine } from './convert/conversionEngine.js';
@@ -55,6 +55,7 @@ import { cameraUploadsRoot } from './uploads/uploadPaths.js';
 import { registerCameraUploadRoutes } from './routes/cameraUploads.js';
 import { DeviceCapabilities } from './profile/deviceCapabilities.js';
 import { LiveChannels } from './events/liveChannels.js';
+import { LiveSync } from './events/liveSync.js';
 
 /** Strips the `/emby` and `/mediabrowser` prefixes Emby clients add (API.md §1). */
 export function rewriteUrl(url: string): string {
@@ -73,6 +74,7 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   const devices = new DevicesRepo(db);
   const auth = new AuthService(db, users, tokens, devices);
   const capabilities = new DeviceCapabilities(devices, log);
+  const liveChannels = new LiveChannels();
   const binaries = resolveMediaBinaries(config);
   const items = new ItemsRepo(db);
   const userDataRepo = new UserDataRepo(db);
@@ -85,10 +87,11 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   const queue = createConversionQueue({ redisUrl: config.redisUrl, store: outputs, settings: syncSettings, binaries, log });
   const conversion = new ConversionEngine(outputs, queue, log);
   const playbackParts = wirePlayback(config, binaries, log);
-  const syncParts = wireSync({
+  const sync = wireSync({
     db,
     log,
     serverId,
+    dataDir: config.dataDir,
     users,
     devices,
     tokens,
@@ -124,40 +127,50 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
     settings,
     auth,
     capabilities,
-    liveChannels: new LiveChannels(),
+    liveChannels,
     items,
     itemDtos,
     userData,
     collections,
     library,
-    sync: syncParts.service,
-    reconcile: syncParts.reconcile,
-    syncEvents: syncParts.events,
-    syncAccess: syncParts.access,
+    sync,
+    syncEvents: sync.events,
+    syncAccess: sync.access,
+    liveSync: new LiveSync({
+      views: sync.views,
+      events: sync.events,
+      access: sync.access,
+      channels: liveChannels,
+      current: (session) => {
+        if (!tokens.get(session.tokenHash)) return undefined;
+        const user = users.get(session.user.id);
+        return user && !user.policy.IsDisabled ? { ...session, user } : undefined;
+      },
+    }),
     syncSettings,
     outputs,
     ...playbackParts,
     cameraUploads,
     routeCatalog: [],
-    onClose: [() => library.close(), () => queue.stop()],
+    onClose: [() => library.close(), () => queue.stop(), () => liveChannels.closeAll()],
     startBackground: async () => {
       await library.start();
-      startSyncPrepareTask(syncParts.service, outputs, log, deps.onClose);
+      startSyncPrepareTask(sync, outputs, log, deps.onClose);
     },
   };
   // Durable queue (§9.6): Converting items and outputs go back to Queued, partial files go, work resumes.
-  syncParts.service.recoverAfterRestart();
+  sync.recovery.recoverAfterRestart();
   await queue.start();
   // Items the server stopped before planning (or whose plan crashed before issue 14's fix) are planned now.
-  syncParts.processor.processUnplanned();
+  sync.recovery.planUnplanned();
   // A library change re-expands SyncNewContent jobs at once (the 3-hour task is only a safety net).
   // Played state moves Next Up, Resume and UnwatchedOnly windows: the next Items/Ready re-expands.
-  userData.on('userDataChanged', () => syncParts.service.markChanged());
+  userData.on('userDataChanged', () => sync.refresh.markChanged());
   library.scanner.on('changed', (change) => {
-    syncParts.service.markChanged();
+    sync.refresh.markChanged();
     try {
-      syncParts.service.libraryItemsRemoved(change.removed);
-      syncParts.service.refresh();
+      sync.refresh.libraryItemsRemoved(change.removed);
+      sync.refresh.refresh();
     } catch (err) {
       log.error({ err }, 'sync refresh after a library change failed');
     }

@@ -19,11 +19,11 @@ import type { ItemDtoMapper } from './library/itemDto.js';
 import type { CollectionsService } from './library/collectionsService.js';
 import type { UserDataService } from './userdata/userDataService.js';
 import type { Library } from './library/wireLibrary.js';
-import type { SyncService } from './sync/syncService.js';
-import type { Reconciler } from './sync/reconcile.js';
-import type { SyncEvents } from './sync/syncEvents.js';
+import type { SyncModule } from './sync/wireSync.js';
+import type { SyncEvents } from './events/syncEvents.js';
 import type { SyncAccess } from './sync/syncAccess.js';
-import type { SyncSettings } from './convert/syncSettings.js';
+import type { LiveSync } from './events/liveSync.js';
+import type { SyncSettings } from './sync/syncSettings.js';
 import type { OutputStore } from './convert/outputStore.js';
 import type { PlaybackSessions } from './playback/sessionRegistry.js';
 import type { SubtitleVttCache } from './playback/subtitleVtt.js';
@@ -58,11 +58,12 @@ export interface AppDeps {
   library: Library;
   /** Shared conversion outputs (disk usage for the admin). */
   outputs: OutputStore;
-  /** The sync core: jobs, items, transfer, reconcile, live events; its settings. */
-  sync: SyncService;
-  reconcile: Reconciler;
+  /** The sync core: dialog, jobs, views, transfer, refresh, recovery, reconcile; its events and settings. */
+  sync: SyncModule;
   syncEvents: SyncEvents;
   syncAccess: SyncAccess;
+  /** SSE and WebSocket views of sync state. */
+  liveSync: LiveSync;
   syncSettings: SyncSettings;
   /** Online playback: one HLS encoder per play session; text subtitles as WebVTT on demand. */
   playback: PlaybackSessions;

@@ -14,7 +14,7 @@ import { ConversionEmitter, ProgressThrottle, type ConversionQueue } from './con
 import type { ConversionResult } from './conversionTypes.js';
 import { bullPriority, CANCEL_CHANNEL, CANCELLED_REASON, QUEUE_NAME, redisConnection, type ConvertJobData } from './bullmqShared.js';
 import type { OutputRecord, OutputStore } from './outputStore.js';
-import type { SyncOptionsSource } from './syncSettings.js';
+import type { SyncOptionsSource } from '../sync/syncSettings.js';
 
 export interface BullmqQueueDeps {
   store: OutputStore;

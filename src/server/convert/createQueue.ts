@@ -5,7 +5,7 @@ import { BullmqConversionQueue } from './bullmqQueue.js';
 import type { ConversionEmitter, ConversionQueue } from './conversionQueue.js';
 import { InProcessQueue } from './inProcessQueue.js';
 import type { OutputStore } from './outputStore.js';
-import type { SyncOptionsSource } from './syncSettings.js';
+import type { SyncOptionsSource } from '../sync/syncSettings.js';
 
 export interface CreateQueueDeps {
   redisUrl?: string;

@@ -11,7 +11,7 @@ import { pickNext, type PendingEntry } from './fairness.js';
 import { isAbortError } from './ffmpegProcess.js';
 import type { OutputStore } from './outputStore.js';
 import { runConversion, type RunConversionOptions } from './runner.js';
-import type { SyncOptionsSource } from './syncSettings.js';
+import type { SyncOptionsSource } from '../sync/syncSettings.js';
 
 export interface InProcessQueueDeps {
   store: OutputStore;

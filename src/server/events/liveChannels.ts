@@ -42,6 +42,11 @@ export class LiveChannels {
     return n;
   }
 
+  /** The server is closing: every channel ends. */
+  closeAll(): void {
+    for (const token of [...this.byToken.keys()]) this.endSession(token);
+  }
+
   /** Open channels (tests). */
   count(): number {
     let n = 0;

@@ -3,8 +3,11 @@
  * most once per `periodMs` whenever something it shows changed. Non-admins only ever see their own jobs.
  */
 import type { AuthContext } from '../auth/authService.js';
-import type { SyncService } from '../sync/syncService.js';
-import type { SyncEvents } from '../sync/syncEvents.js';
+import type { JobViews } from '../sync/jobViews.js';
+import type { SyncEvents } from './syncEvents.js';
+
+/** The job lists a subscription shows, as the caller may see them. */
+export type JobListings = Pick<JobViews, 'getJob' | 'listJobs' | 'listJobItems'>;
 
 export type Send = (messageType: string, data: unknown) => void;
 
@@ -31,7 +34,7 @@ export class SyncSubscription {
     private readonly current: CurrentCaller,
     initial: AuthContext,
     private readonly spec: SubscriptionSpec,
-    private readonly service: SyncService,
+    private readonly service: JobListings,
     events: SyncEvents,
     private readonly send: Send,
     /** Called once when the session is found gone; the transport closes its connection. */

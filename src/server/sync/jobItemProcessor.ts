@@ -2,42 +2,36 @@
  * Moves job items through their lifecycle (API.md §5.3–5.5, §9.2): adds items for a job's expansion,
  * plans each one for its target, shares conversion outputs by content key, follows the engine's events,
  * recomputes the job's status in the same transaction as every item change, and releases outputs.
+ * One active item per library item and target: the section "Duplicates" below holds that rule.
  */
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Db } from '../db/connection.js';
-import { tx } from '../db/connection.js';
 import { newId } from '../ids.js';
-import type { UsersRepo, UserRecord } from '../auth/usersRepo.js';
-import { dateToDotNetTicks, type MediaSourceInfo, type MediaStream, type MediaType } from '../../shared/api/items.js';
+import { dateToDotNetTicks, type MediaSourceInfo, type MediaStream } from '../../shared/api/items.js';
 import type { ItemFileInfo, SyncJobItemStatus } from '../../shared/api/sync.js';
-import { deriveJobStatus } from '../../shared/jobStatus.js';
-import { decideConversion, estimateSize, needsConversion, type ConversionPlan } from '../../shared/profile/decision.js';
-import type { DeviceProfile } from '../../shared/profile/types.js';
-import { parseQualityId } from '../../shared/quality.js';
+import { conversionProgress, deriveJobStatus, itemProgress } from '../../shared/jobStatus.js';
+import { estimateSize, needsConversion, type ConversionPlan } from '../../shared/profile/decision.js';
+import type { SyncEvents } from '../events/syncEvents.js';
 import type { ConversionPort, OutputState } from './conversionPort.js';
 import { expandJob, jobItemName } from './expansion.js';
-import { badRequest } from '../errors.js';
-import type { SyncEvents } from './syncEvents.js';
+import type { ItemPlanner } from './itemPlanner.js';
+import type { JobItemRepository, JobRepository, UnitOfWork, UserDirectory } from './ports.js';
+import { ACTIVE_STATUSES, type JobItemRecord, type JobRecord } from './records.js';
 import type { SyncCandidate, SyncLibrary, SyncLibraryItem } from './syncLibrary.js';
-import { ACTIVE_STATUSES, type JobItemRecord, type JobRecord, type SyncRepo } from './syncRepo.js';
 import { toSyncJobItem } from './syncDto.js';
 import { userFacingError, type PathRoots } from './userFacingError.js';
 
 const WAITING: readonly SyncJobItemStatus[] = ['Queued', 'Converting'];
-
-/** The DeviceProfile a target last reported and that still validates (undefined: none, originals only). */
-export interface TargetProfiles {
-  profileOf(targetId: string): DeviceProfile | undefined;
-}
+/** Progress of an item whose file is ready and not yet downloaded: the one scale of jobStatus.ts. */
+const READY_PROGRESS = itemProgress('ReadyToTransfer');
 
 export interface ProcessorDeps {
-  db: Db;
-  repo: SyncRepo;
+  store: JobRepository & JobItemRepository;
+  uow: UnitOfWork;
   lib: SyncLibrary;
-  users: UsersRepo;
-  profiles: TargetProfiles;
-  events: SyncEvents;
+  users: UserDirectory;
+  planner: ItemPlanner;
+  events: Pick<SyncEvents, 'emitEvent'>;
   conversion?: ConversionPort;
   /** Where server paths in error messages come from, so users see library-relative names instead. */
   pathRoots?: () => PathRoots;
@@ -52,19 +46,12 @@ export class JobItemProcessor {
     this.now = d.now ?? (() => new Date());
     const ev = d.conversion?.events;
     if (ev) {
-      ev.on('started', ({ key }: { key: string }) => this.onOutputChanged(key));
-      ev.on('progress', ({ key }: { key: string }) => this.onOutputChanged(key));
-      ev.on('ready', ({ key }: { key: string }) => this.onOutputChanged(key));
-      ev.on('failed', ({ key }: { key: string }) => this.onOutputChanged(key));
+      for (const name of ['started', 'progress', 'ready', 'failed']) ev.on(name, ({ key }: { key: string }) => this.onOutputChanged(key));
     }
   }
 
   private stamp(): string {
     return this.now().toISOString();
-  }
-
-  profileOf(targetId: string): DeviceProfile {
-    return this.d.profiles.profileOf(targetId) ?? {};
   }
 
   // ---------------------------------------------------------------- items for a job (§5.3)
@@ -74,10 +61,10 @@ export class JobItemProcessor {
    * `candidates`: an expansion the caller already made (a new job plans them before it is saved).
    */
   ensureJobItems(job: JobRecord, candidates: readonly SyncCandidate[] = expandJob(this.d.lib, job)): JobItemRecord[] {
-    const existing = this.d.repo.itemsOfJob(job.id);
+    const existing = this.d.store.itemsOfJob(job.id);
     const inJob = new Set(existing.map((i) => i.itemId));
     let counted = existing.filter((i) => i.status !== 'RemovedFromDevice' && i.status !== 'Failed').length;
-    let index = this.d.repo.maxJobItemIndex(job.id) + 1;
+    let index = this.d.store.maxJobItemIndex(job.id) + 1;
     const added: JobItemRecord[] = [];
     const when = this.stamp();
     // Small jobs first: one movie the user waits for beats a 100-episode backlog.
@@ -85,15 +72,13 @@ export class JobItemProcessor {
     for (const c of candidates) {
       if (job.itemLimit != null && counted >= job.itemLimit) break;
       if (inJob.has(c.id)) continue;
-      const other = this.d.repo.activeItemFor(c.id, job.targetId);
       const record: JobItemRecord = {
         id: newId(),
         jobId: job.id,
         itemId: c.id,
         targetId: job.targetId,
         itemName: jobItemName(c),
-        // One active item per library item and target: the newcomer waits, Cancelled, until the other leaves.
-        status: other ? 'Cancelled' : 'Queued',
+        status: 'Queued',
         progress: 0,
         jobItemIndex: index++,
         isMarkedForRemoval: false,
@@ -104,67 +89,22 @@ export class JobItemProcessor {
         size: null,
         sha256: null,
         estimatedSize: null,
-        errorMessage: other ? 'Already on this device through another sync job' : null,
+        errorMessage: null,
         itemDateModifiedTicks: null,
         priority,
         dateCreated: when,
         dateModified: when,
       };
-      this.d.repo.insertItem(record);
-      added.push(record);
+      const inserted = this.activeDuplicate(record) ? { ...record, ...WAIT_BEHIND_DUPLICATE } : record;
+      this.d.store.insertItem(inserted);
+      added.push(inserted);
       inJob.add(c.id);
       counted++;
     }
     return added;
   }
 
-  // ---------------------------------------------------------------- planning (§5.5, §5.6)
-
-  planFor(
-    job: Pick<JobRecord, 'targetId' | 'quality' | 'bitrate'>,
-    user: UserRecord,
-    item: SyncLibraryItem,
-    source: MediaSourceInfo,
-    profile: DeviceProfile = this.profileOf(job.targetId),
-  ): ConversionPlan {
-    const transcoding = user.policy.EnableSyncTranscoding;
-    return decideConversion({
-      mediaType: (item.mediaType ?? 'Video') as MediaType,
-      source,
-      profile,
-      // Without EnableSyncTranscoding the user's jobs are processed as Original (API.md §2).
-      quality: transcoding ? (parseQualityId(job.quality) ?? 'high') : 'original',
-      bitrate: transcoding ? (job.bitrate ?? undefined) : undefined,
-      enableTranscoding: transcoding,
-      audioLanguage: user.configuration.AudioLanguagePreference,
-      subtitleLanguage: user.configuration.SubtitleLanguagePreference,
-      context: 'Static',
-    });
-  }
-
-  /**
-   * Plans for a job not saved yet: every item its expansion would add, within ItemLimit. A plan that cannot
-   * be made refuses the job (a 400 naming the item) before anything is written, so no job is left behind
-   * with an item that stays Queued forever (issue 14 item 2).
-   */
-  planNewJob(job: JobRecord, user: UserRecord): { candidates: SyncCandidate[]; plans: Map<string, ConversionPlan> } {
-    const candidates = expandJob(this.d.lib, job);
-    const wanted = job.itemLimit != null ? candidates.slice(0, job.itemLimit) : candidates;
-    const profile = this.profileOf(job.targetId);
-    const plans = new Map<string, ConversionPlan>();
-    for (const c of wanted) {
-      const item = this.d.lib.getItem(user.id, c.id);
-      const source = item && this.d.lib.mediaSource(item);
-      if (!item || !source) continue;
-      try {
-        plans.set(c.id, this.planFor(job, user, item, source, profile));
-      } catch (err) {
-        this.d.log.warn({ err, itemId: c.id, targetId: job.targetId }, 'no conversion plan for an item of a new job');
-        throw badRequest(`"${item.name}" cannot be planned for this device's profile; report the device's capabilities again`);
-      }
-    }
-    return { candidates, plans };
-  }
+  // ---------------------------------------------------------------- planning and converting (§5.5)
 
   /**
    * Plans one Queued item and moves it as far as it can go now: ReadyToTransfer when no conversion is
@@ -173,19 +113,17 @@ export class JobItemProcessor {
    */
   processItem(ji: JobItemRecord, known?: ConversionPlan): void {
     if (ji.status !== 'Queued') return;
-    const job = this.d.repo.getJob(ji.jobId);
+    const job = this.d.store.getJob(ji.jobId);
     if (!job) return;
     const user = this.d.users.get(job.userId);
     const item = user && this.d.lib.getItem(user.id, ji.itemId);
     if (!user || !item || !item.path) return this.fail(ji, job, 'The item is no longer in the library');
-    if (this.d.repo.activeItemFor(ji.itemId, ji.targetId, ji.id)) {
-      return void this.setItem(ji, job, { status: 'Cancelled', errorMessage: 'Already on this device through another sync job' });
-    }
+    if (this.activeDuplicate(ji)) return void this.setItem(ji, job, WAIT_BEHIND_DUPLICATE);
     const source = this.d.lib.mediaSource(item);
     if (!source) return this.fail(ji, job, 'The source file has no media information');
     let plan: ConversionPlan;
     try {
-      plan = known ?? this.planFor(job, user, item, source);
+      plan = known ?? this.d.planner.planFor(job, user, item, source);
     } catch (err) {
       // Never left Queued: an item nobody can plan fails with a reason the user can act on.
       this.d.log.warn({ err, jobItemId: ji.id, targetId: job.targetId }, 'no conversion plan for a job item');
@@ -199,7 +137,7 @@ export class JobItemProcessor {
       return void this.setItem(ji, job, {
         ...common,
         status: 'ReadyToTransfer',
-        progress: 50,
+        progress: READY_PROGRESS,
         outputKey: null,
         mediaSource: { ...source, SupportsTranscoding: false },
         outputFileName: path.basename(item.path),
@@ -220,28 +158,15 @@ export class JobItemProcessor {
     const previousKey = ji.outputKey;
     this.applyOutput({ ...ji, ...common, outputKey: out.key }, job, out, source, item);
     if (previousKey && previousKey !== out.key) this.releaseIfUnused(previousKey);
-    // Queued even by the non-converting pass: schedule() only enqueues after this call returns (ffmpeg never
-    // runs inside the request), and an item that GET /Sync/Items/Ready's refresh added (a Resume or Next Up
-    // job gaining an item) has no other way into the queue — it stayed Queued until the next restart.
+    // schedule() only enqueues after this call returns: ffmpeg never runs inside the request.
     if (out.status === 'queued' || out.status === 'converting') conversion.schedule(out.key, ji.priority);
   }
 
   /** Plans and moves on every Queued item of a job; `plans` by library item id, made for it moments ago. */
   processJob(jobId: string, plans?: ReadonlyMap<string, ConversionPlan>): void {
-    for (const ji of this.d.repo.itemsOfJob(jobId)) {
-      if (ji.status === 'Queued') tx(this.d.db, () => this.processItem(this.d.repo.getItem(ji.id)!, plans?.get(ji.itemId)));
+    for (const ji of this.d.store.itemsOfJob(jobId)) {
+      if (ji.status === 'Queued') this.d.uow.run(() => this.processItem(this.d.store.getItem(ji.id)!, plans?.get(ji.itemId)));
     }
-  }
-
-  /** After a restart: Queued items that never got a plan (the server stopped before) are planned now. */
-  processUnplanned(): number {
-    let n = 0;
-    for (const ji of this.d.repo.queryItems({ statuses: ['Queued'] }).items) {
-      if (ji.outputKey) continue;
-      tx(this.d.db, () => this.processItem(this.d.repo.getItem(ji.id)!));
-      n++;
-    }
-    return n;
   }
 
   private applyOutput(ji: JobItemRecord, job: JobRecord, out: OutputState, source: MediaSourceInfo, item: SyncLibraryItem): void {
@@ -251,7 +176,7 @@ export class JobItemProcessor {
         const media = withSidecarStreams(out.mediaSource ?? source, out);
         return void this.setItem(ji, job, {
           status: 'ReadyToTransfer',
-          progress: 50,
+          progress: READY_PROGRESS,
           mediaSource: { ...media, SupportsTranscoding: false },
           outputFileName: out.fileName ?? path.basename(item.path ?? ''),
           size: out.fileName ? (out.size ?? null) : (source.Size ?? item.size),
@@ -261,7 +186,7 @@ export class JobItemProcessor {
         });
       }
       case 'converting':
-        return void this.setItem(ji, job, { status: 'Converting', progress: Math.min(50, out.progress / 2), errorMessage: null });
+        return void this.setItem(ji, job, { status: 'Converting', progress: conversionProgress(out.progress / 100), errorMessage: null });
       case 'failed':
         return this.fail(ji, job, out.errorMessage ?? 'Conversion failed');
       default:
@@ -273,10 +198,10 @@ export class JobItemProcessor {
   onOutputChanged(key: string): void {
     const out = this.d.conversion?.getOutput(key);
     if (!out) return;
-    tx(this.d.db, () => {
-      for (const ji of this.d.repo.itemsWithOutput(key)) {
+    this.d.uow.run(() => {
+      for (const ji of this.d.store.itemsWithOutput(key)) {
         if (!WAITING.includes(ji.status)) continue;
-        const job = this.d.repo.getJob(ji.jobId);
+        const job = this.d.store.getJob(ji.jobId);
         const user = job && this.d.users.get(job.userId);
         const item = user && this.d.lib.getItem(user.id, ji.itemId);
         const source = item && this.d.lib.mediaSource(item);
@@ -288,10 +213,11 @@ export class JobItemProcessor {
 
   // ---------------------------------------------------------------- item changes
 
+  /** Saves an item change, releases what it left, recomputes the job, and tells the device (same transaction). */
   setItem(ji: JobItemRecord, job: JobRecord, patch: Partial<JobItemRecord>): JobItemRecord {
     if (patch.errorMessage) patch = { ...patch, errorMessage: userFacingError(patch.errorMessage, this.d.pathRoots?.()) };
     const next: JobItemRecord = { ...ji, ...patch, dateModified: this.stamp() };
-    this.d.repo.saveItem(next);
+    this.d.store.saveItem(next);
     const leftActive = ACTIVE_STATUSES.includes(ji.status) && !ACTIVE_STATUSES.includes(next.status);
     if (leftActive && ji.outputKey) this.releaseIfUnused(ji.outputKey);
     this.recomputeJob(job.id);
@@ -308,35 +234,50 @@ export class JobItemProcessor {
     this.setItem(ji, job, { status: 'Failed', errorMessage: message });
   }
 
-  /** An item left the device: a newer job's Cancelled item for the same library item may now go. */
-  wakeWaitingDuplicate(left: Pick<JobItemRecord, 'id' | 'itemId' | 'targetId'>): void {
-    if (this.d.repo.activeItemFor(left.itemId, left.targetId)) return;
-    const waiting = this.d.repo
-      .itemsForLibraryItem(left.itemId)
-      .find((i) => i.targetId === left.targetId && i.id !== left.id && i.status === 'Cancelled' && !i.isMarkedForRemoval);
-    if (!waiting) return;
-    const job = this.d.repo.getJob(waiting.jobId);
-    if (!job) return;
-    const queued = this.setItem(waiting, job, { status: 'Queued', progress: 0, errorMessage: null });
-    this.processItem(queued);
-  }
-
   releaseIfUnused(key: string): void {
-    const stillUsed = this.d.repo.itemsWithOutput(key).some((i) => ACTIVE_STATUSES.includes(i.status));
+    const stillUsed = this.d.store.itemsWithOutput(key).some((i) => ACTIVE_STATUSES.includes(i.status));
     if (!stillUsed) this.d.conversion?.release(key);
   }
 
   recomputeJob(jobId: string): void {
-    const items = this.d.repo.itemsOfJob(jobId);
-    const job = this.d.repo.getJob(jobId);
+    const items = this.d.store.itemsOfJob(jobId);
+    const job = this.d.store.getJob(jobId);
     if (!job) return;
     const { Status, Progress } = deriveJobStatus(items.map((i) => ({ Status: i.status, Progress: i.progress })));
     const progress = Progress === undefined ? null : Math.round(Progress * 100) / 100;
-    if (this.d.repo.setJobStatus(jobId, Status, progress, items.length, this.stamp())) {
+    if (this.d.store.setJobStatus(jobId, Status, progress, items.length, this.stamp())) {
       this.d.events.emitEvent('jobChanged', { jobId, userId: job.userId, targetId: job.targetId });
     }
   }
+
+  // ---------------------------------------------------------------- duplicates (§5.3)
+  // One active item (Queued … Synced) per library item and target across jobs: a newcomer waits as
+  // Cancelled with this message, and is queued again when the other one leaves the active states.
+
+  /** The other job's active item this one would duplicate on its device, if any. */
+  private activeDuplicate(ji: Pick<JobItemRecord, 'id' | 'itemId' | 'targetId'>): JobItemRecord | undefined {
+    return this.d.store.activeItemFor(ji.itemId, ji.targetId, ji.id);
+  }
+
+  /** An item left the device: a newer job's Cancelled item for the same library item may now go. */
+  wakeWaitingDuplicate(left: Pick<JobItemRecord, 'id' | 'itemId' | 'targetId'>): void {
+    if (this.d.store.activeItemFor(left.itemId, left.targetId)) return;
+    const waiting = this.d.store
+      .itemsForLibraryItem(left.itemId)
+      .find((i) => i.targetId === left.targetId && i.id !== left.id && i.status === 'Cancelled' && !i.isMarkedForRemoval);
+    if (!waiting) return;
+    const job = this.d.store.getJob(waiting.jobId);
+    if (!job) return;
+    const queued = this.setItem(waiting, job, { status: 'Queued', progress: 0, errorMessage: null });
+    this.processItem(queued);
+  }
 }
+
+/** How an item waits behind another job's copy of the same library item on the same device. */
+export const WAIT_BEHIND_DUPLICATE: Pick<JobItemRecord, 'status' | 'errorMessage'> = {
+  status: 'Cancelled',
+  errorMessage: 'Already on this device through another sync job',
+};
 
 /**
  * §5.8: the MediaSource drops its old external subtitle streams and gains one per sidecar file; the file

@@ -3,30 +3,38 @@
  * offline (`POST /Sync/OfflineActions`, §5.12).
  */
 import type { AuthContext } from '../auth/authService.js';
-import type { UsersRepo } from '../auth/usersRepo.js';
-import type { Db } from '../db/connection.js';
-import { tx } from '../db/connection.js';
-import { badRequest, forbidden } from '../http/errors.js';
+import { badRequest, forbidden } from '../errors.js';
 import { normalizeId } from '../ids.js';
 import { dateToDotNetTicks } from '../../shared/api/items.js';
-import type { SyncDataResponse, UserAction } from '../../shared/api/sync.js';
+import type { SyncDataResponse } from '../../shared/api/sync.js';
 import type { JobItemProcessor } from './jobItemProcessor.js';
+import type { SyncStore, UnitOfWork, UserDirectory } from './ports.js';
+import type { JobItemRecord } from './records.js';
+import type { RefreshScheduler } from './refreshScheduler.js';
 import type { SyncAccess } from './syncAccess.js';
 import type { SyncLibrary } from './syncLibrary.js';
-import type { JobItemRecord, SyncRepo } from './syncRepo.js';
-import type { SyncService } from './syncService.js';
 
 export interface ReconcileDeps {
-  db: Db;
-  repo: SyncRepo;
+  store: SyncStore;
+  uow: UnitOfWork;
   lib: SyncLibrary;
-  users: UsersRepo;
+  users: UserDirectory;
   access: SyncAccess;
   processor: JobItemProcessor;
-  service: SyncService;
+  refresh: Pick<RefreshScheduler, 'refreshJob'>;
   /** The resume rules of §5.12, shared with online playback; returns false when the action was older than the last play. */
   applyPlayed: (userId: string, itemId: string, positionTicks: number | undefined, date: string) => boolean | void;
   now?: () => Date;
+}
+
+/** A UserAction as clients send it (API.md §4): Type by name or number, the rest of the wire shape optional. */
+export interface OfflineAction {
+  Id: string;
+  ItemId: string;
+  Date: string;
+  UserId?: string;
+  Type?: string | number;
+  PositionTicks?: number | null;
 }
 
 export interface SyncDataInput {
@@ -43,7 +51,7 @@ export class Reconciler {
     this.d.access.requireTarget(caller, input.TargetId);
     const byJobItem = input.SyncJobItemIds !== undefined;
     const local = new Set((byJobItem ? input.SyncJobItemIds! : (input.LocalItemIds ?? [])).map((id) => normalizeId(id) ?? id));
-    const all = this.d.repo.itemsOfTarget(input.TargetId, ['Synced']);
+    const all = this.d.store.itemsOfTarget(input.TargetId, ['Synced']);
     // Through a shared device the caller changes only what they could reach alone: another user's items
     // they may not see are neither re-queued nor removed (a DeviceId is not a credential).
     const visible = this.d.access.visibleItems(
@@ -56,10 +64,10 @@ export class Reconciler {
     const kept = new Set<string>();
     const jobsToRefresh = new Set<string>();
 
-    tx(this.d.db, () => {
+    this.d.uow.run(() => {
       for (const ji of synced) {
         const key = byJobItem ? ji.id : ji.itemId;
-        const job = this.d.repo.getJob(ji.jobId);
+        const job = this.d.store.getJob(ji.jobId);
         if (!job) continue;
         if (local.has(key)) {
           const reason = this.removalReason(ji, job.userId, job.unwatchedOnly);
@@ -90,7 +98,7 @@ export class Reconciler {
       for (const id of local) if (!syncedKeys.has(id) && !hidden.has(id)) toRemove.add(id);
     });
     // RemovedFromDevice frees a slot (rolling window); re-queued items are planned again.
-    for (const jobId of jobsToRefresh) this.d.service.refreshJob(jobId);
+    for (const jobId of jobsToRefresh) this.d.refresh.refreshJob(jobId);
 
     const access: Record<string, string[]> = {};
     if (!byJobItem) {
@@ -115,7 +123,7 @@ export class Reconciler {
     return undefined;
   }
 
-  offlineActions(caller: AuthContext, actions: UserAction[]): void {
+  offlineActions(caller: AuthContext, actions: readonly OfflineAction[]): void {
     for (const a of actions) {
       if (String(a.Type) !== 'PlayedItem' && String(a.Type) !== '0') throw badRequest(`Unsupported offline action type "${a.Type}"`);
       if (!a.Id || !a.ItemId || !a.Date || Number.isNaN(Date.parse(a.Date)))
@@ -128,11 +136,11 @@ export class Reconciler {
     }
     const sorted = [...actions].sort((a, b) => Date.parse(a.Date) - Date.parse(b.Date));
     const now = (this.d.now?.() ?? new Date()).toISOString();
-    tx(this.d.db, () => {
+    this.d.uow.run(() => {
       for (const a of sorted) {
         const userId = a.UserId ? normalizeId(a.UserId)! : caller.user.id;
         // A repeated action Id is ignored: a client that resends after a lost reply changes nothing.
-        if (!this.d.repo.markActionApplied(a.Id, userId, now)) continue;
+        if (!this.d.store.markActionApplied(a.Id, userId, now)) continue;
         const itemId = normalizeId(a.ItemId);
         // Unknown items are skipped, and so is what the caller could not reach alone.
         if (!itemId || !this.d.lib.getItem(userId, itemId) || !this.d.access.seesItem(caller, itemId)) continue;

@@ -1,7 +1,9 @@
 import type { AuthContext } from '../auth/authService.js';
-import { forbidden, notFound } from '../errors.js';
+import { badRequest, forbidden, notFound } from '../errors.js';
+import { normalizeId } from '../ids.js';
+import type { JobItemRepository, JobRepository, UserDirectory } from './ports.js';
+import type { JobItemRecord, JobRecord } from './records.js';
 import type { SyncLibrary } from './syncLibrary.js';
-import type { JobItemRecord, JobRecord, SyncRepo } from './syncRepo.js';
 
 /** Who is (or was lately) signed in on which device. */
 export interface DevicePresence {
@@ -13,7 +15,8 @@ export interface DevicePresence {
 }
 
 export interface SyncAccessDeps {
-  repo: Pick<SyncRepo, 'getJob' | 'getItem'>;
+  store: Pick<JobRepository, 'getJob'> & Pick<JobItemRepository, 'getItem'>;
+  users: UserDirectory;
   presence: DevicePresence;
   lib: Pick<SyncLibrary, 'candidates'>;
   now?: () => Date;
@@ -54,6 +57,15 @@ export class SyncAccess {
     if (!this.canUseTarget(caller, targetId)) throw forbidden('You are not signed in on that device');
   }
 
+  /** Whose data a request is about: `UserId` defaults to the caller; another user only for an administrator. */
+  actingUserId(caller: AuthContext, requested: string | undefined): string {
+    const id = requested ? normalizeId(requested) : caller.user.id;
+    if (!id) throw badRequest('UserId is not a valid id');
+    if (id !== caller.user.id && !this.isAdmin(caller)) throw forbidden('You may only act for yourself');
+    if (!this.d.users.get(id)) throw badRequest('Unknown user');
+    return id;
+  }
+
   ownsJob(caller: AuthContext, job: Pick<JobRecord, 'userId'>): boolean {
     return this.isAdmin(caller) || job.userId === caller.user.id;
   }
@@ -69,15 +81,15 @@ export class SyncAccess {
   }
 
   job(caller: AuthContext, id: string | undefined): JobRecord {
-    const job = id ? this.d.repo.getJob(id) : undefined;
+    const job = id ? this.d.store.getJob(id) : undefined;
     if (!job || !this.ownsJob(caller, job)) throw notFound('Sync job not found');
     return job;
   }
 
   /** A job item the caller owns (or administers). */
   item(caller: AuthContext, id: string | undefined): { item: JobItemRecord; job: JobRecord } {
-    const item = id ? this.d.repo.getItem(id) : undefined;
-    const job = item && this.d.repo.getJob(item.jobId);
+    const item = id ? this.d.store.getItem(id) : undefined;
+    const job = item && this.d.store.getJob(item.jobId);
     if (!item || !job || !this.ownsJob(caller, job)) throw notFound('Sync job item not found');
     return { item, job };
   }
@@ -87,8 +99,8 @@ export class SyncAccess {
    * signed in on — and in both cases a library item they may see themselves.
    */
   transferItem(caller: AuthContext, id: string | undefined): { item: JobItemRecord; job: JobRecord } {
-    const item = id ? this.d.repo.getItem(id) : undefined;
-    const job = item && this.d.repo.getJob(item.jobId);
+    const item = id ? this.d.store.getItem(id) : undefined;
+    const job = item && this.d.store.getJob(item.jobId);
     const reachable = item && job && (this.ownsJob(caller, job) || this.canUseTarget(caller, item.targetId));
     if (!item || !job || !reachable || !this.seesItem(caller, item.itemId)) throw notFound('Sync job item not found');
     return { item, job };

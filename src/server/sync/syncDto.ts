@@ -1,6 +1,6 @@
 import type { SyncJob, SyncJobItem, SyncedItem } from '../../shared/api/sync.js';
 import type { BaseItemDto } from '../../shared/api/items.js';
-import type { JobItemRecord, JobRecord } from './syncRepo.js';
+import type { JobItemRecord, JobRecord } from './records.js';
 import { userFacingError } from './userFacingError.js';
 
 export interface JobDecorations {

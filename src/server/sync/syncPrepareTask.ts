@@ -1,18 +1,24 @@
 import type { Logger } from 'pino';
 import type { OutputStore } from '../convert/outputStore.js';
-import type { SyncService } from './syncService.js';
+import type { Recovery } from './recovery.js';
+import type { RefreshScheduler } from './refreshScheduler.js';
 
 /** Emby's "Convert media" task (key SyncPrepare): a safety net behind the event-driven refresh. */
 export const SYNC_PREPARE_INTERVAL_MS = 3 * 60 * 60 * 1000;
+
+export interface SyncPrepareParts {
+  refresh: Pick<RefreshScheduler, 'refresh'>;
+  recovery: Pick<Recovery, 'requeueVanishedOutputs'>;
+}
 
 /**
  * Runs the task now and every three hours: re-expand SyncNewContent jobs, convert what waits, re-queue
  * items whose output vanished from disk, and clear orphaned files.
  */
-export function runSyncPrepare(sync: SyncService, outputs: OutputStore, log: Pick<Logger, 'info' | 'error'>): void {
+export function runSyncPrepare(sync: SyncPrepareParts, outputs: OutputStore, log: Pick<Logger, 'info' | 'error'>): void {
   try {
-    sync.refresh();
-    const requeued = sync.requeueVanishedOutputs((key) => outputs.verifyPresent(key));
+    sync.refresh.refresh();
+    const requeued = sync.recovery.requeueVanishedOutputs((key) => outputs.verifyPresent(key));
     void outputs.cleanupOrphans({ resetConverting: false }).catch((err: unknown) => log.error({ err }, 'output cleanup failed'));
     log.info({ requeued }, 'sync prepare task finished');
   } catch (err) {
@@ -21,7 +27,7 @@ export function runSyncPrepare(sync: SyncService, outputs: OutputStore, log: Pic
 }
 
 export function startSyncPrepareTask(
-  sync: SyncService,
+  sync: SyncPrepareParts,
   outputs: OutputStore,
   log: Pick<Logger, 'info' | 'error'>,
   onClose: Array<() => void>,

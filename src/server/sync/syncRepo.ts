@@ -1,55 +1,11 @@
+/**
+ * The SQL side of the sync store (tables sync_jobs, sync_job_items, applied_offline_actions): implements the
+ * repository ports of `ports.ts`; services never see SQL or the raw database.
+ */
 import type { Db } from '../db/connection.js';
-import type { SyncCategory, SyncJobItemStatus, SyncJobStatus } from '../../shared/api/sync.js';
-import type { ItemFileInfo } from '../../shared/api/sync.js';
-import type { MediaSourceInfo } from '../../shared/api/items.js';
-
-export interface JobRecord {
-  id: string;
-  userId: string;
-  targetId: string;
-  name: string;
-  quality: string;
-  bitrate: number | null;
-  profile: string;
-  category: SyncCategory | null;
-  parentId: string | null;
-  requestedItemIds: string[];
-  unwatchedOnly: boolean;
-  syncNewContent: boolean;
-  itemLimit: number | null;
-  status: SyncJobStatus;
-  progress: number | null;
-  itemCount: number;
-  dateCreated: string;
-  dateLastModified: string;
-}
-
-export interface JobItemRecord {
-  id: string;
-  jobId: string;
-  itemId: string;
-  targetId: string;
-  itemName: string;
-  status: SyncJobItemStatus;
-  progress: number;
-  jobItemIndex: number;
-  isMarkedForRemoval: boolean;
-  outputKey: string | null;
-  mediaSource: MediaSourceInfo | null;
-  additionalFiles: ItemFileInfo[];
-  outputFileName: string | null;
-  size: number | null;
-  sha256: string | null;
-  estimatedSize: number | null;
-  errorMessage: string | null;
-  itemDateModifiedTicks: number | null;
-  priority: number;
-  dateCreated: string;
-  dateModified: string;
-}
-
-/** Statuses in which a job item holds its place on the device (API.md §5.3 "active"). */
-export const ACTIVE_STATUSES: readonly SyncJobItemStatus[] = ['Queued', 'Converting', 'ReadyToTransfer', 'Transferring', 'Synced'];
+import type { SyncJobStatus } from '../../shared/api/sync.js';
+import { ACTIVE_STATUSES, type JobItemQuery, type JobItemRecord, type JobQuery, type JobRecord } from './records.js';
+import type { SyncStore } from './ports.js';
 
 function toJob(r: any): JobRecord {
   return {
@@ -100,28 +56,6 @@ function toItem(r: any): JobItemRecord {
   };
 }
 
-export interface JobQuery {
-  userId?: string;
-  targetId?: string;
-  excludeTargetIds?: string[];
-  itemId?: string;
-  statuses?: string[];
-  syncNewContent?: boolean;
-  startIndex?: number;
-  limit?: number;
-}
-
-export interface JobItemQuery {
-  jobId?: string;
-  itemId?: string;
-  targetId?: string;
-  statuses?: string[];
-  /** Restrict to jobs of this user (non-admin callers). */
-  userId?: string;
-  startIndex?: number;
-  limit?: number;
-}
-
 function placeholders(n: number): string {
   return Array.from({ length: n }, () => '?').join(',');
 }
@@ -142,7 +76,7 @@ class Where {
   }
 }
 
-export class SyncRepo {
+export class SyncRepo implements SyncStore {
   constructor(private readonly db: Db) {}
 
   // ---- jobs

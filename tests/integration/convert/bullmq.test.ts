@@ -9,7 +9,7 @@ import type { ConversionEvent } from '../../../src/server/convert/conversionQueu
 import { isPartialName } from '../../../src/server/convert/outputLayout.js';
 import { OutputStore } from '../../../src/server/convert/outputStore.js';
 import { hashFile, runConversion, type RunConversionOptions } from '../../../src/server/convert/runner.js';
-import { SyncSettings } from '../../../src/server/convert/syncSettings.js';
+import { SyncSettings } from '../../../src/server/sync/syncSettings.js';
 import { SettingsRepo } from '../../../src/server/system/settingsRepo.js';
 import type { ConversionPlan } from '../../../src/shared/profile/decision.js';
 import {

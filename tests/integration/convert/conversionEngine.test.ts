@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ConversionEngine } from '../../../src/server/convert/conversionEngine.js';
 import { InProcessQueue } from '../../../src/server/convert/inProcessQueue.js';
 import { OutputStore } from '../../../src/server/convert/outputStore.js';
-import { SyncSettings } from '../../../src/server/convert/syncSettings.js';
+import { SyncSettings } from '../../../src/server/sync/syncSettings.js';
 import { SettingsRepo } from '../../../src/server/system/settingsRepo.js';
 import type { ConversionPlan } from '../../../src/shared/profile/decision.js';
 import { addJobItem, aRemuxPlan, binaries, extractSub, makeClips, tempDir, testDb, type Clips } from '../../helpers/convertMedia.js';

@@ -7,7 +7,7 @@ import type { ConversionResult } from '../../../src/server/convert/conversionTyp
 import { InProcessQueue } from '../../../src/server/convert/inProcessQueue.js';
 import { OutputStore } from '../../../src/server/convert/outputStore.js';
 import { runConversion, type RunConversionOptions } from '../../../src/server/convert/runner.js';
-import { SyncSettings } from '../../../src/server/convert/syncSettings.js';
+import { SyncSettings } from '../../../src/server/sync/syncSettings.js';
 import { SettingsRepo } from '../../../src/server/system/settingsRepo.js';
 import type { ConversionPlan } from '../../../src/shared/profile/decision.js';
 import {

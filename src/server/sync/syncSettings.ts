@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { DEFAULT_SYNC_OPTIONS, type SyncOptions } from '../../shared/api/sync.js';
-import { badRequest } from '../http/errors.js';
+import { badRequest } from '../errors.js';
 import type { SettingsRepo } from '../system/settingsRepo.js';
 
 export type { SyncOptions } from '../../shared/api/sync.js';

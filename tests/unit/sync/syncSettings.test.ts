@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../../src/server/db/migrate.js';
-import { DEFAULT_SYNC_OPTIONS, normalizeSyncOptions, SyncSettings } from '../../../src/server/convert/syncSettings.js';
+import { DEFAULT_SYNC_OPTIONS, normalizeSyncOptions, SyncSettings } from '../../../src/server/sync/syncSettings.js';
 import { SettingsRepo } from '../../../src/server/system/settingsRepo.js';
 import { isBareName, outputFileName, partialName, isPartialName } from '../../../src/server/convert/outputLayout.js';
 
