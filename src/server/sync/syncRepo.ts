@@ -267,10 +267,6 @@ export class SyncRepo implements SyncStore {
     return r.m ?? -1;
   }
 
-  deleteItemsOfJob(jobId: string): void {
-    this.db.prepare('DELETE FROM sync_job_items WHERE job_id = ?').run(jobId);
-  }
-
   // ---- offline actions
   markActionApplied(id: string, userId: string, when: string): boolean {
     const res = this.db

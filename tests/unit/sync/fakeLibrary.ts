@@ -39,6 +39,10 @@ export class FakeLibrary implements SyncLibrary {
   played = new Map<string, Set<string>>();
   categoryIds: { latest: string[]; resume: string[]; nextUp: string[] } = { latest: [], resume: [], nextUp: [] };
   hidden = new Set<string>();
+  /** Per-user hidden items (EnabledFolders, private items): user id → item ids that user may not see. */
+  hiddenFrom = new Map<string, Set<string>>();
+  /** Media sources by item id; an item without one gets a plain MP4 with no streams. */
+  sources = new Map<string, MediaSourceInfo>();
 
   add(...items: SyncLibraryItem[]): this {
     for (const i of items) this.items.set(i.id, i);
@@ -52,8 +56,8 @@ export class FakeLibrary implements SyncLibrary {
     );
     return this;
   }
-  getItem(_userId: string, id: string) {
-    return this.hidden.has(id) ? undefined : this.items.get(id);
+  getItem(userId: string, id: string) {
+    return this.hidden.has(id) || this.hiddenFrom.get(userId)?.has(id) ? undefined : this.items.get(id);
   }
   candidates(userId: string, ids: readonly string[]) {
     const m = new Map<string, SyncLibraryItem>();
@@ -90,6 +94,8 @@ export class FakeLibrary implements SyncLibrary {
     return new Set(ids.filter((id) => set.has(id)));
   }
   mediaSource(item: SyncLibraryItem): MediaSourceInfo | undefined {
+    const known = this.sources.get(item.id);
+    if (known) return known;
     return {
       Id: item.id,
       Protocol: 'File',
