@@ -49,6 +49,30 @@ async function until(pred: () => boolean, ms = 5000): Promise<void> {
   expect(pred()).toBe(true);
 }
 
+/**
+ * Bob's own socket, subscribed to his jobs (and, as every socket, his device's notifications): the positive
+ * signal that Bob's events really went out, so a check that Alice saw none of them needs no fixed sleep.
+ */
+async function bobsWitness(): Promise<Socket> {
+  const s = await connect(bob);
+  s.send('SyncJobsStart', '0,250');
+  await until(() => s.frames.some((fr) => fr.includes('"SyncJobs"')));
+  return s;
+}
+
+/**
+ * Waits until Bob's socket has seen `activity` through: the job created, then its item cancelled (the last
+ * thing bobActivity does), then a later job list. Subscriptions flush on the same period, so by then any
+ * list another socket would have been sent is sent.
+ */
+async function bobSawItAll(witness: Socket, activity: { jobId: string; jobItemId: string }): Promise<void> {
+  const at = (type: string, id: string) => witness.frames.findIndex((fr) => fr.includes(`"${type}"`) && fr.includes(id));
+  await until(() => at('SyncJobItemCancelled', activity.jobItemId) >= 0);
+  await until(() => witness.frames.slice(at('SyncJobItemCancelled', activity.jobItemId) + 1).some((fr) => fr.includes('"SyncJobs"')));
+  expect(at('SyncJobCreated', activity.jobId)).toBeGreaterThanOrEqual(0);
+  expect(at('SyncJobCreated', activity.jobId)).toBeLessThan(at('SyncJobItemCancelled', activity.jobItemId));
+}
+
 /** Bob creates a job on his device and lets its item finish (Ready → Transferred → Synced), then cancels it. */
 async function bobActivity(item = 'Direct Movie'): Promise<{ jobId: string; jobItemId: string }> {
   const r = await bob.json('POST', '/Sync/Jobs', { TargetId: bob.deviceId, ItemIds: f.ids[item], Name: `Bob job ${item}` });
@@ -78,14 +102,17 @@ describe('WebSocket isolation', () => {
     await until(() => plain.frames.some((fr) => fr.includes(mine.Job.Id)));
     await until(() => ownJob.frames.some((fr) => fr.includes('"SyncJob"') && fr.includes(mine.Job.Id)));
 
+    const witness = await bobsWitness();
     const activity = await bobActivity();
-    await sleep(800);
+    // Bob's own socket saw it all (the events were really sent) …
+    await bobSawItAll(witness, activity);
+    expect(witness.frames.join('\n')).toContain(seeded.Job.Id);
+    // … and none of Alice's sockets saw any of it.
     for (const s of sockets) {
       expectNothingOf(s.frames, bob.userId, bob.deviceId, seeded.Job.Id, activity.jobId, activity.jobItemId, 'Bob early job', 'Bob job');
       s.ws.close();
     }
-    // Bob's own socket saw it all (the events were really sent).
-    expect(seeded.Job.Id).toBeTruthy();
+    witness.ws.close();
   }, 30_000);
 
   it('an administrator demoted while connected stops receiving other users’ jobs', async () => {
@@ -98,10 +125,12 @@ describe('WebSocket isolation', () => {
 
     await f.admin.json('POST', `/Users/${carol.userId}/Policy`, { IsAdministrator: false });
     const count = s.frames.length;
+    const witness = await bobsWitness();
     const after = await bobActivity('Remux Movie');
-    await sleep(800);
+    await bobSawItAll(witness, after);
     expectNothingOf(s.frames.slice(count), bob.userId, after.jobId, after.jobItemId, 'Bob job', 'Bob seen by an admin');
     s.ws.close();
+    witness.ws.close();
   }, 30_000);
 
   it('a socket whose session ends (signed out, or the user disabled) is closed and receives nothing more', async () => {
@@ -151,8 +180,11 @@ describe('SSE isolation', () => {
         text += new TextDecoder().decode(value);
       }
     })();
+    const witness = await bobsWitness();
     const activity = await bobActivity('Second');
-    await sleep(2000);
+    // A positive signal instead of a sleep: Bob's own socket got every event of it.
+    await bobSawItAll(witness, activity);
+    witness.ws.close();
     ctrl.abort();
     await pump;
     expect(text).toContain('event: SyncJobs');

@@ -1,3 +1,8 @@
+/**
+ * A job's life on the server, driven by hand as a client would (API.md §5, §7): create, Items/Ready, a
+ * resumed download, Transferred, Sync/Data, cancel; the rolling window; duplicates and bad requests;
+ * offline actions.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,35 +17,7 @@ afterAll(() => f.server.close());
 
 const T = 'admin-phone';
 
-describe('targets and options', () => {
-  it('lists the signed-in device that reported SupportsSync as a target', async () => {
-    const targets = await f.admin.json('GET', '/Sync/Targets');
-    expect(targets).toEqual([{ Id: T, Name: 'Test Device' }]);
-  });
-
-  it('offers the options and qualities for one movie, with a size estimate per quality', async () => {
-    const opts = await f.admin.json('GET', `/Sync/Options?ItemIds=${f.ids['Direct Movie']}&TargetId=${T}`);
-    expect(opts.Options).toEqual(['Quality', 'Profile']);
-    expect(opts.QualityOptions.map((q: any) => q.Id)).toEqual(['original', 'high', 'medium', 'low', 'custom']);
-    expect(opts.QualityOptions.find((q: any) => q.IsDefault).Id).toBe('high');
-    expect(opts.QualityOptions[0].EstimatedSize).toBeGreaterThan(1000);
-    expect(opts.ProfileOptions).toEqual([]);
-  });
-
-  it('offers Name, UnwatchedOnly, SyncNewContent and ItemLimit for a series', async () => {
-    const opts = await f.admin.json('GET', `/Sync/Options?ItemIds=${f.ids['Test Show']}`);
-    expect(opts.Options).toEqual(expect.arrayContaining(['Quality', 'UnwatchedOnly', 'SyncNewContent', 'ItemLimit']));
-    // Without TargetId there are no quality options (API.md §6).
-    expect(opts.QualityOptions).toEqual([]);
-  });
-
-  it('answers 400 without ItemIds or Category', async () => {
-    const res = await f.admin.req('GET', '/Sync/Options');
-    expect(res.status).toBe(400);
-  });
-});
-
-describe('the full loop for a direct-play movie', () => {
+describe('a direct-play movie from job to device and back, by hand (the client loop of API.md §7)', () => {
   let jobId: string;
   let jobItemId: string;
 
@@ -194,52 +171,6 @@ describe('duplicates and validation', () => {
     expect(res.Job.SyncNewContent).toBe(true);
     expect(res.JobItems.map((i: any) => i.ItemName).sort()).toEqual(['Direct Movie', 'Remux Movie']);
     await f.admin.req('DELETE', `/Sync/Jobs/${res.Job.Id}`);
-  });
-});
-
-describe('access', () => {
-  it('keeps users to their own jobs; admins see all', async () => {
-    const ann = await createUser(f.server.url, f.admin, 'ann');
-    await f.reportTarget(ann);
-    const job = await ann.json('POST', '/Sync/Jobs', { TargetId: ann.deviceId, ItemIds: f.ids['Direct Movie'] });
-    const bob = await createUser(f.server.url, f.admin, 'bob');
-    expect((await bob.req('GET', `/Sync/Jobs/${job.Job.Id}`)).status).toBe(404);
-    expect((await bob.req('DELETE', `/Sync/Jobs/${job.Job.Id}`)).status).toBe(404);
-    expect((await bob.req('POST', `/Sync/JobItems/${job.JobItems[0].Id}/Enable`)).status).toBe(404);
-    expect((await bob.req('GET', `/Sync/JobItems/${job.JobItems[0].Id}/File`)).status).toBe(404);
-    expect((await bob.json('GET', '/Sync/Jobs')).TotalRecordCount).toBe(0);
-    expect((await bob.req('GET', `/Sync/Jobs?UserId=${ann.userId}`)).status).toBe(403);
-    expect((await bob.req('GET', `/Sync/Items/Ready?TargetId=${ann.deviceId}`)).status).toBe(403);
-    expect((await bob.req('POST', '/Sync/Data', { TargetId: ann.deviceId, LocalItemIds: [] })).status).toBe(403);
-    const all = await f.admin.json('GET', '/Sync/Jobs');
-    expect(all.Items.map((j: any) => j.Id)).toContain(job.Job.Id);
-    expect((await f.admin.json('GET', `/Sync/Jobs/${job.Job.Id}`)).UserId).toBe(ann.userId);
-    expect((await fetch(`${f.server.url}/Sync/Jobs`)).status).toBe(401);
-  });
-
-  it('enforces EnableSync=false on the server: 403 on create, no targets, items not syncable', async () => {
-    const cy = await createUser(f.server.url, f.admin, 'cy', 'pw', { EnableSync: false });
-    await f.reportTarget(cy);
-    expect(await cy.json('GET', '/Sync/Targets')).toEqual([]);
-    const res = await cy.req('POST', '/Sync/Jobs', { TargetId: cy.deviceId, ItemIds: f.ids['Direct Movie'] });
-    expect(res.status).toBe(403);
-    const item = await cy.json('GET', `/Users/${cy.userId}/Items/${f.ids['Direct Movie']}?Fields=SyncInfo`);
-    expect(item.SupportsSync).toBe(false);
-  });
-
-  it('EnableSyncTranscoding=false offers only Original and refuses other qualities with 403', async () => {
-    const dee = await createUser(f.server.url, f.admin, 'dee', 'pw', { EnableSyncTranscoding: false });
-    await f.reportTarget(dee);
-    const opts = await dee.json('GET', `/Sync/Options?ItemIds=${f.ids['Direct Movie']}&TargetId=${dee.deviceId}`);
-    expect(opts.QualityOptions.map((q: any) => [q.Id, q.IsDefault])).toEqual([['original', true]]);
-    expect((await dee.req('POST', '/Sync/Jobs', { TargetId: dee.deviceId, ItemIds: f.ids['Direct Movie'], Quality: 'low' })).status).toBe(
-      403,
-    );
-    const ok = await dee.json('POST', '/Sync/Jobs', { TargetId: dee.deviceId, ItemIds: f.ids['Remux Movie'] });
-    expect(ok.Job.Quality).toBe('original');
-    // Processed as Original: the MKV is served as it is, no conversion.
-    expect(ok.JobItems[0].Status).toBe('ReadyToTransfer');
-    expect(ok.JobItems[0].OutputPath).toBe('Remux Movie (2021).mkv');
   });
 });
 
