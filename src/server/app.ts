@@ -86,7 +86,7 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   const outputs = new OutputStore(db, syncSettings.workDir(), log);
   const queue = createConversionQueue({ redisUrl: config.redisUrl, store: outputs, settings: syncSettings, binaries, log });
   const conversion = new ConversionEngine(outputs, queue, log);
-  const playbackParts = wirePlayback(config, binaries, log);
+  const playbackParts = wirePlayback(config, binaries, log, { items, deviceProfile: (id) => capabilities.profileOf(id) });
   const sync = wireSync({
     db,
     log,

@@ -27,6 +27,8 @@ import type { SyncSettings } from './sync/syncSettings.js';
 import type { OutputStore } from './convert/outputStore.js';
 import type { PlaybackSessions } from './playback/sessionRegistry.js';
 import type { SubtitleVttCache } from './playback/subtitleVtt.js';
+import type { PlaybackInfoService } from './playback/playbackInfo.js';
+import type { HlsStreams } from './playback/hlsStreams.js';
 import type { CameraUploadService } from './uploads/cameraUploadService.js';
 import type { DeviceCapabilities } from './profile/deviceCapabilities.js';
 import type { LiveChannels } from './events/liveChannels.js';
@@ -68,6 +70,8 @@ export interface AppDeps {
   /** Online playback: one HLS encoder per play session; text subtitles as WebVTT on demand. */
   playback: PlaybackSessions;
   subtitleVtt: SubtitleVttCache;
+  playbackInfo: PlaybackInfoService;
+  hlsStreams: HlsStreams;
   /** Photos and videos sent by devices, stored per user and device and scanned into the library. */
   cameraUploads: CameraUploadService;
   /** Work started after the server listens (demo library, first scan, watchers, queues). */

@@ -8,10 +8,23 @@ import type { ServerConfig } from '../config.js';
 import type { MediaBinaries } from '../media/binaries.js';
 import { DEFAULT_PLAYBACK_OPTIONS, PlaybackSessions } from './sessionRegistry.js';
 import { SubtitleVttCache } from './subtitleVtt.js';
+import { HlsStreams } from './hlsStreams.js';
+import type { VisibleItems } from './playableItem.js';
+import { PlaybackInfoService } from './playbackInfo.js';
+import type { DeviceProfile } from '../../shared/profile/types.js';
 
 export interface PlaybackParts {
   playback: PlaybackSessions;
   subtitleVtt: SubtitleVttCache;
+  playbackInfo: PlaybackInfoService;
+  hlsStreams: HlsStreams;
+}
+
+/** What playback reads from the rest of the server. */
+export interface PlaybackSources {
+  items: VisibleItems;
+  /** The DeviceProfile a device reported (validated), for a PlaybackInfo without one in its body. */
+  deviceProfile(deviceId: string): DeviceProfile | undefined;
 }
 
 function positive(raw: string | undefined): number | undefined {
@@ -23,6 +36,7 @@ export function wirePlayback(
   config: ServerConfig,
   binaries: MediaBinaries,
   log: Logger,
+  sources: PlaybackSources,
   env: NodeJS.ProcessEnv = process.env,
 ): PlaybackParts {
   const idleSeconds = positive(env.STOWAWAY_STREAM_IDLE_SECONDS);
@@ -34,5 +48,11 @@ export function wirePlayback(
     maxSessions: positive(env.STOWAWAY_MAX_STREAMS) ?? DEFAULT_PLAYBACK_OPTIONS.maxSessions,
     log: log.child({ module: 'playback' }),
   });
-  return { playback, subtitleVtt: new SubtitleVttCache(path.join(config.dataDir, 'subtitles-vtt'), binaries.ffmpeg) };
+  const subtitleVtt = new SubtitleVttCache(path.join(config.dataDir, 'subtitles-vtt'), binaries.ffmpeg);
+  return {
+    playback,
+    subtitleVtt,
+    playbackInfo: new PlaybackInfoService({ items: sources.items, sessions: playback, deviceProfile: sources.deviceProfile }),
+    hlsStreams: new HlsStreams({ items: sources.items, sessions: playback, subtitles: subtitleVtt }),
+  };
 }

@@ -2,35 +2,30 @@
  * Camera upload (README "Camera upload"): Emby's whole-file POST and history, plus our resumable sessions.
  * Bodies of any type arrive as streams in this scope only (never buffered); the service checks the type.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Readable } from 'node:stream';
-import type { AppDeps } from '../appDeps.js';
+import { Type } from 'typebox';
+import type { Api, AppDeps } from '../appDeps.js';
+import { badRequest } from '../errors.js';
 import { caller } from '../http/authPlugin.js';
-import { badRequest } from '../http/errors.js';
 import type { UploadRecord } from '../uploads/cameraUploadsRepo.js';
-import {
-  OffsetConflict,
-  parseContentRange,
-  unsupportedType,
-  type CameraUploadService,
-  type UploadCaller,
-} from '../uploads/cameraUploadService.js';
+import { OffsetConflict, parseContentRange, unsupportedType, type UploadCaller } from '../uploads/cameraUploadService.js';
 
-const str = (max = 512) => ({ type: 'string', maxLength: max }) as const;
-const fileFacts = {
-  DeviceId: { type: 'string', minLength: 1, maxLength: 256 },
-  Name: { type: 'string', minLength: 1, maxLength: 1024 },
-  Album: str(),
-  Id: str(),
-  Date: str(64),
-  MimeType: str(128),
-  Sha256: str(64),
-} as const;
-const uploadIdParams = {
-  type: 'object',
-  required: ['uploadId'],
-  properties: { uploadId: { type: 'string', pattern: '^[0-9a-f]{32}$' } },
-} as const;
+const Text = (maxLength = 512) => Type.String({ maxLength });
+const FileFacts = {
+  DeviceId: Type.String({ minLength: 1, maxLength: 256 }),
+  Name: Type.String({ minLength: 1, maxLength: 1024 }),
+  Album: Type.Optional(Text()),
+  Id: Type.Optional(Text()),
+  Date: Type.Optional(Text(64)),
+  MimeType: Type.Optional(Text(128)),
+  Sha256: Type.Optional(Text(64)),
+};
+const WholeFileQuery = Type.Object(FileFacts);
+const HistoryQuery = Type.Object({ DeviceId: FileFacts.DeviceId });
+const SessionRequest = Type.Object({ ...FileFacts, Size: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
+const UploadIdParams = Type.Object({ uploadId: Type.String({ pattern: '^[0-9a-f]{32}$' }) });
 
 /** Ours: the state of a resumable upload. */
 export interface UploadSessionDto {
@@ -82,121 +77,65 @@ function header(req: FastifyRequest, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+/** Bodies in this scope are the raw request stream (any content type is passed through unparsed). */
+function isStream(body: unknown): body is Readable {
+  return !!body && typeof body === 'object' && typeof Reflect.get(body, 'pipe') === 'function';
+}
+
 /** A refused request leaves its body unread; read it off (small chunks) so the client sees the answer. */
 function drain(body: unknown): void {
-  const s = body as Readable | undefined;
-  if (s && typeof s.resume === 'function' && !s.readableEnded) s.resume();
+  if (isStream(body) && !body.readableEnded) body.resume();
 }
 
 function asStream(body: unknown, contentType: string | undefined): Readable {
-  const s = body as Readable | undefined;
-  if (!s || typeof s.pipe !== 'function') throw unsupportedType(contentType ?? 'no body');
-  return s;
+  if (!isStream(body)) throw unsupportedType(contentType ?? 'no body');
+  return body;
 }
 
-export async function registerCameraUploadRoutes(
-  app: FastifyInstance,
-  deps: AppDeps & { cameraUploads: CameraUploadService },
-): Promise<void> {
+export async function registerCameraUploadRoutes(app: Api, deps: AppDeps): Promise<void> {
   const uploads = deps.cameraUploads;
-  await app.register(async (scope) => {
+  await app.register(async (plain) => {
+    const scope = plain.withTypeProvider<TypeBoxTypeProvider>();
     scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
 
     // Emby: the body is the whole file; DeviceId, Album, Name, Id in the query. 204 as Emby answers.
-    scope.post(
-      '/Devices/CameraUploads',
-      {
-        schema: {
-          querystring: {
-            type: 'object',
-            required: ['DeviceId', 'Name'],
-            properties: fileFacts,
-          },
-        },
-      },
-      async (req, reply) => {
-        const q = req.query as {
-          DeviceId: string;
-          Name: string;
-          Album?: string;
-          Id?: string;
-          Date?: string;
-          MimeType?: string;
-          Sha256?: string;
-        };
-        const contentType = header(req, 'content-type');
-        const length = Number(header(req, 'content-length'));
-        try {
-          const out = await uploads.uploadWhole(
-            uploadCaller(req),
-            { ...q, MimeType: q.MimeType ?? contentType },
-            asStream(req.body, contentType),
-            Number.isFinite(length) ? length : undefined,
-          );
-          return reply.header('X-Upload-Duplicate', String(out.duplicate)).status(204).send();
-        } catch (err) {
-          if (Number.isFinite(length) && length <= 16 * 1024 * 1024) drain(req.body);
-          throw err;
-        }
-      },
-    );
+    scope.post('/Devices/CameraUploads', { schema: { querystring: WholeFileQuery } }, async (req, reply) => {
+      const contentType = header(req, 'content-type');
+      const length = Number(header(req, 'content-length'));
+      try {
+        const out = await uploads.uploadWhole(
+          uploadCaller(req),
+          { ...req.query, MimeType: req.query.MimeType ?? contentType },
+          asStream(req.body, contentType),
+          Number.isFinite(length) ? length : undefined,
+        );
+        return reply.header('X-Upload-Duplicate', String(out.duplicate)).status(204).send();
+      } catch (err) {
+        if (Number.isFinite(length) && length <= 16 * 1024 * 1024) drain(req.body);
+        throw err;
+      }
+    });
 
-    scope.get(
-      '/Devices/CameraUploads',
-      {
-        schema: {
-          querystring: {
-            type: 'object',
-            required: ['DeviceId'],
-            properties: { DeviceId: fileFacts.DeviceId },
-          },
-        },
-      },
-      async (req) => {
-        const { DeviceId } = req.query as { DeviceId: string };
-        return {
-          DeviceId,
-          FilesUploaded: uploads.history(uploadCaller(req), DeviceId).map(toLocalFileInfo),
-        };
-      },
-    );
+    scope.get('/Devices/CameraUploads', { schema: { querystring: HistoryQuery } }, async (req) => ({
+      DeviceId: req.query.DeviceId,
+      FilesUploaded: uploads.history(uploadCaller(req), req.query.DeviceId).map(toLocalFileInfo),
+    }));
 
-    scope.post(
-      '/Devices/CameraUploads/Sessions',
-      {
-        schema: {
-          body: {
-            type: 'object',
-            required: ['DeviceId', 'Name', 'Size'],
-            properties: {
-              ...fileFacts,
-              Size: {
-                type: 'integer',
-                minimum: 1,
-                maximum: Number.MAX_SAFE_INTEGER,
-              },
-            },
-          },
-        },
-      },
-      async (req) => {
-        const out = uploads.begin(uploadCaller(req), req.body as Parameters<CameraUploadService['begin']>[1]);
-        return toSession(out.record, out.duplicate);
-      },
-    );
+    scope.post('/Devices/CameraUploads/Sessions', { schema: { body: SessionRequest } }, async (req) => {
+      const out = uploads.begin(uploadCaller(req), req.body);
+      return toSession(out.record, out.duplicate);
+    });
 
-    scope.get('/Devices/CameraUploads/Sessions/:uploadId', { schema: { params: uploadIdParams } }, async (req, reply) => {
-      const r = uploads.status(uploadCaller(req), (req.params as { uploadId: string }).uploadId);
-      const dto = toSession(r, false);
+    scope.get('/Devices/CameraUploads/Sessions/:uploadId', { schema: { params: UploadIdParams } }, async (req, reply) => {
+      const dto = toSession(uploads.status(uploadCaller(req), req.params.uploadId), false);
       return reply.header('Upload-Offset', String(dto.Offset)).header('Cache-Control', 'no-store').send(dto);
     });
 
-    scope.put('/Devices/CameraUploads/Sessions/:uploadId', { schema: { params: uploadIdParams } }, async (req, reply: FastifyReply) => {
-      const { uploadId } = req.params as { uploadId: string };
+    scope.put('/Devices/CameraUploads/Sessions/:uploadId', { schema: { params: UploadIdParams } }, async (req, reply) => {
       try {
         const range = parseContentRange(header(req, 'content-range'));
         if (!range) throw badRequest('Content-Range: bytes <first>-<last>/<size> is required');
-        const out = await uploads.append(uploadCaller(req), uploadId, range, asStream(req.body, header(req, 'content-type')));
+        const out = await uploads.append(uploadCaller(req), req.params.uploadId, range, asStream(req.body, header(req, 'content-type')));
         const dto = toSession(out.record, out.duplicate);
         return reply.header('Upload-Offset', String(dto.Offset)).send(dto);
       } catch (err) {
