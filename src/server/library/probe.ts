@@ -1,7 +1,8 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import type { MediaStream } from '../../shared/api/items.js';
 import { TICKS_PER_SECOND } from '../../shared/api/items.js';
+import { describeFailure, runTool } from '../media/runTool.js';
+import { ffprobeArgs } from '../media/selfTest.js';
 
 /** Container-level tags the library uses; keys are ffprobe's, lower-cased (MKV writes them upper-case). */
 export interface MediaTags {
@@ -47,44 +48,40 @@ export interface MediaProberOptions {
   timeoutMs?: number;
 }
 
-/** Runs ffprobe on one file. The parsing lives in `parseProbeOutput`, which is pure and unit-tested. */
+/**
+ * Runs ffprobe on one file. The parsing lives in `parseProbeOutput`, which is pure and unit-tested.
+ * Given several ffprobe binaries (the toolchain's chosen one first), a file that crashes one is tried with
+ * the next before it is called unreadable: static ffprobe builds have died with SIGSEGV on inputs a
+ * distribution build reads.
+ */
 export class MediaProber {
   private readonly timeoutMs: number;
+  private readonly probers: readonly string[];
 
-  constructor(
-    private readonly ffprobePath: string,
-    options: MediaProberOptions = {},
-  ) {
+  constructor(ffprobe: string | readonly string[], options: MediaProberOptions = {}) {
+    this.probers = typeof ffprobe === 'string' ? [ffprobe] : ffprobe;
+    if (this.probers.length === 0) throw new Error('MediaProber needs at least one ffprobe');
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
-  probe(file: string): Promise<ProbeResult> {
-    const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '--', file];
-    return new Promise((resolve, reject) => {
-      execFile(
-        this.ffprobePath,
-        args,
-        { timeout: this.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024, windowsHide: true },
-        (err, stdout, stderr) => {
-          if (err) {
-            const killed = (err as NodeJS.ErrnoException & { killed?: boolean }).killed;
-            const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-            const reason = killed
-              ? `ffprobe timed out after ${this.timeoutMs} ms`
-              : missing
-                ? `ffprobe not found at ${this.ffprobePath} (set FFPROBE_PATH)`
-                : probeErrorReason(String(stderr), file) || err.message || 'ffprobe failed';
-            reject(new ProbeError(reason, file));
-            return;
-          }
-          try {
-            resolve(parseProbeOutput(JSON.parse(stdout) as FfprobeOutput, file));
-          } catch (e) {
-            reject(new ProbeError(`unreadable ffprobe output: ${(e as Error).message}`, file));
-          }
-        },
-      );
-    });
+  async probe(file: string): Promise<ProbeResult> {
+    const crashes: string[] = [];
+    for (const bin of this.probers) {
+      const run = await runTool(bin, ffprobeArgs(file), { timeoutMs: this.timeoutMs });
+      if (run.signal) {
+        crashes.push(`${bin} crashed (${run.signal})`);
+        continue;
+      }
+      if (run.timedOut) throw new ProbeError(`ffprobe timed out after ${this.timeoutMs} ms`, file);
+      if (run.spawnError === 'ENOENT') throw new ProbeError(`ffprobe not found at ${bin} (set FFPROBE_PATH)`, file);
+      if (run.code !== 0) throw new ProbeError(probeErrorReason(run.stderr, file) || describeFailure(run, this.timeoutMs), file);
+      try {
+        return parseProbeOutput(JSON.parse(run.stdout) as FfprobeOutput, file);
+      } catch (e) {
+        throw new ProbeError(`unreadable ffprobe output: ${(e as Error).message}`, file);
+      }
+    }
+    throw new ProbeError(`every ffprobe crashed on this file: ${crashes.join('; ')}`, file);
   }
 }
 

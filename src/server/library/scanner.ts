@@ -23,6 +23,7 @@ import {
 import type { LibraryWriter, ScanIssue, ScannedFile, WrittenItem } from './libraryWriter.js';
 import { sidecarKeyOf } from './libraryWriter.js';
 import type { MediaProber, ProbeResult } from './probe.js';
+import { probeImage } from './imageProbe.js';
 
 export interface LibraryChange {
   added: string[];
@@ -204,7 +205,7 @@ export class LibraryScanner extends EventEmitter<LibraryScannerEvents> {
       let probe: ProbeResult;
       try {
         probed++;
-        probe = await prober.probe(c.path);
+        probe = c.kind === 'image' ? await probeImage(c.path) : await prober.probe(c.path);
       } catch (err) {
         issues.push({ path: c.path, reason: `unreadable media: ${(err as Error).message}` });
         return;
