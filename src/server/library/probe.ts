@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { MediaStream } from '../../shared/api/items.js';
 import { TICKS_PER_SECOND } from '../../shared/api/items.js';
@@ -82,6 +83,41 @@ export class MediaProber {
       }
     }
     throw new ProbeError(`every ffprobe crashed on this file: ${crashes.join('; ')}`, file);
+  }
+
+  /**
+   * Where the data really ends: the latest packet end (pts + duration) ffprobe can read, in seconds. Reads
+   * the file through, so it is only asked of files already known to be cut; lines are consumed as they come
+   * (a film has hundreds of thousands of packets). Undefined when no packet could be read.
+   */
+  lastPacketSeconds(file: string): Promise<number | undefined> {
+    const args = ['-v', 'quiet', '-show_entries', 'packet=pts_time,dts_time,duration_time', '-of', 'csv=p=0', '--', file];
+    return new Promise((resolve) => {
+      const child = spawn(this.probers[0]!, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+      const timer = setTimeout(() => child.kill('SIGKILL'), this.timeoutMs * 4);
+      let latest: number | undefined;
+      let rest = '';
+      const take = (line: string) => {
+        const [pts, dts, dur] = line.split(',').map((v) => (v === '' || v === 'N/A' ? NaN : Number(v)));
+        const at = Number.isFinite(pts) ? pts! : dts!;
+        if (!Number.isFinite(at)) return;
+        const end = at + (Number.isFinite(dur) ? dur! : 0);
+        if (latest === undefined || end > latest) latest = end;
+      };
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => {
+        const lines = (rest + chunk).split('\n');
+        rest = lines.pop() ?? '';
+        lines.forEach(take);
+      });
+      const done = () => {
+        clearTimeout(timer);
+        if (rest) take(rest);
+        resolve(latest);
+      };
+      child.on('error', done);
+      child.on('close', done);
+    });
   }
 }
 

@@ -24,6 +24,8 @@ import type { LibraryWriter, ScanIssue, ScannedFile, WrittenItem } from './libra
 import { sidecarKeyOf } from './libraryWriter.js';
 import type { MediaProber, ProbeResult } from './probe.js';
 import { probeImage } from './imageProbe.js';
+import { incompleteness } from './completeness.js';
+import { TICKS_PER_SECOND } from '../../shared/api/items.js';
 
 export interface LibraryChange {
   added: string[];
@@ -147,6 +149,8 @@ export class LibraryScanner extends EventEmitter<LibraryScannerEvents> {
     const { roots, prober } = this.opts;
     const batchSize = this.batchSize;
     const seen: string[] = [];
+    /** Cut files: listed as issues, yet in the library (a partial recording still plays up to its end). */
+    const incompletePaths = new Set<string>();
     let pending: ScannedFile[] = [];
     let probed = 0;
 
@@ -200,6 +204,10 @@ export class LibraryScanner extends EventEmitter<LibraryScannerEvents> {
         } else {
           seen.push(prev.id);
         }
+        if (prev.incomplete) {
+          issues.push({ path: c.path, reason: prev.incomplete });
+          incompletePaths.add(c.path);
+        }
         return;
       }
       let probe: ProbeResult;
@@ -215,6 +223,13 @@ export class LibraryScanner extends EventEmitter<LibraryScannerEvents> {
         issues.push({ path: c.path, reason: problem });
         return;
       }
+      const seconds = probe.runTimeTicks && probe.runTimeTicks / TICKS_PER_SECOND;
+      const incomplete =
+        c.kind === 'image' ? undefined : await incompleteness(c.path, st.size, seconds, (f) => prober.lastPacketSeconds(f));
+      if (incomplete) {
+        issues.push({ path: c.path, reason: incomplete });
+        incompletePaths.add(c.path);
+      }
       const root = roots.find((r) => c.path.startsWith(r.endsWith(path.sep) ? r : r + path.sep)) ?? path.dirname(c.path);
       const layout =
         c.kind === 'video'
@@ -222,7 +237,7 @@ export class LibraryScanner extends EventEmitter<LibraryScannerEvents> {
           : c.kind === 'audio'
             ? parseAudioPath(root, c.path, probe.tags)
             : parsePhotoPath(c.path);
-      pending.push({ path: c.path, size: st.size, mtimeMs: Math.floor(st.mtimeMs), layout, probe, sidecars });
+      pending.push({ path: c.path, size: st.size, mtimeMs: Math.floor(st.mtimeMs), layout, probe, sidecars, incomplete });
       if (pending.length >= batchSize) flush();
     }
     writer.markSeen(seen, scanId);
@@ -245,7 +260,7 @@ export class LibraryScanner extends EventEmitter<LibraryScannerEvents> {
       finishedAt: new Date(finished).toISOString(),
       durationMs: finished - started,
       roots: [...this.opts.roots],
-      files: walk.candidates.length - issues.filter((i) => candidatePaths.has(i.path)).length,
+      files: walk.candidates.length - issues.filter((i) => candidatePaths.has(i.path) && !incompletePaths.has(i.path)).length,
       added: change.added.length,
       updated: change.updated.length,
       unchanged: seen.length,
