@@ -53,7 +53,17 @@ export function wireLibrary(
     async start() {
       if (!config.mediaDirs.length) {
         const started = Date.now();
-        await ensureDemoLibrary({ ffmpegPath: binaries.ffmpeg, dataDir: config.dataDir, logger: log });
+        const progress = scanner.progress;
+        try {
+          await ensureDemoLibrary({
+            ffmpegPath: binaries.ffmpeg,
+            dataDir: config.dataDir,
+            logger: log,
+            onProgress: (done, total) => (done === 0 ? progress.begin('GeneratingDemo', total) : progress.step()),
+          });
+        } finally {
+          progress.idle();
+        }
         log.info({ ms: Date.now() - started }, 'demo library ready');
       }
       const report = await scanner.scan();

@@ -34,14 +34,12 @@ export function ffprobeArgs(file: string): string[] {
 
 export async function testFfmpeg(bin: string, cacheDir: string): Promise<Verdict> {
   const fail = (reason: string, extra: Partial<Verdict> = {}): Verdict => ({ kind: 'ffmpeg', ok: false, tested: true, reason, ...extra });
-  const version = await runTool(bin, ['-hide_banner', '-version'], { timeoutMs: TIMEOUT_MS });
-  if (version.code !== 0) return fail(describeFailure(version, TIMEOUT_MS));
-  const [enc, filt] = await Promise.all([
-    runTool(bin, ['-hide_banner', '-encoders'], { timeoutMs: TIMEOUT_MS }),
-    runTool(bin, ['-hide_banner', '-filters'], { timeoutMs: TIMEOUT_MS }),
-  ]);
-  const facts = { version: parseVersion(version.stdout), encoders: parseNameList(enc.stdout), filters: parseNameList(filt.stdout) };
-  if (enc.code !== 0) return fail(`-encoders: ${describeFailure(enc, TIMEOUT_MS)}`, facts);
+  const [version, enc, filt] = await Promise.all(
+    ['-version', '-encoders', '-filters'].map((opt) => runTool(bin, ['-hide_banner', opt], { timeoutMs: TIMEOUT_MS })),
+  );
+  if (version!.code !== 0) return fail(describeFailure(version!, TIMEOUT_MS));
+  const facts = { version: parseVersion(version!.stdout), encoders: parseNameList(enc!.stdout), filters: parseNameList(filt!.stdout) };
+  if (enc!.code !== 0) return fail(`-encoders: ${describeFailure(enc!, TIMEOUT_MS)}`, facts);
   const missing = REQUIRED_ENCODERS.filter((e) => !facts.encoders.includes(e));
   if (missing.length) return fail(`has no ${missing.join(', ')} encoder`, facts);
   try {

@@ -56,6 +56,26 @@ export const SAMPLE_SPECS: readonly SampleSpec[] = [
   { label: 'FLAC', file: 'sample.flac', encode: ['-c:a', 'flac'], format: 'flac', streams: ['audio:flac'] },
 ];
 
+function outputArgs(s: SampleSpec, dir: string): string[] {
+  const maps = s.streams.flatMap((t) => (t.startsWith('video') ? ['-map', '0:v'] : ['-map', '1:a']));
+  return [...maps, ...s.encode, '-t', String(SAMPLE_SECONDS), path.join(dir, s.file)];
+}
+
+/**
+ * One ffmpeg process writes every sample (a process start of a distribution build costs ~70 ms of CPU,
+ * eight of them were most of the self-test); only when that fails is each tried alone, to name the one.
+ */
+async function encodeSamples(ffmpeg: string, dir: string): Promise<void> {
+  const head = ['-v', 'error', '-nostdin', '-y', ...lavfiInputs()];
+  const all = await runTool(ffmpeg, [...head, ...SAMPLE_SPECS.flatMap((s) => outputArgs(s, dir))], { timeoutMs: 30_000 });
+  if (all.code === 0) return;
+  for (const s of SAMPLE_SPECS) {
+    const one = await runTool(ffmpeg, [...head, ...outputArgs(s, dir)], { timeoutMs: 20_000 });
+    if (one.code !== 0) throw new Error(`cannot write the ${s.label} sample: ${describeFailure(one, 20_000)}`);
+  }
+  throw new Error(`cannot write the samples: ${describeFailure(all, 30_000)}`);
+}
+
 function lavfiInputs(): string[] {
   const d = SAMPLE_SECONDS;
   return [
@@ -91,14 +111,7 @@ export async function writeSamples(ffmpeg: string, cacheDir: string): Promise<st
   await fs.promises.mkdir(cacheDir, { recursive: true });
   const work = await fs.promises.mkdtemp(path.join(cacheDir, '.samples-'));
   try {
-    await Promise.all(
-      SAMPLE_SPECS.map(async (s) => {
-        const maps = s.streams.map((t) => (t.startsWith('video') ? ['-map', '0:v'] : ['-map', '1:a'])).flat();
-        const args = ['-v', 'error', '-nostdin', '-y', ...lavfiInputs(), ...maps, ...s.encode];
-        const run = await runTool(ffmpeg, [...args, '-t', String(SAMPLE_SECONDS), path.join(work, s.file)], { timeoutMs: 20_000 });
-        if (run.code !== 0) throw new Error(`cannot write the ${s.label} sample: ${describeFailure(run, 20_000)}`);
-      }),
-    );
+    await encodeSamples(ffmpeg, work);
     try {
       await fs.promises.rename(work, dir);
     } catch (err) {
