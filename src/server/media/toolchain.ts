@@ -157,3 +157,16 @@ function cachedTest(cacheDir: string): TestFn {
 export function toolchainCacheDir(dataDir: string): string {
   return path.join(dataDir, 'cache', 'toolchain');
 }
+
+/** The server's choice from its configuration (FFMPEG_PATH, FFPROBE_PATH, STOWAWAY_TOOLCHAIN_CACHE, data dir). */
+export function selectServerToolchain(
+  config: { ffmpegPath?: string; ffprobePath?: string; toolchainCacheDir?: string; dataDir: string },
+  log?: SelectToolchainOptions['log'],
+): Promise<Toolchain> {
+  return selectToolchain({
+    ffmpegPath: config.ffmpegPath,
+    ffprobePath: config.ffprobePath,
+    cacheDir: config.toolchainCacheDir ?? toolchainCacheDir(config.dataDir),
+    log,
+  });
+}
