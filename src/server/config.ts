@@ -13,6 +13,8 @@ export interface ServerConfig {
   ffprobePath?: string;
   /** Where the toolchain self-test keeps its samples and verdicts (default `<dataDir>/cache/toolchain`). */
   toolchainCacheDir?: string;
+  /** False: only FFMPEG_PATH/FFPROBE_PATH are candidates, no PATH or npm fallback (STOWAWAY_TOOLCHAIN_DISCOVERY=0). */
+  toolchainDiscovery?: boolean;
   logLevel: string;
   redisUrl?: string;
   /** Watch media folders for changes (off in most tests to keep them deterministic). */
@@ -66,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ffmpegPath: nonEmpty(env.FFMPEG_PATH),
     ffprobePath: nonEmpty(env.FFPROBE_PATH),
     toolchainCacheDir: toolchainCache ? path.resolve(cwd, toolchainCache) : undefined,
+    toolchainDiscovery: env.STOWAWAY_TOOLCHAIN_DISCOVERY !== '0',
     logLevel: nonEmpty(env.LOG_LEVEL) ?? 'info',
     redisUrl: nonEmpty(env.REDIS_URL),
     watch: env.STOWAWAY_WATCH !== '0',

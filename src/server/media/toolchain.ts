@@ -50,6 +50,8 @@ export interface SelectToolchainOptions {
   pathEnv?: string;
   /** Defaults to the npm packages' binaries; `null` leaves them out. */
   npm?: { ffmpeg?: string | null; ffprobe?: string | null };
+  /** False: only the configured binaries are candidates (no PATH, no npm): STOWAWAY_TOOLCHAIN_DISCOVERY=0. */
+  discover?: boolean;
   log?: { info(obj: unknown, msg?: string): void; warn(obj: unknown, msg?: string): void };
 }
 
@@ -63,8 +65,10 @@ export interface Pick {
 }
 
 /**
- * The first candidate that passes. When none does, the first one that could be tested-as-untested (no
- * samples) or at least started, so a server with only a flawed binary still runs; undefined with none.
+ * The first candidate that passes. When none does: the first that could not be tested (no samples), else
+ * the first that at least starts, else the first at all — a server without a working ffmpeg still starts
+ * and serves its library, and each conversion or probe then fails with the binary's own error (README
+ * "Media toolchain"). Undefined only for an empty list.
  */
 export async function pickTool(candidates: readonly Candidate[], test: TestFn): Promise<Pick | undefined> {
   const tried: Pick['tried'] = [];
@@ -73,26 +77,30 @@ export async function pickTool(candidates: readonly Candidate[], test: TestFn): 
     if (verdict.ok) return { chosen: candidate, verdict, tried };
     tried.push({ candidate, verdict });
   }
-  const fallback = tried.find((t) => !t.verdict.tested) ?? tried.find((t) => t.verdict.version !== undefined);
+  const fallback = tried.find((t) => !t.verdict.tested) ?? tried.find((t) => t.verdict.version !== undefined) ?? tried[0];
   return fallback && { chosen: fallback.candidate, verdict: fallback.verdict, tried: tried.filter((t) => t !== fallback) };
 }
 
 export async function selectToolchain(opts: SelectToolchainOptions): Promise<Toolchain> {
   const started = Date.now();
+  const discover = opts.discover ?? true;
   const lookups = (kind: ToolKind, configured: string | undefined) => {
     const npm = opts.npm?.[kind];
+    if (!discover) return { configured };
     return { configured, pathEnv: opts.pathEnv ?? process.env.PATH, npm: npm === null ? undefined : (npm ?? npmBinary(kind)) };
   };
-  const ffmpegs = listCandidates('ffmpeg', lookups('ffmpeg', opts.ffmpegPath));
-  const ffprobes = listCandidates('ffprobe', lookups('ffprobe', opts.ffprobePath));
+  // With no candidate at all, the bare name: the PATH at spawn time decides, and a failure names it.
+  const orBareName = (kind: ToolKind, list: Candidate[]): Candidate[] => (list.length ? list : [{ kind, path: kind, source: 'PATH' }]);
+  const ffmpegs = orBareName('ffmpeg', listCandidates('ffmpeg', lookups('ffmpeg', opts.ffmpegPath)));
+  const ffprobes = orBareName('ffprobe', listCandidates('ffprobe', lookups('ffprobe', opts.ffprobePath)));
   const test = cachedTest(opts.cacheDir);
   // With the samples already on disk the two chains are independent; otherwise ffprobe waits for an
   // ffmpeg to write them.
   const ffmpegPick = pickTool(ffmpegs, test);
   const ffprobePick = samplesPresent(opts.cacheDir) ? pickTool(ffprobes, test) : ffmpegPick.then(() => pickTool(ffprobes, test));
   const [ffmpeg, ffprobe] = await Promise.all([ffmpegPick, ffprobePick]);
-  if (!ffmpeg) throw new Error('no usable ffmpeg: install one (Debian: apt-get install ffmpeg) or set FFMPEG_PATH');
-  if (!ffprobe) throw new Error('no usable ffprobe: install one (Debian: apt-get install ffmpeg) or set FFPROBE_PATH');
+  // Both lists hold at least the bare name, so a pick always exists.
+  if (!ffmpeg || !ffprobe) throw new Error('unreachable: no toolchain candidate');
 
   const skipped = [...ffmpeg.tried, ...ffprobe.tried].map((t) => report(t.candidate, t.verdict));
   for (const s of skipped) opts.log?.warn({ path: s.path, source: s.source, version: s.version }, `${s.kind} skipped: ${s.reason}`);
@@ -160,12 +168,13 @@ export function toolchainCacheDir(dataDir: string): string {
 
 /** The server's choice from its configuration (FFMPEG_PATH, FFPROBE_PATH, STOWAWAY_TOOLCHAIN_CACHE, data dir). */
 export function selectServerToolchain(
-  config: { ffmpegPath?: string; ffprobePath?: string; toolchainCacheDir?: string; dataDir: string },
+  config: { ffmpegPath?: string; ffprobePath?: string; toolchainCacheDir?: string; toolchainDiscovery?: boolean; dataDir: string },
   log?: SelectToolchainOptions['log'],
 ): Promise<Toolchain> {
   return selectToolchain({
     ffmpegPath: config.ffmpegPath,
     ffprobePath: config.ffprobePath,
+    discover: config.toolchainDiscovery,
     cacheDir: config.toolchainCacheDir ?? toolchainCacheDir(config.dataDir),
     log,
   });

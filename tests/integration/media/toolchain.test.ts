@@ -86,6 +86,16 @@ describe('media toolchain selection', () => {
     expect(chosen.probers[0]).toBe(chosen.ffprobe);
   });
 
+  it('uses only the configured binaries when discovery is off, even if they do not run', async () => {
+    const gone = path.join(dir, 'nowhere', 'ffprobe');
+    const chosen = await selectToolchain({ ffprobePath: gone, discover: false, cacheDir: freshCache('cache-strict') });
+    expect(chosen.ffprobe).toBe(gone);
+    expect(chosen.ffprobeInfo).toMatchObject({ selfTest: 'failed', reason: 'cannot be started (ENOENT)' });
+    expect(chosen.probers).toEqual([gone]);
+    // No FFMPEG_PATH and no discovery: the bare name, left to the system's PATH when it is spawned.
+    expect(chosen.ffmpeg).toBe('ffmpeg');
+  });
+
   it('remembers a verdict per binary and tests it again when the binary changes', async () => {
     const cacheDir = freshCache('cache-verdicts');
     await selectToolchain({ ffprobePath: crasher, cacheDir });

@@ -39,8 +39,10 @@ describe('pickTool', () => {
     expect(pick?.chosen.path).toBe('/untested');
   });
 
-  it('finds nothing when no candidate even starts', async () => {
-    expect(await pickTool([cand('/gone')], async () => missing)).toBeUndefined();
+  it('keeps the first candidate when none even starts, so the server starts and each use says why', async () => {
+    const pick = await pickTool([cand('/gone'), cand('/also-gone')], async () => missing);
+    expect(pick?.chosen.path).toBe('/gone');
+    expect(pick?.verdict.reason).toBe('cannot be started (ENOENT)');
     expect(await pickTool([], async () => passed)).toBeUndefined();
   });
 });
