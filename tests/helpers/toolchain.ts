@@ -19,3 +19,34 @@ export function testToolchain(): Promise<Toolchain> {
   });
   return chosen;
 }
+
+/**
+ * A toolchain with the given capabilities and no binaries behind it, for unit tests of code that asks
+ * `hasFilter('zscale')` or `hasEncoder('libx265')` (integration tests use `testToolchain()`).
+ */
+export function aToolchain(o: { encoders?: string[]; filters?: string[]; ffmpeg?: string; ffprobe?: string } = {}): Toolchain {
+  const encoders = o.encoders ?? ['libx264', 'aac'];
+  const filters = o.filters ?? ['scale'];
+  const report = (kind: 'ffmpeg' | 'ffprobe', p: string) => ({
+    kind,
+    path: p,
+    source: 'PATH' as const,
+    version: 'test',
+    selfTest: 'passed' as const,
+  });
+  const ffmpeg = o.ffmpeg ?? '/test/ffmpeg';
+  const ffprobe = o.ffprobe ?? '/test/ffprobe';
+  return {
+    ffmpeg,
+    ffprobe,
+    ffmpegInfo: report('ffmpeg', ffmpeg),
+    ffprobeInfo: report('ffprobe', ffprobe),
+    probers: [ffprobe],
+    skipped: [],
+    encoders,
+    filters,
+    hasEncoder: (n) => encoders.includes(n),
+    hasFilter: (n) => filters.includes(n),
+    selectedInMs: 0,
+  };
+}

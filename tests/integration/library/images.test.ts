@@ -51,6 +51,9 @@ beforeAll(async () => {
     .png()
     .toFile(png);
   execFileSync('heif-enc', ['-q', '60', '-o', path.join(media, 'Photos/Phone.heic'), png]);
+  await sharp({ create: { width: 300, height: 200, channels: 3, background: '#0000ff' } })
+    .avif({ quality: 50 })
+    .toFile(path.join(media, 'Photos/Modern.avif'));
   const bigPng = path.join(dataDir, 'big.png');
   execFileSync(mediaBinaries().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=2400x1600', '-frames:v', '1', bigPng]);
   db = openDatabase(path.join(dataDir, 'db.sqlite'));
@@ -101,6 +104,13 @@ describe('photos', () => {
     expect(g).toBeGreaterThan(200);
     expect(r).toBeLessThan(60);
     expect(images.capabilities().HeicDecoder).not.toBe('none');
+  });
+
+  it('scans an AVIF photo and gives it a JPEG image that every browser shows', async () => {
+    const id = stableId(path.join(media, 'Photos/Modern.avif'));
+    expect(streamsOf(id)[0]).toMatchObject({ Width: 300, Height: 200, Codec: 'av1' });
+    const meta = await sharp(writer.imageOf(id)!.imagePath).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 300, 200]);
   });
 });
 
