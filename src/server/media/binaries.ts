@@ -33,8 +33,10 @@ export function ensureExecutable(bin: string): void {
 }
 
 /**
- * FFMPEG_PATH/FFPROBE_PATH, else the npm packages, with no self-test. Only for scripts that cannot wait for
- * `selectToolchain` (media/toolchain.ts), which is what the server, the worker and the tests use.
+ * FFMPEG_PATH/FFPROBE_PATH, else the npm packages, with no self-test.
+ * @deprecated Nothing in the tree uses it any more: the server, the worker, the tests and the benchmarks choose
+ * with `selectToolchain` (media/toolchain.ts; tests: `testToolchain()`), which skips an ffprobe that crashes on
+ * MPEG-TS. Kept one round for branches written against it.
  */
 export function resolveMediaBinaries(overrides: { ffmpegPath?: string; ffprobePath?: string } = {}): MediaBinaries {
   const ffmpeg = overrides.ffmpegPath ?? process.env.FFMPEG_PATH ?? npmBinary('ffmpeg') ?? 'ffmpeg';
