@@ -26,6 +26,11 @@ describe('mp4Cut', () => {
     expect(await mp4Cut(reader(text), text.length)).toBeUndefined();
   });
 
+  it('ignores a stray trailing box that is not movie data', async () => {
+    const file = Buffer.concat([box('ftyp', 16, Buffer.alloc(8)), box('mdat', 108, Buffer.alloc(100)), box('skip', 5000, Buffer.alloc(8))]);
+    expect(await mp4Cut(reader(file), file.length)).toBeUndefined();
+  });
+
   it('reads 64-bit box sizes', async () => {
     const large = Buffer.alloc(16);
     large.writeUInt32BE(1, 0);
@@ -79,5 +84,7 @@ describe('incompleteReason', () => {
     const cut = { declaredBytes: 1000, declaredBy: 'mdat box' };
     expect(incompleteReason(cut, 500, 5.04, 10)).toBe('the file ends at 0:05 of 0:10 — it is incomplete');
     expect(incompleteReason(cut, 500, undefined, 10)).toBe('the file holds 50 % of the bytes its mdat box declares — it is incomplete');
+    // A duration measured from what is there (AVI without its index) makes the time form meaningless.
+    expect(incompleteReason(cut, 500, 4.3, 5.04)).toBe('the file holds 50 % of the bytes its mdat box declares — it is incomplete');
   });
 });
