@@ -108,7 +108,10 @@ export async function selectToolchain(opts: SelectToolchainOptions): Promise<Too
   const ffprobeInfo = report(ffprobe.chosen, ffprobe.verdict);
   for (const info of [ffmpegInfo, ffprobeInfo])
     if (info.selfTest !== 'passed')
-      opts.log?.warn({ path: info.path }, `no ${info.kind} passed its self-test; using this one: ${info.reason}`);
+      opts.log?.warn(
+        { path: info.path },
+        `no ${info.kind} passed its self-test; using this one (${info.reason}). Install one: apt-get install ffmpeg, or set FFMPEG_PATH/FFPROBE_PATH`,
+      );
   const encoders = ffmpeg.verdict.encoders ?? [];
   const filters = ffmpeg.verdict.filters ?? [];
   const encoderSet = new Set(encoders);
