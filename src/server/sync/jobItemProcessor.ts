@@ -118,6 +118,8 @@ export class JobItemProcessor {
     const user = this.d.users.get(job.userId);
     const item = user && this.d.lib.getItem(user.id, ji.itemId);
     if (!user || !item || !item.path) return this.fail(ji, job, 'The item is no longer in the library');
+    // A file cut short (library/completeness.ts) would be sent as if whole: fail it with the scan's reason.
+    if (item.incomplete) return this.fail(ji, job, item.incomplete.charAt(0).toUpperCase() + item.incomplete.slice(1));
     if (this.activeDuplicate(ji)) return void this.setItem(ji, job, WAIT_BEHIND_DUPLICATE);
     const source = this.d.lib.mediaSource(item);
     if (!source) return this.fail(ji, job, 'The source file has no media information');
