@@ -11,6 +11,7 @@ import { dateToDotNetTicks, type MediaSourceInfo, type MediaStream } from '../..
 import type { ItemFileInfo, SyncJobItemStatus } from '../../shared/api/sync.js';
 import { conversionProgress, deriveJobStatus, itemProgress } from '../../shared/jobStatus.js';
 import { estimateSize, needsConversion, type ConversionPlan } from '../../shared/profile/decision.js';
+import type { DeviceProfile } from '../../shared/profile/types.js';
 import type { SyncEvents } from '../events/syncEvents.js';
 import type { ConversionPort, OutputState } from './conversionPort.js';
 import { expandJob, jobItemName } from './expansion.js';
@@ -109,9 +110,10 @@ export class JobItemProcessor {
   /**
    * Plans one Queued item and moves it as far as it can go now: ReadyToTransfer when no conversion is
    * needed or a shared output is finished, Converting/Queued behind a shared output, Failed or Cancelled
-   * when it cannot be synced. `known`: a plan made moments ago for the same item (a new job's).
+   * when it cannot be synced. `known`: a plan made moments ago for the same item (a new job's); `profile`:
+   * the target's, read once by a caller that processes many items (validating it costs ~0.1 ms).
    */
-  processItem(ji: JobItemRecord, known?: ConversionPlan): void {
+  processItem(ji: JobItemRecord, known?: ConversionPlan, profile?: DeviceProfile): void {
     if (ji.status !== 'Queued') return;
     const job = this.d.store.getJob(ji.jobId);
     if (!job) return;
@@ -125,7 +127,7 @@ export class JobItemProcessor {
     if (!source) return this.fail(ji, job, 'The source file has no media information');
     let plan: ConversionPlan;
     try {
-      plan = known ?? this.d.planner.planFor(job, user, item, source);
+      plan = known ?? this.d.planner.planFor(job, user, item, source, profile);
     } catch (err) {
       // Never left Queued: an item nobody can plan fails with a reason the user can act on.
       this.d.log.warn({ err, jobItemId: ji.id, targetId: job.targetId }, 'no conversion plan for a job item');
@@ -166,9 +168,10 @@ export class JobItemProcessor {
 
   /** Plans and moves on every Queued item of a job; `plans` by library item id, made for it moments ago. */
   processJob(jobId: string, plans?: ReadonlyMap<string, ConversionPlan>): void {
-    for (const ji of this.d.store.itemsOfJob(jobId)) {
-      if (ji.status === 'Queued') this.d.uow.run(() => this.processItem(this.d.store.getItem(ji.id)!, plans?.get(ji.itemId)));
-    }
+    const queued = this.d.store.itemsOfJob(jobId).filter((ji) => ji.status === 'Queued');
+    if (queued.length === 0) return;
+    const profile = this.d.planner.profileOf(queued[0].targetId);
+    for (const ji of queued) this.d.uow.run(() => this.processItem(this.d.store.getItem(ji.id)!, plans?.get(ji.itemId), profile));
   }
 
   private applyOutput(ji: JobItemRecord, job: JobRecord, out: OutputState, source: MediaSourceInfo, item: SyncLibraryItem): void {
