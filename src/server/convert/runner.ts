@@ -11,13 +11,15 @@ import type { Logger } from 'pino';
 import type { MediaSourceInfo } from '../../shared/api/items.js';
 import { TICKS_PER_SECOND } from '../../shared/api/items.js';
 import type { ConversionPlan, SubtitleAction } from '../../shared/profile/decision.js';
-import { MediaProber } from '../library/probe.js';
+import { MediaProber, type ProbeResult } from '../library/probe.js';
 import type { MediaBinaries } from '../media/binaries.js';
 import { BlockDigests, DEFAULT_BLOCK_SIZE, writeBlockHashes } from './blockHashes.js';
 import type { ConversionJob, ConversionResult, SubtitleFile } from './conversionTypes.js';
 import { buildFfmpegArgs, buildSubtitleExtractArgs, type SubtitleOutput } from './ffmpegArgs.js';
 import { ProgressTracker } from './ffmpegProgress.js';
-import { AbortedError, runProcess } from './ffmpegProcess.js';
+import { incompleteReason, TruncationWatch, unreadableSourceReason } from './completeness.js';
+import { filterSupport } from './ffmpegFilters.js';
+import { AbortedError, FfmpegError, runProcess } from './ffmpegProcess.js';
 import { isBareName, partialName } from './outputLayout.js';
 import { decodeSubtitleBytes } from './subtitleText.js';
 
@@ -65,6 +67,7 @@ export async function runConversion(o: RunConversionOptions): Promise<Conversion
     let mediaPath: string;
     let size: number;
     let sha256: string;
+    let probed: ProbeResult;
     const blocks = new BlockDigests(DEFAULT_BLOCK_SIZE);
     if (plan.kind === 'direct') {
       // The original is served as is; embedded text subtitles are read out one by one (cheap: no video decode).
@@ -79,7 +82,10 @@ export async function runConversion(o: RunConversionOptions): Promise<Conversion
         await runProcess(o.binaries.ffmpeg, args, { signal });
       }
       report(10);
-      ({ size, sha256 } = await hashFile(mediaPath, signal, blocks));
+      // One read for SHA-256 and block digests, beside the probe (they need different resources).
+      const [hashed, probedSource] = await Promise.all([hashFile(mediaPath, signal, blocks), prober.probe(mediaPath)]);
+      ({ size, sha256 } = hashed);
+      probed = probedSource;
     } else {
       const duration = job.durationSeconds ?? (await probeDuration(prober, job.sourcePath, o.log));
       const partial = path.join(job.outputDir, partialName(job.fileName));
@@ -91,14 +97,31 @@ export async function runConversion(o: RunConversionOptions): Promise<Conversion
         threads: o.threads,
         fullSpeed: o.fullSpeed,
         subtitleOutputs,
+        ...(plan.kind === 'transcode' && plan.video.toneMap ? { filters: await filterSupport(o.binaries.ffmpeg) } : {}),
       });
       // The last few percent are hashing and probing: the encoder's 100 % is not "done".
       const tracker = new ProgressTracker(duration, (pct) => report(Math.min(pct, 99) * 0.97));
+      const watch = new TruncationWatch();
       o.log?.debug({ key: job.key, args }, 'ffmpeg start');
-      // Unless the admin asked for full speed, conversions run at a lower priority than playback and the API.
-      await runProcess(o.binaries.ffmpeg, args, { signal, niceness: o.fullSpeed ? 0 : 10, onStdout: (c) => tracker.reader.push(c) });
+      // Conversions run at a lower priority than playback and the API (nice, not a thread cap: a cap
+      // only idles cores), unless the admin asked for full speed.
+      await runProcess(o.binaries.ffmpeg, args, {
+        signal,
+        niceness: o.fullSpeed ? 0 : 10,
+        onStdout: (chunk) => tracker.reader.push(chunk),
+        onStderr: (chunk) => watch.push(chunk),
+      }).catch((err: unknown) => {
+        const why = err instanceof FfmpegError ? unreadableSourceReason(err.stderrTail) : undefined;
+        throw why ? new Error(`${why}\n${err instanceof Error ? err.message : ''}`) : err;
+      });
+      watch.finish();
       report(97);
-      ({ size, sha256 } = await hashFile(partial, signal, blocks));
+      // The output is read once for both digests while ffprobe looks at it, before it takes its final name.
+      const [hashed, probedOutput] = await Promise.all([hashFile(partial, signal, blocks), prober.probe(partial)]);
+      ({ size, sha256 } = hashed);
+      probed = probedOutput;
+      const incomplete = incompleteReason(duration, probed.runTimeTicks ? probed.runTimeTicks / TICKS_PER_SECOND : undefined, watch);
+      if (incomplete) throw new Error(incomplete);
       mediaPath = path.join(job.outputDir, job.fileName);
       await commit(partial, mediaPath);
     }
@@ -109,7 +132,6 @@ export async function runConversion(o: RunConversionOptions): Promise<Conversion
     await fsyncDir(job.outputDir);
     report(99);
 
-    const probed = await prober.probe(mediaPath);
     const mediaSource = toMediaSource(job, probed, size);
     const subtitleFiles: SubtitleFile[] = sidecars.map((s) => ({
       Name: s.name,
@@ -246,7 +268,7 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-function toMediaSource(job: ConversionJob, probed: Awaited<ReturnType<MediaProber['probe']>>, size: number): MediaSourceInfo {
+function toMediaSource(job: ConversionJob, probed: ProbeResult, size: number): MediaSourceInfo {
   const audio = probed.streams.filter((s) => s.Type === 'Audio');
   const defaultAudio = audio.find((s) => s.IsDefault) ?? audio[0];
   const source: MediaSourceInfo = {
