@@ -16,7 +16,7 @@ import type { MediaBinaries } from '../media/binaries.js';
 import { BlockDigests, DEFAULT_BLOCK_SIZE, writeBlockHashes } from './blockHashes.js';
 import type { ConversionJob, ConversionResult, SubtitleFile } from './conversionTypes.js';
 import { buildFfmpegArgs, buildSubtitleExtractArgs, type SubtitleOutput } from './ffmpegArgs.js';
-import { ProgressTracker } from './ffmpegProgress.js';
+import { outTimeSeconds, ProgressReader, ProgressTracker } from './ffmpegProgress.js';
 import { incompleteReason, TruncationWatch, unreadableSourceReason } from './completeness.js';
 import { filterSupport } from './ffmpegFilters.js';
 import { AbortedError, FfmpegError, runProcess } from './ffmpegProcess.js';
@@ -82,8 +82,12 @@ export async function runConversion(o: RunConversionOptions): Promise<Conversion
         await runProcess(o.binaries.ffmpeg, args, { signal });
       }
       report(10);
-      // One read for SHA-256 and block digests, beside the probe (they need different resources).
-      const [hashed, probedSource] = await Promise.all([hashFile(mediaPath, signal, blocks), prober.probe(mediaPath)]);
+      // One read for SHA-256 and block digests, beside the probe and the completeness check.
+      const [hashed, probedSource] = await Promise.all([
+        hashFile(mediaPath, signal, blocks),
+        prober.probe(mediaPath),
+        plan.mediaType === 'Photo' ? undefined : checkSourceComplete(o, job.sourcePath, job.durationSeconds),
+      ]);
       ({ size, sha256 } = hashed);
       probed = probedSource;
     } else {
@@ -110,10 +114,7 @@ export async function runConversion(o: RunConversionOptions): Promise<Conversion
         niceness: o.fullSpeed ? 0 : 10,
         onStdout: (chunk) => tracker.reader.push(chunk),
         onStderr: (chunk) => watch.push(chunk),
-      }).catch((err: unknown) => {
-        const why = err instanceof FfmpegError ? unreadableSourceReason(err.stderrTail) : undefined;
-        throw why ? new Error(`${why}\n${err instanceof Error ? err.message : ''}`) : err;
-      });
+      }).catch(throwWithPlainReason);
       watch.finish();
       report(97);
       // The output is read once for both digests while ffprobe looks at it, before it takes its final name.
@@ -213,6 +214,35 @@ async function convertSidecar(
   } finally {
     await fs.promises.rm(utf8Copy, { force: true });
   }
+}
+
+/**
+ * A source served as is gets no conversion to notice that it was cut off, so its packets are read once
+ * without decoding (`-c copy` to the null muxer: hundreds of times real time) and judged like an output.
+ */
+/** ffmpeg's refusal of a broken source, with the plain reason (completeness.ts) as the first line. */
+function throwWithPlainReason(err: unknown): never {
+  const why = err instanceof FfmpegError ? unreadableSourceReason(err.stderrTail) : undefined;
+  throw why ? new Error(`${why}\n${(err as Error).message}`) : err;
+}
+
+async function checkSourceComplete(o: RunConversionOptions, sourcePath: string, duration: number | undefined): Promise<void> {
+  const watch = new TruncationWatch();
+  let lastSeconds: number | undefined;
+  const reader = new ProgressReader((fields) => {
+    const t = outTimeSeconds(fields);
+    if (t !== undefined && t > 0) lastSeconds = Math.max(lastSeconds ?? 0, t);
+  });
+  const args = ['-hide_banner', '-nostdin', '-v', 'error', '-progress', 'pipe:1', '-nostats', '-i', sourcePath];
+  args.push('-map', '0:v?', '-map', '0:a?', '-c', 'copy', '-f', 'null', '-');
+  await runProcess(o.binaries.ffmpeg, args, {
+    signal: o.signal,
+    onStdout: (chunk) => reader.push(chunk),
+    onStderr: (chunk) => watch.push(chunk),
+  }).catch(throwWithPlainReason);
+  watch.finish();
+  const incomplete = incompleteReason(duration, lastSeconds, watch);
+  if (incomplete) throw new Error(incomplete);
 }
 
 async function probeDuration(prober: MediaProber, file: string, log?: Logger): Promise<number | undefined> {

@@ -3,17 +3,9 @@
  * anamorphic pixels), deinterlacing, and HDR → SDR tone-mapping. Pure facts from the probed stream.
  */
 import type { MediaStream } from '../api/items.js';
-import { codecConditions, conditionsPass, type SourceProperties } from './conditions.js';
+import { codecConditions, conditionsPass, parseRatio, type SourceProperties } from './conditions.js';
 import type { VideoEncode } from './plan.js';
 import type { DeviceProfile } from './types.js';
-
-/** "16:9" → 1.777…; undefined for anything that isn't two positive numbers. */
-export function parseRatio(ratio: string | undefined): number | undefined {
-  const m = ratio ? /^\s*(\d+(?:\.\d+)?)\s*[:/]\s*(\d+(?:\.\d+)?)\s*$/.exec(ratio) : null;
-  if (!m) return undefined;
-  const r = Number(m[1]) / Number(m[2]);
-  return Number.isFinite(r) && r > 0 ? r : undefined;
-}
 
 /**
  * The frame as it is displayed, in square pixels: an anamorphic source (a DVD's 720×576 shown at 16:9)
