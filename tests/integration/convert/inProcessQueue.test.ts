@@ -130,7 +130,7 @@ describe('InProcessQueue with real ffmpeg', () => {
     expect(fs.existsSync(store.layout.dir(a.key))).toBe(false);
   });
 
-  it('marks a corrupt source failed with the stderr tail, and keeps it failed until retry', async () => {
+  it('marks a corrupt source failed with a plain reason and the stderr tail, and keeps it failed until retry', async () => {
     const { db, store, queue, runs } = setup();
     const rec = ensureFor(store, clips.corruptMkv, aRemuxPlan());
     addJobItem(db, rec.key);
@@ -138,7 +138,7 @@ describe('InProcessQueue with real ffmpeg', () => {
     const failed = next(queue, 'failed', rec.key);
     await queue.schedule(rec.key, 1);
     const e = await failed;
-    expect(e.error).toMatch(/^ffmpeg exited with code \d+:\n.+/s);
+    expect(e.error).toMatch(/^the file is not media ffmpeg can read \(Invalid data found\)\nffmpeg exited with code \d+:\n.+/s);
     expect(store.get(rec.key)).toMatchObject({ status: 'failed', errorMessage: e.error });
 
     expect(store.ensure({ key: rec.key, itemId: 'i1', sourcePath: clips.corruptMkv, plan: aRemuxPlan(), priority: 1 }).status).toBe(
