@@ -253,4 +253,24 @@ describe('InProcessQueue ordering', () => {
     expect(runs).toEqual([k1, k2]);
     gate.resolve();
   });
+  it('runs one remux beside a running transcode, but never a second transcode or a second extra remux', async () => {
+    const gate = deferred<void>();
+    const { db, store, queue, runs } = setup(async (o) => {
+      await gate.promise;
+      return fakeResult(o.output.fileName);
+    });
+    const transcode = (n: number) =>
+      ensureFor(store, clips.h264Ac3Mkv, aTranscodePlan({ video: aVideoEncode({ width: 100 + 2 * n }) })).key;
+    const remux = (container: string) => ensureFor(store, clips.h264Ac3Mkv, aRemuxPlan({ container })).key;
+    const t1 = transcode(1);
+    const t2 = transcode(2);
+    const r1 = remux('mp4');
+    const r2 = remux('mkv');
+    for (const k of [t1, t2, r1, r2]) addJobItem(db, k);
+    await queue.start();
+    for (const k of [t1, t2, r1, r2]) await queue.schedule(k, 1);
+    expect(queue.snapshot()).toEqual({ running: [t1, r1], pending: [t2, r2] });
+    expect(runs).toEqual([t1, r1]);
+    gate.resolve();
+  });
 });
