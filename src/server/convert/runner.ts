@@ -64,68 +64,9 @@ export async function runConversion(o: RunConversionOptions): Promise<Conversion
     const embedded = sidecars.filter((s) => !s.action.external);
     const external = sidecars.filter((s) => s.action.external);
 
-    let mediaPath: string;
-    let size: number;
-    let sha256: string;
-    let probed: ProbeResult;
     const blocks = new BlockDigests(DEFAULT_BLOCK_SIZE);
-    if (plan.kind === 'direct') {
-      // The original is served as is; embedded text subtitles are read out one by one (cheap: no video decode).
-      mediaPath = job.sourcePath;
-      for (const s of embedded) {
-        const args = buildSubtitleExtractArgs({
-          inputPath: job.sourcePath,
-          streamIndex: s.action.index,
-          format: s.format,
-          outputPath: s.partial,
-        });
-        await runProcess(o.binaries.ffmpeg, args, { signal });
-      }
-      report(10);
-      // One read for SHA-256 and block digests, beside the probe and the completeness check.
-      const [hashed, probedSource] = await Promise.all([
-        hashFile(mediaPath, signal, blocks),
-        prober.probe(mediaPath),
-        plan.mediaType === 'Photo' ? undefined : checkSourceComplete(o, job.sourcePath, job.durationSeconds),
-      ]);
-      ({ size, sha256 } = hashed);
-      probed = probedSource;
-    } else {
-      const duration = job.durationSeconds ?? (await probeDuration(prober, job.sourcePath, o.log));
-      const partial = path.join(job.outputDir, partialName(job.fileName));
-      temps.push(partial);
-      const subtitleOutputs: SubtitleOutput[] = embedded.map((s) => ({ streamIndex: s.action.index, format: s.format, path: s.partial }));
-      const args = buildFfmpegArgs(plan, {
-        inputPath: job.sourcePath,
-        outputPath: partial,
-        threads: o.threads,
-        fullSpeed: o.fullSpeed,
-        subtitleOutputs,
-        ...(plan.kind === 'transcode' && plan.video.toneMap ? { filters: await filterSupport(o.binaries.ffmpeg) } : {}),
-      });
-      // The last few percent are hashing and probing: the encoder's 100 % is not "done".
-      const tracker = new ProgressTracker(duration, (pct) => report(Math.min(pct, 99) * 0.97));
-      const watch = new TruncationWatch();
-      o.log?.debug({ key: job.key, args }, 'ffmpeg start');
-      // Conversions run at a lower priority than playback and the API (nice, not a thread cap: a cap
-      // only idles cores), unless the admin asked for full speed.
-      await runProcess(o.binaries.ffmpeg, args, {
-        signal,
-        niceness: o.fullSpeed ? 0 : 10,
-        onStdout: (chunk) => tracker.reader.push(chunk),
-        onStderr: (chunk) => watch.push(chunk),
-      }).catch(throwWithPlainReason);
-      watch.finish();
-      report(97);
-      // The output is read once for both digests while ffprobe looks at it, before it takes its final name.
-      const [hashed, probedOutput] = await Promise.all([hashFile(partial, signal, blocks), prober.probe(partial)]);
-      ({ size, sha256 } = hashed);
-      probed = probedOutput;
-      const incomplete = incompleteReason(duration, probed.runTimeTicks ? probed.runTimeTicks / TICKS_PER_SECOND : undefined, watch);
-      if (incomplete) throw new Error(incomplete);
-      mediaPath = path.join(job.outputDir, job.fileName);
-      await commit(partial, mediaPath);
-    }
+    const ctx: MediaStep = { o, prober, blocks, embedded, temps, report };
+    const { size, sha256, probed } = plan.kind === 'direct' ? await serveSource(ctx) : await convertMedia(ctx);
 
     await writeBlockHashes(job.outputDir, DEFAULT_BLOCK_SIZE, blocks.finish());
     for (const s of external) await convertSidecar(o, job, s, temps, signal);
@@ -155,6 +96,83 @@ export async function runConversion(o: RunConversionOptions): Promise<Conversion
     await Promise.all(temps.map((t) => fs.promises.rm(t, { force: true })));
     throw describeDiskFailure(err, path.dirname(job.outputDir));
   }
+}
+
+/** What the media step of a run shares with the rest of it. */
+interface MediaStep {
+  o: RunConversionOptions;
+  prober: MediaProber;
+  blocks: BlockDigests;
+  /** Embedded text subtitles to write as sidecars (same pass as the media, or one by one beside a direct source). */
+  embedded: PlannedSidecar[];
+  temps: string[];
+  report: (pct: number) => void;
+}
+
+interface MediaDone {
+  size: number;
+  sha256: string;
+  probed: ProbeResult;
+}
+
+/** A direct plan: the original as is; its embedded text subtitles read out one by one (no video decode). */
+async function serveSource({ o, prober, blocks, embedded, report }: MediaStep): Promise<MediaDone> {
+  const job = o.output;
+  for (const s of embedded) {
+    const args = buildSubtitleExtractArgs({
+      inputPath: job.sourcePath,
+      streamIndex: s.action.index,
+      format: s.format,
+      outputPath: s.partial,
+    });
+    await runProcess(o.binaries.ffmpeg, args, { signal: o.signal });
+  }
+  report(10);
+  // One read for SHA-256 and block digests, beside the probe and the completeness check.
+  const [hashed, probed] = await Promise.all([
+    hashFile(job.sourcePath, o.signal, blocks),
+    prober.probe(job.sourcePath),
+    job.plan.kind === 'direct' && job.plan.mediaType === 'Photo' ? undefined : checkSourceComplete(o, job.sourcePath, job.durationSeconds),
+  ]);
+  return { ...hashed, probed };
+}
+
+/** ffmpeg into a temporary file, checked for completeness, hashed and probed, then given its final name. */
+async function convertMedia({ o, prober, blocks, embedded, temps, report }: MediaStep): Promise<MediaDone> {
+  const job = o.output;
+  const plan = job.plan;
+  const duration = job.durationSeconds ?? (await probeDuration(prober, job.sourcePath, o.log));
+  const partial = path.join(job.outputDir, partialName(job.fileName));
+  temps.push(partial);
+  const subtitleOutputs: SubtitleOutput[] = embedded.map((s) => ({ streamIndex: s.action.index, format: s.format, path: s.partial }));
+  const args = buildFfmpegArgs(plan, {
+    inputPath: job.sourcePath,
+    outputPath: partial,
+    threads: o.threads,
+    fullSpeed: o.fullSpeed,
+    subtitleOutputs,
+    ...(plan.kind === 'transcode' && plan.video.toneMap ? { filters: await filterSupport(o.binaries.ffmpeg) } : {}),
+  });
+  // The last few percent are hashing and probing: the encoder's 100 % is not "done".
+  const tracker = new ProgressTracker(duration, (pct) => report(Math.min(pct, 99) * 0.97));
+  const watch = new TruncationWatch();
+  o.log?.debug({ key: job.key, args }, 'ffmpeg start');
+  // Conversions run at a lower priority than playback and the API (nice, not a thread cap: a cap only
+  // idles cores), unless the admin asked for full speed.
+  await runProcess(o.binaries.ffmpeg, args, {
+    signal: o.signal,
+    niceness: o.fullSpeed ? 0 : 10,
+    onStdout: (chunk) => tracker.reader.push(chunk),
+    onStderr: (chunk) => watch.push(chunk),
+  }).catch(throwWithPlainReason);
+  watch.finish();
+  report(97);
+  // The output is read once for both digests while ffprobe looks at it, before it takes its final name.
+  const [hashed, probed] = await Promise.all([hashFile(partial, o.signal, blocks), prober.probe(partial)]);
+  const incomplete = incompleteReason(duration, probed.runTimeTicks ? probed.runTimeTicks / TICKS_PER_SECOND : undefined, watch);
+  if (incomplete) throw new Error(incomplete);
+  await commit(partial, path.join(job.outputDir, job.fileName));
+  return { ...hashed, probed };
 }
 
 const UNWRITABLE = new Set(['ENOTDIR', 'EACCES', 'EPERM', 'EROFS', 'EEXIST']);

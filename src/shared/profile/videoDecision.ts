@@ -122,8 +122,21 @@ export function decideVideo(input: ConversionInput): ConversionPlan {
 
   const tp = firstTranscodingProfile(profile, 'Video', context);
   if (!tp) return direct([...reasons, `no ${context} Video TranscodingProfile; serving the source`]);
-  const container = canonicalContainer(tp.Container);
 
+  return remuxOrTranscode(f, tp, reasons, direct);
+}
+
+/** Past direct play, with a Static/Streaming TranscodingProfile: a remux if the video may be copied, else a transcode. */
+function remuxOrTranscode(
+  f: VideoFacts,
+  tp: TranscodingProfile,
+  reasons: string[],
+  direct: (reasons: string[]) => DirectPlan,
+): ConversionPlan {
+  const { input, video, audioOrder, allAudio, cap, context } = f;
+  const { profile } = input;
+  const streams = f.source.MediaStreams ?? [];
+  const container = canonicalContainer(tp.Container);
   // Streaming keeps every track: the HLS builder picks the one the player asks for (playback/hlsArgs.ts).
   const kept = context === 'Static' ? selectAudioStreams(audioOrder, allAudio, input.originalLanguage) : audioOrder;
   if (kept.length < allAudio.length) {
