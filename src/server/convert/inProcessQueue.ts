@@ -29,6 +29,8 @@ interface Running {
   controller: AbortController;
   done: Promise<void>;
   light: boolean;
+  /** ffmpeg has exited; only the light tail (hash, probe, fsync) is left: it no longer holds a slot. */
+  finishing?: boolean;
 }
 
 /**
@@ -128,7 +130,7 @@ export class InProcessQueue extends ConversionEmitter implements ConversionQueue
 
   private pump(): void {
     while (this.started) {
-      const running = [...this.running.values()];
+      const running = [...this.running.values()].filter((r) => !r.finishing);
       let next: PendingEntry | undefined;
       if (running.length < this.concurrency()) next = pickNext(this.pending.values(), this.lastServed);
       else if (running.length === this.concurrency() && running.some((r) => !r.light)) {
@@ -151,6 +153,7 @@ export class InProcessQueue extends ConversionEmitter implements ConversionQueue
     if (!record || (record.status !== 'queued' && record.status !== 'converting')) return;
     const options = this.deps.settings.get();
     const controller = new AbortController();
+    let heavyDone = false;
     store.markConverting(key);
     this.emit('started', { key, progress: 0 });
     log.info({ key, plan: record.plan.kind, source: record.sourcePath }, 'conversion started');
@@ -164,12 +167,19 @@ export class InProcessQueue extends ConversionEmitter implements ConversionQueue
       onProgress: (p) => {
         if (p < 100 && !controller.signal.aborted) this.throttle.report(key, p);
       },
+      onHeavyWorkDone: () => {
+        heavyDone = true;
+        const r = this.running.get(key);
+        if (!r || r.controller !== controller) return;
+        r.finishing = true;
+        this.pump();
+      },
       log,
     }).then(
       (result) => this.finish(key, controller, { result }),
       (error: unknown) => this.finish(key, controller, { error }),
     );
-    this.running.set(key, { controller, done, light: isLight(record.plan) });
+    this.running.set(key, { controller, done, light: isLight(record.plan), finishing: heavyDone });
   }
 
   /**

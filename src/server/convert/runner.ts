@@ -32,6 +32,11 @@ export interface RunConversionOptions {
   signal?: AbortSignal;
   /** 0–100; rising; 100 only once everything is written, hashed and probed. */
   onProgress?: (percent: number) => void;
+  /**
+   * ffmpeg is done with the media: what is left (hashing, probing, fsync, sidecars) is light, so the queue
+   * may start the next conversion beside it instead of leaving the cores idle for that tail.
+   */
+  onHeavyWorkDone?: () => void;
   log?: Logger;
 }
 
@@ -166,6 +171,7 @@ async function convertMedia({ o, prober, blocks, embedded, temps, report }: Medi
     onStderr: (chunk) => watch.push(chunk),
   }).catch(throwWithPlainReason);
   watch.finish();
+  o.onHeavyWorkDone?.();
   report(97);
   // The output is read once for both digests while ffprobe looks at it, before it takes its final name.
   const [hashed, probed] = await Promise.all([hashFile(partial, o.signal, blocks), prober.probe(partial)]);

@@ -273,4 +273,27 @@ describe('InProcessQueue ordering', () => {
     expect(runs).toEqual([t1, r1]);
     gate.resolve();
   });
+  it('starts the next conversion while the last one only hashes and probes its output', async () => {
+    const tail = deferred<void>();
+    const { db, store, queue, runs } = setup(async (o) => {
+      if (runs.length === 1) {
+        o.onHeavyWorkDone?.();
+        await tail.promise;
+      }
+      return fakeResult(o.output.fileName);
+    });
+    const t1 = ensureFor(store, clips.h264Ac3Mkv, aTranscodePlan({ video: aVideoEncode({ width: 120 }) })).key;
+    const t2 = ensureFor(store, clips.h264Ac3Mkv, aTranscodePlan({ video: aVideoEncode({ width: 122 }) })).key;
+    for (const k of [t1, t2]) addJobItem(db, k);
+    const secondReady = next(queue, 'ready', t2);
+    // Both are rebuilt from their job items at start; the first holds the only slot until ffmpeg is done.
+    await queue.start();
+    try {
+      await secondReady;
+      expect(runs).toEqual([t1, t2]);
+      expect(store.get(t1)!.status).toBe('converting');
+    } finally {
+      tail.resolve();
+    }
+  });
 });
