@@ -2,8 +2,9 @@
  * Which optional filters an ffmpeg binary has (zscale needs zimg: Debian's 5.1 has it, the npm 4.1 static
  * build does not). Asked once per binary and remembered.
  *
- * Stop-gap: the toolchain module (src/server/media/) is to export the same question (`hasFilter`) from its
- * self-test of each candidate binary; when it lands, `filterSupport` asks it and this file goes.
+ * The server's toolchain (src/server/media/toolchain.ts) already knows from its self-test (`hasFilter`), and
+ * `filterSupport` asks it when given one; a BullMQ worker elsewhere, or a test, hands plain paths and the
+ * binary is asked here instead.
  */
 import { execFile } from 'node:child_process';
 import type { FilterSupport } from './ffmpegArgs.js';
@@ -34,6 +35,7 @@ export async function hasFilter(ffmpeg: string, name: string): Promise<boolean> 
   return (await filters).has(name);
 }
 
-export async function filterSupport(ffmpeg: string): Promise<FilterSupport> {
-  return { zscale: (await hasFilter(ffmpeg, 'zscale')) && (await hasFilter(ffmpeg, 'tonemap')) };
+export async function filterSupport(binaries: { ffmpeg: string; hasFilter?: (name: string) => boolean }): Promise<FilterSupport> {
+  const has = binaries.hasFilter ? async (name: string) => binaries.hasFilter!(name) : (name: string) => hasFilter(binaries.ffmpeg, name);
+  return { zscale: (await has('zscale')) && (await has('tonemap')) };
 }

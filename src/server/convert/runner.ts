@@ -156,7 +156,7 @@ async function convertMedia({ o, prober, blocks, embedded, temps, report }: Medi
     threads: o.threads,
     fullSpeed: o.fullSpeed,
     subtitleOutputs,
-    ...(plan.kind === 'transcode' && plan.video.toneMap ? { filters: await filterSupport(o.binaries.ffmpeg) } : {}),
+    ...(plan.kind === 'transcode' && plan.video.toneMap ? { filters: await filterSupport(o.binaries) } : {}),
   });
   // The last few percent are hashing and probing: the encoder's 100 % is not "done".
   const tracker = new ProgressTracker(duration, (pct) => report(Math.min(pct, 99) * 0.97));
