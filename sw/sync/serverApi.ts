@@ -196,6 +196,24 @@ export function toFileResponse(res: Response): FileResponse {
     total: range ? Number(range[2]) : star ? Number(star[1]) : res.status === 200 && length ? Number(length) : undefined,
     contentType: res.headers.get('Content-Type') ?? undefined,
     body: res.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() }),
-    blob: () => res.blob(),
+    blob: (onBytes) => (onBytes && res.body ? readCounting(res.body, res.headers.get('Content-Type') ?? '', onBytes) : res.blob()),
   };
+}
+
+/**
+ * The body as a Blob, telling `onBytes` how much has arrived after every piece the network delivers: a
+ * 4 MiB chunk takes seconds on a slow link, and progress that moves only per chunk looks stuck.
+ */
+async function readCounting(body: ReadableStream<Uint8Array>, type: string, onBytes: (received: number) => void): Promise<Blob> {
+  const reader = body.getReader();
+  const parts: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    received += value.byteLength;
+    onBytes(received);
+  }
+  return new Blob(parts as BlobPart[], { type });
 }

@@ -399,7 +399,8 @@ export class SyncLoop {
           settings,
           signal,
           isPaused,
-          onProgress: (i) => this.report(i),
+          // Bytes as they arrive (the notifier throttles): the stored count alone moves once per chunk.
+          onBytes: (i, received) => this.deps.notifier.progress({ ...progressOf(i), bytes: received }),
         },
         item,
       );

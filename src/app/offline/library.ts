@@ -71,24 +71,6 @@ export function groupItems(items: readonly LocalItem[], by: GroupBy): ItemGroup[
   return list.sort((a, b) => (a.key === 'other' ? 1 : b.key === 'other' ? -1 : a.title.localeCompare(b.title)));
 }
 
-/** `byBrowser`: the browser's Background Fetch has the download (it goes on with the app closed). */
-export function stateText(
-  step: LocalItem['step'],
-  blocked: LocalItem['blocked'],
-  bytes: number,
-  size: number | undefined,
-  byBrowser = false,
-): string {
-  if (step === 'synced') return 'Available offline';
-  const pct = size ? Math.floor((bytes / size) * 100) : 0;
-  if (blocked === 'user') return `Paused at ${pct} %`;
-  if (blocked === 'quota') return `Stopped: storage full (${pct} %)`;
-  if (blocked === 'error') return `Waiting to retry (${pct} %)`;
-  if (step === 'media' && byBrowser) return `Downloading in the background ${pct} %`;
-  if (step === 'media') return bytes > 0 ? `Downloading ${pct} %` : 'Queued';
-  return 'Finishing…';
-}
-
 /**
  * Who looks at the offline library, per server: the active session's user on its server, the first
  * signed-in user elsewhere. Items are shown to that user only when the server's ItemUserAccess (kept in

@@ -3,6 +3,7 @@
  * so every enum is a name tuple whose position is its number, with `parseEnum` for input.
  */
 import type { BaseItemDto, MediaSourceInfo } from './items.js';
+import type { JobSyncSummary } from '../syncProgress.js';
 
 export const SYNC_JOB_STATUSES = [
   'Queued',
@@ -103,6 +104,8 @@ export interface SyncJob {
   PrimaryImageTag?: string;
   /** Ours: Σ Size ?? EstimatedSize over items not Failed/Cancelled/RemovedFromDevice. */
   EstimatedSize?: number;
+  /** Ours: the items by progress phase, so a list shows conversion and download apart (syncProgress.ts). */
+  SyncSummary?: JobSyncSummary;
 }
 
 export interface ItemFileInfo {

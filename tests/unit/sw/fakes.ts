@@ -14,6 +14,7 @@ import {
   type BackgroundFetchPort,
   type BlockList,
   type Clock,
+  type ControlStoragePort,
   type FileRequestInit,
   type FileResponse,
   type ItemProgress,
@@ -248,7 +249,18 @@ export class FakeServer implements ApiPort {
       etag: it.etag,
       contentType: 'video/mp4',
       body,
-      blob: () => new Response(body).blob(),
+      blob: async (onBytes) => {
+        if (!onBytes) return new Response(body).blob();
+        const reader = body.getReader();
+        const got: Uint8Array[] = [];
+        let received = 0;
+        for (let r = await reader.read(); !r.done; r = await reader.read()) {
+          got.push(r.value);
+          received += r.value.length;
+          onBytes(received);
+        }
+        return new Blob(got as BlobPart[]);
+      },
     };
   }
 
@@ -393,6 +405,35 @@ export class FakeStorage implements StoragePort {
   }
 }
 
+/** The storage as the worker's event handlers see it (pause switches, last run, badge). */
+export class FakeControlStorage extends FakeStorage implements ControlStoragePort {
+  paused = false;
+  lastRun?: RunSummary;
+  badge = 0;
+  async updateItem(id: string, changes: Partial<LocalItem>): Promise<LocalItem | undefined> {
+    const item = this.items.get(id);
+    if (!item) return undefined;
+    this.items.set(id, structuredClone({ ...item, ...changes }));
+    return this.getItem(id);
+  }
+  async sessionFor(serverId: string): Promise<ServerRow | undefined> {
+    return this.servers.find((s) => s.serverId === serverId);
+  }
+  async pausedAll(): Promise<boolean> {
+    return this.paused;
+  }
+  async setPausedAll(paused: boolean): Promise<void> {
+    this.paused = paused;
+  }
+  async saveLastRun(summary: RunSummary): Promise<void> {
+    this.lastRun = summary;
+  }
+  async addToBadge(count: number): Promise<number> {
+    this.badge += count;
+    return this.badge;
+  }
+}
+
 export class FakeClock implements Clock {
   t = 1_000_000;
   sleeps: number[] = [];
@@ -409,8 +450,12 @@ export class FakeClock implements Clock {
 export class RecordingNotifier implements Notifier {
   events: ItemProgress[] = [];
   summaries: RunSummary[] = [];
+  removed: string[] = [];
   progress(item: ItemProgress): void {
     this.events.push(item);
+  }
+  itemRemoved(id: string): void {
+    this.removed.push(id);
   }
   runStarted(): void {}
   runFinished(summary: RunSummary): void {
