@@ -29,8 +29,12 @@ export interface ServerItemState {
   Progress?: number;
   Size?: number;
   EstimatedSize?: number;
-  /** Ours: the item is already on the device through another job's copy (issue 15 §4). */
-  OnDeviceThroughJobName?: string;
+  /**
+   * Ours (issue 15 §4): another job already syncs this library item to the same device, so this one
+   * waits (on the wire it stays `Cancelled`, as Emby has it): that job's name and its item's status.
+   */
+  ThroughJobName?: string;
+  ThroughJobItemStatus?: SyncJobItemStatus;
 }
 
 export type SyncPhase =
@@ -57,8 +61,9 @@ export interface SyncProgress {
   total?: number;
   /** Whether the download figures come from this device (else from what the server served). */
   fromDevice?: boolean;
-  /** throughOtherJob: the job whose copy serves this item. */
+  /** throughOtherJob: the job whose copy serves this item, and whether that copy is on the device yet. */
   otherJob?: string;
+  otherJobDone?: boolean;
   /** The browser's Background Fetch is downloading (it goes on with the app closed). */
   byBrowser?: boolean;
 }
@@ -85,14 +90,16 @@ export function describeItemSync(server: ServerItemState | undefined, device?: D
   const status = server?.Status;
   // The server has given up on it: whatever is still on the device leaves at its next sync.
   if (status === 'Failed') return { phase: 'failed', percent: 0 };
-  if (status === 'Cancelled' && !server?.OnDeviceThroughJobName) return { phase: 'cancelled', percent: 0 };
+  if (status === 'Cancelled' && server?.ThroughJobName === undefined) return { phase: 'cancelled', percent: 0 };
   if (status === 'RemovedFromDevice') return { phase: 'removed', percent: 0 };
   if (device && (status === undefined || status === 'ReadyToTransfer' || status === 'Transferring' || status === 'Synced')) {
     return fromDevice(device, server?.Size);
   }
   if (!server) return { phase: 'queued', percent: 0 };
-  if (server.OnDeviceThroughJobName !== undefined)
-    return { phase: 'throughOtherJob', percent: 100, otherJob: server.OnDeviceThroughJobName };
+  if (server.ThroughJobName !== undefined) {
+    const otherJobDone = server.ThroughJobItemStatus === 'Synced';
+    return { phase: 'throughOtherJob', percent: otherJobDone ? 100 : 0, otherJob: server.ThroughJobName, otherJobDone };
+  }
   const wire = finite(server.Progress) ?? 0;
   const total = server.Size ?? server.EstimatedSize;
   switch (server.Status) {
@@ -282,8 +289,10 @@ export function syncProgressText(p: SyncProgress, options: TextOptions = {}): st
       return 'Finishing…';
     case 'done':
       return `On ${where}`;
-    case 'throughOtherJob':
-      return p.otherJob ? `On ${where} (through job “${p.otherJob}”)` : `On ${where} through another job`;
+    case 'throughOtherJob': {
+      const job = p.otherJob ? `job “${p.otherJob}”` : 'another job';
+      return p.otherJobDone === false ? `Coming to ${where} through ${job}` : `On ${where} (through ${job})`;
+    }
     case 'failed':
       return 'Failed';
     case 'cancelled':
@@ -318,8 +327,9 @@ export function syncPhaseLabel(phase: SyncPhase, options: TextOptions = {}): str
     case 'finishing':
       return 'Finishing';
     case 'done':
-    case 'throughOtherJob':
       return options.thisDevice ? 'On this device' : 'On the device';
+    case 'throughOtherJob':
+      return 'Via another job';
     case 'failed':
       return 'Failed';
     case 'cancelled':

@@ -96,9 +96,11 @@ describe('describeItemSync: the numbers', () => {
   });
 
   it('says which job already put an item on the device instead of "Cancelled"', () => {
-    const p = describeItemSync({ Status: 'Cancelled', OnDeviceThroughJobName: 'Weekend films' });
+    const p = describeItemSync({ Status: 'Cancelled', ThroughJobName: 'Weekend films', ThroughJobItemStatus: 'Synced' });
     expect(p.phase).toBe('throughOtherJob');
     expect(syncProgressText(p, { thisDevice: true })).toBe('On this device (through job “Weekend films”)');
+    const coming = describeItemSync({ Status: 'Cancelled', ThroughJobName: 'Weekend films', ThroughJobItemStatus: 'Converting' });
+    expect(syncProgressText(coming, { thisDevice: true })).toBe('Coming to this device through job “Weekend films”');
   });
 });
 
@@ -193,7 +195,7 @@ describe('a job', () => {
   });
 
   it('reads "On the device" rather than "Cancelled" when its items are on the device through another job', () => {
-    const summary = summarizeJobItems([{ Status: 'Cancelled', OnDeviceThroughJobName: 'Films' }]);
+    const summary = summarizeJobItems([{ Status: 'Cancelled', ThroughJobName: 'Films', ThroughJobItemStatus: 'Synced' }]);
     expect(describeJobSync(summary).phase).toBe('throughOtherJob');
   });
 

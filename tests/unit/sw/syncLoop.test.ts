@@ -275,6 +275,7 @@ describe('a run of the sync loop', () => {
     const stopping: Notifier = {
       ...notifier,
       runStarted: () => {},
+      itemRemoved: () => {},
       runFinished: (s) => notifier.runFinished(s),
       progress: (p: ItemProgress) => {
         notifier.progress(p);
