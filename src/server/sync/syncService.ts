@@ -483,6 +483,11 @@ export class SyncService {
     this.d.events.emitEvent('jobChanged', { jobId: job.id, userId: job.userId, targetId: job.targetId });
   }
 
+  /** A device was removed: its sync jobs go with it — every user's, or only `userId`'s (DevicesService). */
+  cancelJobsOnTarget(targetId: string, userId?: string): void {
+    for (const job of this.d.repo.jobsOfTarget(targetId)) if (!userId || job.userId === userId) this.cancelJob(job);
+  }
+
   /** DELETE /Sync/JobItems/{id} and MarkForRemoval: a Synced item is marked to leave the device; others are cancelled. */
   cancelItem(caller: AuthContext, id: string): void {
     const { item, job } = this.d.access.item(caller, normalizeId(id));
