@@ -59,7 +59,15 @@ export function registerSyncHandlers(self: ServiceWorkerGlobalScope): { runUploa
     pause,
     afterFirstRun: (signal) => runUploads(signal),
   });
-  const controls = new ItemControls({ storage, notifier, pause, scheduler, apiFor, backgroundFetch });
+  const controls = new ItemControls({
+    storage,
+    notifier,
+    pause,
+    scheduler,
+    apiFor,
+    backgroundFetch,
+    stopDownload: (id) => loop.stopDownload(id),
+  });
 
   self.addEventListener('sync', (event) => {
     const e = event as SyncEventLike;

@@ -14,6 +14,8 @@ export interface ItemControlsDeps {
   scheduler: Pick<RunScheduler, 'request'>;
   apiFor(session: ServerRow): ApiPort;
   backgroundFetch?: BackgroundFetchPort;
+  /** Stops a download in flight now (SyncLoop.stopDownload); no id: all of them. */
+  stopDownload?(id?: string): void;
 }
 
 export class ItemControls {
@@ -21,6 +23,7 @@ export class ItemControls {
 
   async pause(id: string): Promise<void> {
     this.d.pause.items.add(id);
+    this.d.stopDownload?.(id);
     await this.setBlocked(id, 'user');
     await this.stopBackgroundFetchOf(id);
   }
@@ -33,6 +36,7 @@ export class ItemControls {
 
   async pauseAll(): Promise<void> {
     this.d.pause.all = true;
+    this.d.stopDownload?.();
     await this.d.storage.setPausedAll(true);
   }
 
@@ -47,7 +51,8 @@ export class ItemControls {
     const { storage } = this.d;
     const item = await storage.getItem(id);
     if (!item) return;
-    this.d.pause.items.add(id); // stop a download in flight after its current chunk
+    this.d.pause.items.add(id);
+    this.d.stopDownload?.(id);
     await this.stopBackgroundFetchOf(id);
     const session = await storage.sessionFor(item.ServerId);
     if (session)

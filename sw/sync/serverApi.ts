@@ -124,6 +124,8 @@ export class ServerApi implements ApiPort {
     try {
       res = await this.fetchImpl(url, { headers, signal, cache: 'no-store' });
     } catch (err) {
+      // Aborted on purpose (a pause, the run's time up): its reason, never "the server is unreachable".
+      if (signal?.aborted) throw signal.reason ?? err;
       if ((err as Error)?.name === 'AbortError') throw err;
       throw new ApiFailure(0, `could not reach ${this.base}`);
     }

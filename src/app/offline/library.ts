@@ -48,7 +48,8 @@ function order(a: LocalItem, b: LocalItem): number {
   );
 }
 
-export function groupItems(items: readonly LocalItem[], by: GroupBy): ItemGroup[] {
+/** `bytesOf`: an item's bytes on the device (the live figure while it downloads). */
+export function groupItems(items: readonly LocalItem[], by: GroupBy, bytesOf: (i: LocalItem) => number = (i) => i.bytes): ItemGroup[] {
   const groups = new Map<string, ItemGroup>();
   for (const item of items) {
     const k = keyOf(item, by);
@@ -64,7 +65,7 @@ export function groupItems(items: readonly LocalItem[], by: GroupBy): ItemGroup[
       groups.set(k.key, g);
     }
     g.items.push(item);
-    g.bytes += item.bytes;
+    g.bytes += bytesOf(item);
   }
   const list = [...groups.values()];
   for (const g of list) g.items.sort(order);

@@ -192,7 +192,13 @@ export class FakeServer implements ApiPort {
     this.items = this.items.filter((i) => i.ready.SyncJobItemId !== jobItemId);
   }
 
-  async fetchFile(jobItemId: string, start: number, end: number | undefined, ifRange: string | undefined): Promise<FileResponse> {
+  async fetchFile(
+    jobItemId: string,
+    start: number,
+    end: number | undefined,
+    ifRange: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<FileResponse> {
     this.call('file');
     const it = this.find(jobItemId);
     if (this.mutateOnNextFile === it) {
@@ -236,6 +242,8 @@ export class FakeServer implements ApiPort {
     for (let i = 0; i < slice.length; i += 1000) parts.push(slice.subarray(i, i + 1000));
     const body = new ReadableStream<Uint8Array>({
       pull(c) {
+        // As fetch does: an aborted request's body errors with the abort's reason.
+        if (signal?.aborted) return c.error(signal.reason);
         const p = parts.shift();
         if (p) c.enqueue(p);
         else if (broken) c.error(new TypeError('network error'));

@@ -537,6 +537,41 @@ describe('a run of the sync loop', () => {
     expect(localOf(storage, movie.ready.SyncJobItemId)?.step).toBe('synced');
   });
 
+  it('stops a download mid-chunk when the person pauses it, keeps the whole chunks, and says it is paused', async () => {
+    const notifier = new RecordingNotifier();
+    const ref: { loop?: SyncLoop } = {};
+    let id = '';
+    const paused = new Set<string>();
+    const pausing: Notifier = {
+      ...notifier,
+      runStarted: () => {},
+      itemRemoved: () => {},
+      runFinished: (s) => notifier.runFinished(s),
+      progress: (p: ItemProgress) => {
+        notifier.progress(p);
+        // The person presses Pause while the second chunk is arriving.
+        if (p.bytes > CHUNK + 1500 && paused.size === 0) {
+          paused.add(id);
+          ref.loop!.stopDownload(id);
+        }
+      },
+    };
+    const built = setup({ notifier: pausing, isPaused: (i) => paused.has(i) });
+    const loop = (ref.loop = built.loop);
+    const movie = aReadyItem('Movie', 5 * CHUNK);
+    built.server.items.push(movie);
+    id = `${SERVER_ID}_${movie.ready.SyncJobItemId}`;
+
+    const summary = await loop.run({ reason: 'paused mid-chunk' });
+
+    expect(summary.errors).toEqual([]);
+    expect(summary.offline).toBe(false);
+    expect(localOf(built.storage, movie.ready.SyncJobItemId)!.bytes).toBe(CHUNK);
+    // Not the rest of the file: the request in hand was dropped, and nothing after it was asked for.
+    expect(built.server.bytesServed.get(movie.ready.SyncJobItemId)!).toBeLessThan(3 * CHUNK);
+    expect(notifier.events.at(-1)).toMatchObject({ id, bytes: CHUNK });
+  });
+
   it('skips sessions without a token and reports every user of a server as offline users', async () => {
     const { server, storage, loop } = setup();
     storage.servers.push({
