@@ -40,6 +40,21 @@ interface SyncEventLike extends ExtendableEvent {
   tag: string;
 }
 
+/** Whether a page of the app is visible, asked at most once a second (it is asked per chunk request). */
+function visiblePage(self: ServiceWorkerGlobalScope): () => Promise<boolean> {
+  let last: { at: number; answer: Promise<boolean> } | undefined;
+  return () => {
+    if (!last || Date.now() - last.at > 1000) {
+      const answer = self.clients
+        .matchAll({ type: 'window' })
+        .then((pages) => pages.some((p) => (p as WindowClient).visibilityState === 'visible'))
+        .catch(() => true);
+      last = { at: Date.now(), answer };
+    }
+    return last.answer;
+  };
+}
+
 export function registerSyncHandlers(self: ServiceWorkerGlobalScope): { runUploads: () => Promise<unknown> } {
   const db = openDb();
   const testHooks = __SW_TEST_HOOKS__ ? new TestHooks(db) : undefined;
@@ -50,7 +65,15 @@ export function registerSyncHandlers(self: ServiceWorkerGlobalScope): { runUploa
   const bgManager = backgroundFetchManager(self.registration);
   const backgroundFetch = bgManager ? new BrowserBackgroundFetch(bgManager, self.clients) : undefined;
   const pause = new PauseState();
-  const loop = new SyncLoop({ storage, clock: realClock, notifier, apiFor, isPaused: (id) => pause.isPaused(id), backgroundFetch });
+  const loop = new SyncLoop({
+    storage,
+    clock: realClock,
+    notifier,
+    apiFor,
+    isPaused: (id) => pause.isPaused(id),
+    backgroundFetch,
+    watched: visiblePage(self),
+  });
   // Camera uploads ride on every run (after the downloads), and run on their own when files are queued.
   const runUploads = createUploadRunner(self);
   const scheduler = new RunScheduler({

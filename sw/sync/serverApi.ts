@@ -6,6 +6,7 @@
 import type { BaseItemDto } from '../../src/shared/api/items';
 import type { SyncDataRequest, SyncDataResponse, SyncedItem, UserAction } from '../../src/shared/api/sync';
 import type { ServerRow } from '../db';
+import { blobWithBytes } from './chunkBytes';
 import { ApiFailure, type ApiPort, type BlockList, type FileRequestInit, type FileResponse } from './ports';
 
 const APP_NAME = 'Stowaway Web';
@@ -217,5 +218,13 @@ async function readCounting(body: ReadableStream<Uint8Array>, type: string, onBy
     received += value.byteLength;
     onBytes(received);
   }
-  return new Blob(parts as BlobPart[], { type });
+  const bytes = parts.length === 1 ? parts[0]! : new Uint8Array(received);
+  if (parts.length > 1) {
+    let at = 0;
+    for (const p of parts) {
+      bytes.set(p, at);
+      at += p.byteLength;
+    }
+  }
+  return blobWithBytes(bytes, type);
 }

@@ -41,6 +41,8 @@ export interface SyncLoopDeps {
   isPaused?: (localId: string) => boolean;
   /** Where the browser has Background Fetch: large media goes through it (see backgroundFetch.ts). */
   backgroundFetch?: BackgroundFetchPort;
+  /** A page shows progress now: bytes are then counted as they arrive (see DownloadContext.watched). */
+  watched?: () => Promise<boolean>;
 }
 
 export interface RunOptions {
@@ -409,6 +411,7 @@ export class SyncLoop {
             settings,
             signal: anySignal([signal, own.signal]),
             isPaused,
+            watched: this.deps.watched,
             // Bytes as they arrive (the notifier throttles): the stored count alone moves once per chunk.
             onBytes: (i, received) => {
               if (!isPaused?.()) this.deps.notifier.progress({ ...progressOf(i), bytes: received });

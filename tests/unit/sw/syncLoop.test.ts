@@ -15,6 +15,7 @@ function setup(
     apiFor?: (s: ServerRow) => ApiPort;
     notifier?: Notifier;
     isPaused?: (id: string) => boolean;
+    watched?: () => Promise<boolean>;
   } = {},
 ) {
   const server = new FakeServer();
@@ -27,6 +28,7 @@ function setup(
     notifier,
     apiFor: opts.apiFor ?? (() => server),
     isPaused: opts.isPaused,
+    watched: opts.watched,
   });
   return { server, storage, clock, notifier, loop };
 }
@@ -111,6 +113,18 @@ describe('a run of the sync loop', () => {
     expect(bytes.some((b) => b % CHUNK !== 0 && b !== movie.file.length)).toBe(true);
     expect(Math.max(...bytes)).toBeLessThanOrEqual(movie.file.length);
     expect(bytes).toEqual([...bytes].sort((a, b) => a - b));
+  });
+
+  it('takes chunks whole, reporting per stored chunk, while no page looks at the progress (the faster path)', async () => {
+    const { server, notifier, loop } = setup({ watched: async () => false });
+    const movie = aReadyItem('Movie', 3 * CHUNK + 100);
+    server.items.push(movie);
+
+    await loop.run({ reason: 'test' });
+
+    const bytes = (notifier as RecordingNotifier).events.filter((e) => e.step === 'media').map((e) => e.bytes);
+    expect(bytes.every((b) => b % CHUNK === 0 || b === movie.file.length)).toBe(true);
+    expect(bytes).toContain(2 * CHUNK);
   });
 
   it('does nothing more on a second run: a stored item is neither downloaded nor acknowledged again', async () => {
