@@ -24,6 +24,8 @@ import { registerSystemRoutes } from './routes/system.js';
 import { registerUserRoutes } from './routes/users.js';
 import { registerSessionRoutes } from './routes/sessions.js';
 import { registerDeviceRoutes } from './routes/devices.js';
+import { DevicesService } from './auth/devicesService.js';
+import { PasswordChange } from './auth/passwordChange.js';
 import { createLogger } from './logger.js';
 import { ItemsRepo } from './library/itemsRepo.js';
 import { ItemDtoMapper } from './library/itemDto.js';
@@ -49,6 +51,7 @@ import { registerPlaybackRoutes } from './routes/playback.js';
 import { registerSyncAdminRoutes } from './routes/syncAdmin.js';
 import { registerCors } from './http/cors.js';
 import { DEFAULT_MAX_UPLOAD_BYTES } from './config.js';
+import { sweepAfterCrash } from './convert/startupSweep.js';
 import { CameraUploadsRepo } from './uploads/cameraUploadsRepo.js';
 import { CameraUploadService } from './uploads/cameraUploadService.js';
 import { cameraUploadsRoot } from './uploads/uploadPaths.js';
@@ -115,6 +118,8 @@ export async function buildApp(
       hidden: [syncSettings.workDir(), config.dataDir, path.resolve(config.dataDir)],
     }),
   });
+  const deviceManagement = new DevicesService(db, devices, tokens, sync.jobs);
+  const passwordChange = new PasswordChange(db, users, tokens, auth);
   const cameraUploads = new CameraUploadService({
     repo: new CameraUploadsRepo(db),
     root: cameraUploadsRoot(config.dataDir),
@@ -134,6 +139,8 @@ export async function buildApp(
     users,
     tokens,
     devices,
+    deviceManagement,
+    passwordChange,
     settings,
     auth,
     capabilities,
@@ -168,6 +175,8 @@ export async function buildApp(
       startSyncPrepareTask(sync, outputs, log, deps.onClose);
     },
   };
+  // After a SIGKILL: our orphaned ffmpeg processes and nobody's upload parts go before any new work.
+  sweepAfterCrash({ dataDir: config.dataDir, db, uploadIncomingDir: path.join(cameraUploadsRoot(config.dataDir), '.incoming'), log });
   // Durable queue (§9.6): Converting items and outputs go back to Queued, partial files go, work resumes.
   sync.recovery.recoverAfterRestart();
   await queue.start();

@@ -16,6 +16,7 @@ import type { SyncEvents } from '../events/syncEvents.js';
 import type { ConversionPort, OutputState } from './conversionPort.js';
 import { expandJob, jobItemName } from './expansion.js';
 import type { ItemPlanner } from './itemPlanner.js';
+import { isWaitingBehindOtherJob } from './otherJobCopies.js';
 import type { JobItemRepository, JobRepository, UnitOfWork, UserDirectory } from './ports.js';
 import { ACTIVE_STATUSES, type JobItemRecord, type JobRecord } from './records.js';
 import type { SyncCandidate, SyncLibrary, SyncLibraryItem } from './syncLibrary.js';
@@ -248,7 +249,9 @@ export class JobItemProcessor {
     const items = this.d.store.itemsOfJob(jobId);
     const job = this.d.store.getJob(jobId);
     if (!job) return;
-    const { Status, Progress } = deriveJobStatus(items.map((i) => ({ Status: i.status, Progress: i.progress })));
+    const { Status, Progress } = deriveJobStatus(
+      items.map((i) => ({ Status: i.status, Progress: i.progress, ThroughOtherJob: isWaitingBehindOtherJob(i) })),
+    );
     const progress = Progress === undefined ? null : Math.round(Progress * 100) / 100;
     if (this.d.store.setJobStatus(jobId, Status, progress, items.length, this.stamp())) {
       this.d.events.emitEvent('jobChanged', { jobId, userId: job.userId, targetId: job.targetId });

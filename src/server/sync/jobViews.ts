@@ -5,7 +5,8 @@
 import type { AuthContext } from '../auth/authService.js';
 import { normalizeId } from '../ids.js';
 import type { SyncJob, SyncJobCreationResult, SyncJobItem } from '../../shared/api/sync.js';
-import type { JobItemRepository, JobRepository, TargetDevices } from './ports.js';
+import { summarizeJobItems, type ServerItemState } from '../../shared/syncProgress.js';
+import type { JobItemRepository, JobRepository, OtherJobCopiesView, TargetDevices } from './ports.js';
 import type { JobItemRecord, JobRecord } from './records.js';
 import type { SyncAccess } from './syncAccess.js';
 import { toSyncJob, toSyncJobItem } from './syncDto.js';
@@ -42,6 +43,7 @@ export class JobViews {
       lib: Pick<SyncLibrary, 'getItem'>;
       devices: Pick<TargetDevices, 'get'>;
       access: SyncAccess;
+      copies: Pick<OtherJobCopiesView, 'throughJobOf'>;
     },
   ) {}
 
@@ -57,7 +59,19 @@ export class JobViews {
       primaryImageItemId: imageItem?.imageTag ? imageItem.id : undefined,
       primaryImageTag: imageItem?.imageTag ?? undefined,
       estimatedSize: counted.length ? estimated : undefined,
+      syncSummary: summarizeJobItems(items.map((i) => this.progressStateOf(i))),
     });
+  }
+
+  /** What the shared progress model (src/shared/syncProgress.ts) needs of a job item. */
+  private progressStateOf(i: JobItemRecord): ServerItemState {
+    return {
+      Status: i.status,
+      Progress: i.progress,
+      Size: i.size ?? undefined,
+      EstimatedSize: i.estimatedSize ?? undefined,
+      ...this.d.copies.throughJobOf(i),
+    };
   }
 
   itemDto(i: JobItemRecord, job?: JobRecord, withImage = true): SyncJobItem {
@@ -67,7 +81,7 @@ export class JobViews {
       const item = owner && this.d.lib.getItem(owner.userId, i.itemId);
       if (item?.imageTag) image = { itemId: item.id, tag: item.imageTag };
     }
-    return toSyncJobItem(i, image);
+    return toSyncJobItem(i, image, this.d.copies.throughJobOf(i));
   }
 
   creationResult(jobId: string): SyncJobCreationResult {

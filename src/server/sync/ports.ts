@@ -3,8 +3,9 @@
  * interfaces. The SQL implementations live beside them (syncRepo.ts, sqlSyncLibrary.ts) and are wired in
  * wireSync.ts; the spec tests give the services in-memory fakes of the same interfaces.
  */
-import type { SyncJobStatus } from '../../shared/api/sync.js';
+import type { SelectionOnTarget, SyncJobStatus } from '../../shared/api/sync.js';
 import type { UserRecord } from '../auth/usersRepo.js';
+import type { ThroughJob } from './otherJobCopies.js';
 import type { JobItemQuery, JobItemRecord, JobQuery, JobRecord } from './records.js';
 
 export interface JobRepository {
@@ -50,6 +51,14 @@ export type SyncStore = JobRepository & JobItemRepository & OfflineActionLog;
  */
 export interface UnitOfWork {
   run<T>(work: () => T): T;
+}
+
+/** Items another job already syncs to the same device (issue 15 §4; SQL in otherJobCopies.ts). */
+export interface OtherJobCopiesView {
+  /** For an item waiting behind another job's copy: that job; undefined for any other item. */
+  throughJobOf(item: JobItemRecord): ThroughJob | undefined;
+  /** Of a selection's items, those other jobs already hold on the target. */
+  onTarget(targetId: string, itemIds: readonly string[]): SelectionOnTarget;
 }
 
 export interface UserDirectory {

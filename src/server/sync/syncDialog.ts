@@ -11,7 +11,7 @@ import { qualityOptions, type SyncQualityId } from '../../shared/quality.js';
 import { syncDialogOptions } from '../../shared/syncOptions.js';
 import { expandJob, isItemSyncable } from './expansion.js';
 import type { ItemPlanner } from './itemPlanner.js';
-import type { TargetDevices, UserDirectory } from './ports.js';
+import type { OtherJobCopiesView, TargetDevices, UserDirectory } from './ports.js';
 import type { SyncAccess } from './syncAccess.js';
 import type { SyncLibrary } from './syncLibrary.js';
 
@@ -49,6 +49,7 @@ export class SyncDialog {
       lib: SyncLibrary;
       planner: ItemPlanner;
       access: SyncAccess;
+      copies: Pick<OtherJobCopiesView, 'onTarget'>;
     },
   ) {}
 
@@ -86,23 +87,33 @@ export class SyncDialog {
     });
     const targetId = q.TargetId;
     if (!targetId || targets.length === 0) return { Targets: targets, Options, QualityOptions: [], ProfileOptions: [] };
+    const selection = {
+      category: q.Category ?? null,
+      parentId: q.ParentId ? (normalizeId(q.ParentId) ?? null) : null,
+      requestedItemIds: ids,
+      unwatchedOnly: !!q.UnwatchedOnly,
+      itemLimit: positiveInt(q.ItemLimit),
+    };
     const estimate = (quality: SyncQualityId) =>
-      this.estimate(user.id, targetId, {
-        category: q.Category ?? null,
-        parentId: q.ParentId ? (normalizeId(q.ParentId) ?? null) : null,
-        requestedItemIds: ids,
-        unwatchedOnly: !!q.UnwatchedOnly,
-        itemLimit: positiveInt(q.ItemLimit),
-        quality,
-        bitrate: positiveInt(q.Bitrate),
-      });
+      this.estimate(user.id, targetId, { ...selection, quality, bitrate: positiveInt(q.Bitrate) });
     return {
       Targets: targets,
       Options,
       QualityOptions: user.policy.EnableSync ? qualityOptions(user.policy, estimate) : [],
       // Device targets offer no profiles (API.md §5.7).
       ProfileOptions: [],
+      AlreadyOnTarget: this.selectionOnTarget(user.id, targetId, selection),
     };
+  }
+
+  /** Issue 15 §4: "2 of 5 are already on this device", said before the job exists. */
+  private selectionOnTarget(userId: string, targetId: string, sel: Omit<Selection, 'quality' | 'bitrate'>) {
+    let items = expandJob(this.d.lib, { userId, ...sel });
+    if (sel.itemLimit) items = items.slice(0, sel.itemLimit);
+    return this.d.copies.onTarget(
+      targetId,
+      items.map((i) => i.id),
+    );
   }
 
   /** Bytes a selection would take on a target at a quality (§9.5). */

@@ -1,5 +1,7 @@
 import type { SyncJob, SyncJobItem, SyncedItem } from '../../shared/api/sync.js';
 import type { BaseItemDto } from '../../shared/api/items.js';
+import type { JobSyncSummary } from '../../shared/syncProgress.js';
+import type { ThroughJob } from './otherJobCopies.js';
 import type { JobItemRecord, JobRecord } from './records.js';
 import { userFacingError } from './userFacingError.js';
 
@@ -9,6 +11,7 @@ export interface JobDecorations {
   primaryImageItemId?: string;
   primaryImageTag?: string;
   estimatedSize?: number;
+  syncSummary?: JobSyncSummary;
 }
 
 export function toSyncJob(j: JobRecord, d: JobDecorations = {}): SyncJob {
@@ -36,10 +39,11 @@ export function toSyncJob(j: JobRecord, d: JobDecorations = {}): SyncJob {
     PrimaryImageItemId: d.primaryImageItemId,
     PrimaryImageTag: d.primaryImageTag,
     EstimatedSize: d.estimatedSize,
+    SyncSummary: d.syncSummary,
   };
 }
 
-export function toSyncJobItem(i: JobItemRecord, image?: { itemId: string; tag: string }): SyncJobItem {
+export function toSyncJobItem(i: JobItemRecord, image?: { itemId: string; tag: string }, through?: ThroughJob): SyncJobItem {
   return {
     Id: i.id,
     JobId: i.jobId,
@@ -63,6 +67,7 @@ export function toSyncJobItem(i: JobItemRecord, image?: { itemId: string; tag: s
     Sha256: i.sha256 ?? undefined,
     // Rows written before messages were cleaned may still hold server paths.
     ErrorMessage: i.errorMessage ? userFacingError(i.errorMessage) : undefined,
+    ...through,
   };
 }
 

@@ -238,6 +238,11 @@ export class SyncJobs {
     this.d.processor.processJob(job.id);
   }
 
+  /** A device was removed: its sync jobs go with it — every user's, or only `userId`'s (DevicesService). */
+  cancelJobsOnTarget(targetId: string, userId?: string): void {
+    for (const job of this.d.store.jobsOfTarget(targetId)) if (!userId || job.userId === userId) this.d.cancellation.cancelJob(job);
+  }
+
   /**
    * DELETE /Sync/{TargetId}/Items: cancel those items on the device and drop the jobs that asked for them.
    * Through a shared device a user removes only their own: if another user's job or item would go, the

@@ -26,6 +26,7 @@ import { SqlItemSyncInfo } from './itemSyncInfo.js';
 import { JobCancellation } from './jobCancellation.js';
 import { JobItemProcessor } from './jobItemProcessor.js';
 import { JobViews } from './jobViews.js';
+import { OtherJobCopies } from './otherJobCopies.js';
 import { Reconciler } from './reconcile.js';
 import { Recovery } from './recovery.js';
 import { RefreshScheduler } from './refreshScheduler.js';
@@ -99,8 +100,9 @@ export function wireSync(d: SyncWiring): SyncModule {
     pathRoots: d.pathRoots,
     log: d.log,
   });
-  const views = new JobViews({ store, lib, devices: d.devices, access });
-  const dialog = new SyncDialog({ users, devices: d.devices, lib, planner, access });
+  const copies = new OtherJobCopies(d.db);
+  const views = new JobViews({ store, lib, devices: d.devices, access, copies });
+  const dialog = new SyncDialog({ users, devices: d.devices, lib, planner, access, copies });
   const cancellation = new JobCancellation({ store, uow, processor, views, events });
   const jobs = new SyncJobs({
     store,

@@ -12,7 +12,8 @@ import { ItemPlanner } from '../../../src/server/sync/itemPlanner.js';
 import { JobCancellation } from '../../../src/server/sync/jobCancellation.js';
 import { JobItemProcessor } from '../../../src/server/sync/jobItemProcessor.js';
 import { JobViews } from '../../../src/server/sync/jobViews.js';
-import type { SyncStore, UnitOfWork } from '../../../src/server/sync/ports.js';
+import { isWaitingBehindOtherJob } from '../../../src/server/sync/otherJobCopies.js';
+import type { OtherJobCopiesView, SyncStore, UnitOfWork } from '../../../src/server/sync/ports.js';
 import { Reconciler } from '../../../src/server/sync/reconcile.js';
 import { ACTIVE_STATUSES, type JobItemQuery, type JobItemRecord, type JobQuery, type JobRecord } from '../../../src/server/sync/records.js';
 import { Recovery } from '../../../src/server/sync/recovery.js';
@@ -128,6 +129,28 @@ export class InMemorySyncStore implements SyncStore {
   }
 }
 
+/** OtherJobCopies over the in-memory store: the same answers from the same records. */
+export class InMemoryOtherJobCopies implements OtherJobCopiesView {
+  constructor(private readonly store: InMemorySyncStore) {}
+  throughJobOf(item: JobItemRecord) {
+    if (!isWaitingBehindOtherJob(item)) return undefined;
+    const other = this.store.activeItemFor(item.itemId, item.targetId, item.id);
+    const job = other && this.store.getJob(other.jobId);
+    return other && job ? { ThroughJobId: job.id, ThroughJobName: job.name, ThroughJobItemStatus: other.status } : undefined;
+  }
+  onTarget(targetId: string, itemIds: readonly string[]) {
+    const ids = [...new Set(itemIds)];
+    const active = ids.map((id) => this.store.activeItemFor(id, targetId)).filter((i): i is JobItemRecord => !!i);
+    const jobs = new Map(active.map((i) => [i.jobId, this.store.getJob(i.jobId)?.name ?? '']));
+    return {
+      ItemCount: ids.length,
+      OnTarget: active.filter((i) => i.status === 'Synced').length,
+      Coming: active.filter((i) => i.status !== 'Synced').length,
+      Jobs: [...jobs].map(([Id, Name]) => ({ Id, Name })).sort((a, b) => a.Name.localeCompare(b.Name)),
+    };
+  }
+}
+
 /** A unit of work over the in-memory store: a throw restores what the store held before (like a rollback). */
 export class FakeUnitOfWork implements UnitOfWork {
   private depth = 0;
@@ -216,6 +239,7 @@ export function aUser(name: string, policy: Partial<UserPolicy> = {}): UserRecor
     policy: { ...DEFAULT_POLICY, ...policy },
     configuration: { PlayDefaultAudioTrack: true },
     dateCreated: '2026-01-01T00:00:00.000Z',
+    mustChangePassword: false,
     lastLoginDate: null,
     lastActivityDate: null,
   };
@@ -266,8 +290,9 @@ export function syncHarness(opts: { now?: () => Date } = {}) {
     get: (id: string) => devices.get(id),
     listForUser: (userId: string) => [...devices.values()].filter((d) => presence.members.get(d.id)?.has(userId)),
   };
-  const views = new JobViews({ store, lib, devices: targetDevices, access });
-  const dialog = new SyncDialog({ users: userDir, devices: targetDevices, lib, planner, access });
+  const copies = new InMemoryOtherJobCopies(store);
+  const views = new JobViews({ store, lib, devices: targetDevices, access, copies });
+  const dialog = new SyncDialog({ users: userDir, devices: targetDevices, lib, planner, access, copies });
   const cancellation = new JobCancellation({ store, uow, processor, views, events });
   const jobs = new SyncJobs({
     store,
