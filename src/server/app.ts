@@ -28,6 +28,7 @@ import { createLogger } from './logger.js';
 import { ItemsRepo } from './library/itemsRepo.js';
 import { ItemDtoMapper } from './library/itemDto.js';
 import { CollectionsService } from './library/collectionsService.js';
+import { ItemImages } from './library/itemImages.js';
 import { UserDataRepo } from './userdata/userDataRepo.js';
 import { UserDataService } from './userdata/userDataService.js';
 import { registerItemRoutes } from './routes/items.js';
@@ -107,6 +108,7 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
     itemDtos,
     userData,
     collections,
+    itemImages: new ItemImages(items),
     library,
     sync: syncParts.service,
     reconcile: syncParts.reconcile,

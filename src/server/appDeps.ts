@@ -17,6 +17,7 @@ import type { SettingsRepo } from './system/settingsRepo.js';
 import type { ItemsRepo } from './library/itemsRepo.js';
 import type { ItemDtoMapper } from './library/itemDto.js';
 import type { CollectionsService } from './library/collectionsService.js';
+import type { ItemImages } from './library/itemImages.js';
 import type { UserDataService } from './userdata/userDataService.js';
 import type { Library } from './library/wireLibrary.js';
 import type { SyncService } from './sync/syncService.js';
@@ -49,6 +50,8 @@ export interface AppDeps {
   itemDtos: ItemDtoMapper;
   userData: UserDataService;
   collections: CollectionsService;
+  /** Item images as the caller may see them (the item's visibility decides). */
+  itemImages: ItemImages;
   library: Library;
   /** Shared conversion outputs (disk usage for the admin). */
   outputs: OutputStore;

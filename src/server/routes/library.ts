@@ -1,7 +1,8 @@
-import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fs from 'node:fs';
+import { caller } from '../http/authPlugin.js';
 import { notFound } from '../http/errors.js';
-import { normalizeId } from '../ids.js';
+import type { ItemImages } from '../library/itemImages.js';
 import type { ImageService, ImageVariantOptions } from '../library/images.js';
 import { contentTypeOf } from '../library/images.js';
 import type { LibraryWriter } from '../library/libraryWriter.js';
@@ -50,7 +51,7 @@ interface ImageQuery {
   tag?: string;
 }
 
-export function registerLibraryRoutes(app: FastifyInstance, deps: { library: LibraryServices }): void {
+export function registerLibraryRoutes(app: FastifyInstance, deps: { library: LibraryServices; itemImages: ItemImages }): void {
   const { scanner, writer, images } = deps.library;
 
   app.post('/Library/Refresh', { config: { auth: 'admin' } }, async (req, reply) => {
@@ -63,16 +64,12 @@ export function registerLibraryRoutes(app: FastifyInstance, deps: { library: Lib
     toScanReportDto(scanner.lastReport, scanner.isScanning, writer.issues()),
   );
 
-  const imageHandler = async (
-    req: { params: unknown; query: unknown; headers: Record<string, string | string[] | undefined>; log: FastifyBaseLogger },
-    reply: FastifyReply,
-  ) => {
+  const imageHandler = async (req: FastifyRequest, reply: FastifyReply) => {
     const { id: rawId, type } = req.params as { id: string; type: string };
-    const id = normalizeId(rawId);
-    // Only Primary is stored; Backdrop, Logo… are honestly absent rather than a stand-in.
-    if (!id || type.toLowerCase() !== 'primary') throw notFound('Image not found');
-    const image = writer.imageOf(id);
-    if (!image || !fs.existsSync(image.imagePath)) throw notFound('Image not found');
+    const found = deps.itemImages.visibleImage(caller(req).user.id, rawId, type);
+    const image = { imagePath: found.path, imageTag: found.tag };
+    const id = found.itemId;
+    if (!fs.existsSync(image.imagePath)) throw notFound('Image not found');
     // Names arrive in any case (MaxWidth, maxwidth): the tolerant-input hook renames them to the schema's.
     const q = req.query as ImageQuery;
     const opts: ImageVariantOptions = {
@@ -96,7 +93,9 @@ export function registerLibraryRoutes(app: FastifyInstance, deps: { library: Lib
     // A URL carrying the current tag names immutable content (the tag is a hash of the bytes).
     const immutable = q.tag !== undefined && q.tag === image.imageTag;
     reply.header('ETag', etag);
-    reply.header('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=0, must-revalidate');
+    // Never `public`: what an image shows depends on who asks (private items, library access), so no shared
+    // cache may keep one for the next caller — only the caller's own browser.
+    reply.header('Cache-Control', immutable ? 'private, max-age=31536000, immutable' : 'private, max-age=0, must-revalidate');
     const inm = req.headers['if-none-match'];
     const tags = (Array.isArray(inm) ? inm.join(',') : (inm ?? '')).split(',').map((t) => t.trim());
     if (tags.includes(etag) || tags.includes('*')) return reply.code(304).send();
