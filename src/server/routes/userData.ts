@@ -4,6 +4,7 @@ import { caller } from '../http/authPlugin.js';
 import { normalizeId } from '../ids.js';
 import { notFound } from '../http/errors.js';
 import { libraryUser, visibleItem } from './libraryAccess.js';
+import { Ticks } from '../http/schemas.js';
 
 const userItemParams = {
   type: 'object',
@@ -22,7 +23,7 @@ const playbackBody = {
   required: ['ItemId'],
   properties: {
     ItemId: { type: 'string', maxLength: 64 },
-    PositionTicks: { type: 'number', minimum: 0 },
+    PositionTicks: Ticks,
     MediaSourceId: { type: 'string', maxLength: 64 },
     PlaySessionId: { type: 'string', maxLength: 128 },
     IsPaused: { type: 'boolean' },

@@ -3,7 +3,7 @@
  * sync core can react (an UnwatchedOnly job drops what was just watched).
  */
 import { EventEmitter } from 'node:events';
-import type { UserItemDataDto } from '../../shared/api/items.js';
+import { MAX_TICKS, type UserItemDataDto } from '../../shared/api/items.js';
 import { tx, type Db } from '../db/connection.js';
 import { notFound } from '../http/errors.js';
 import type { ItemRow, ItemsRepo } from '../library/itemsRepo.js';
@@ -19,6 +19,15 @@ export interface UserDataChangedEvent {
 export interface PlaybackReport {
   ItemId: string;
   PositionTicks?: number;
+}
+
+/**
+ * A position as stored: whole ticks within [0, MAX_TICKS]. Routes refuse anything else (400); this guards
+ * the callers without a schema (offline actions), where a non-finite position can only mean "the end".
+ */
+function boundedTicks(ticks: number | undefined): number | undefined {
+  if (ticks === undefined || Number.isNaN(ticks) || ticks < 0) return undefined;
+  return Math.min(Math.round(ticks), MAX_TICKS);
 }
 
 function iso(date: Date | string): string {
@@ -71,8 +80,9 @@ export class UserDataService extends EventEmitter<UserDataEvents> {
   /** `/Sessions/Playing/Progress`: remember where the user is (so Resume shows it) without counting a play. */
   reportProgress(userId: string, report: PlaybackReport, date: Date | string = new Date()): void {
     const item = this.visible(userId, report.ItemId);
-    if (report.PositionTicks === undefined || report.PositionTicks < 0) return;
-    this.repo.setPosition(userId, item.id, Math.round(report.PositionTicks), iso(date), false);
+    const position = boundedTicks(report.PositionTicks);
+    if (position === undefined) return;
+    this.repo.setPosition(userId, item.id, position, iso(date), false);
     this.changed(userId, [item.id]);
   }
 
@@ -91,7 +101,7 @@ export class UserDataService extends EventEmitter<UserDataEvents> {
   applyPlayedPosition(userId: string, itemId: string, positionTicks: number | undefined, date: Date | string): UserItemDataDto | undefined {
     const item = this.items.get(itemId);
     if (!item) return undefined;
-    const outcome = decidePlayedPosition(item.run_time_ticks, positionTicks);
+    const outcome = decidePlayedPosition(item.run_time_ticks, boundedTicks(positionTicks));
     this.repo.setPosition(userId, item.id, outcome.positionTicks, iso(date), outcome.markPlayed);
     this.changed(userId, [item.id]);
     return this.userDataDto(userId, item);
