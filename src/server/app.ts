@@ -9,8 +9,10 @@ import { AuthService } from './auth/authService.js';
 import { DevicesRepo } from './auth/devicesRepo.js';
 import { TokensRepo } from './auth/tokensRepo.js';
 import { UsersRepo } from './auth/usersRepo.js';
+import { UsersService, type RunInTransaction } from './auth/usersService.js';
+import { DevicesService } from './auth/devicesService.js';
 import type { ServerConfig } from './config.js';
-import { openDatabase } from './db/connection.js';
+import { openDatabase, tx } from './db/connection.js';
 import { registerAuth } from './http/authPlugin.js';
 import { registerErrorHandling } from './http/errorHandler.js';
 import { registerTolerantInput } from './http/tolerantInput.js';
@@ -70,7 +72,10 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   const users = new UsersRepo(db);
   const tokens = new TokensRepo(db);
   const devices = new DevicesRepo(db);
-  const auth = new AuthService(db, users, tokens, devices);
+  const transaction: RunInTransaction = (fn) => tx(db, fn);
+  const auth = new AuthService(transaction, users, tokens, devices);
+  const usersService = new UsersService({ users, tokens, devices, transaction });
+  const devicesService = new DevicesService(devices);
   const binaries = resolveMediaBinaries(config);
   const items = new ItemsRepo(db);
   const userDataRepo = new UserDataRepo(db);
@@ -104,6 +109,8 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
     devices,
     settings,
     auth,
+    usersService,
+    devicesService,
     items,
     itemDtos,
     userData,

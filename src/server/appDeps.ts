@@ -10,6 +10,8 @@ import type { AuthService } from './auth/authService.js';
 import type { DevicesRepo } from './auth/devicesRepo.js';
 import type { TokensRepo } from './auth/tokensRepo.js';
 import type { UsersRepo } from './auth/usersRepo.js';
+import type { UsersService } from './auth/usersService.js';
+import type { DevicesService } from './auth/devicesService.js';
 import type { ServerConfig } from './config.js';
 import type { Db } from './db/connection.js';
 import type { MediaBinaries } from './media/binaries.js';
@@ -45,6 +47,10 @@ export interface AppDeps {
   devices: DevicesRepo;
   settings: SettingsRepo;
   auth: AuthService;
+  /** Account changes (create, delete, policy, configuration, passwords) and the sessions they end. */
+  usersService: UsersService;
+  /** The administrators' device list. */
+  devicesService: DevicesService;
   /** Library read side, item DTOs (sync info provider pluggable), user data, box sets and playlists. */
   items: ItemsRepo;
   itemDtos: ItemDtoMapper;

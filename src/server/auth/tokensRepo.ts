@@ -60,6 +60,16 @@ export class TokensRepo {
     this.db.prepare('DELETE FROM tokens WHERE user_id = ?').run(userId);
   }
 
+  deleteForUserExcept(userId: string, keepTokenHash: string): void {
+    this.db.prepare('DELETE FROM tokens WHERE user_id = ? AND token_hash <> ?').run(userId, keepTokenHash);
+  }
+
+  deleteForUserOutsideDevices(userId: string, deviceIds: readonly string[]): void {
+    this.db
+      .prepare('DELETE FROM tokens WHERE user_id = ? AND device_id NOT IN (SELECT value FROM json_each(?))')
+      .run(userId, JSON.stringify(deviceIds));
+  }
+
   touch(tokenHash: string, when: string): void {
     this.db.prepare('UPDATE tokens SET date_last_used = ? WHERE token_hash = ?').run(when, tokenHash);
   }

@@ -3,11 +3,12 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../../src/server/db/connection.js';
+import { openDatabase, tx, type Db } from '../../../src/server/db/connection.js';
 import { AuthService } from '../../../src/server/auth/authService.js';
 import { DevicesRepo } from '../../../src/server/auth/devicesRepo.js';
 import { TokensRepo } from '../../../src/server/auth/tokensRepo.js';
 import { UsersRepo } from '../../../src/server/auth/usersRepo.js';
+import { UsersService, type RunInTransaction } from '../../../src/server/auth/usersService.js';
 import { registerAuth } from '../../../src/server/http/authPlugin.js';
 import { registerErrorHandling } from '../../../src/server/http/errorHandler.js';
 import { registerTolerantInput } from '../../../src/server/http/tolerantInput.js';
@@ -67,8 +68,10 @@ describe('library routes (images, refresh, scan report)', () => {
     photoId = stableId(path.join(media, 'Photos/Card.png'));
     tag = writer.imageOf(movieId)!.imageTag;
     // Images and the scan routes need a signed-in caller (an administrator for the scan routes).
-    const auth = new AuthService(db, new UsersRepo(db), new TokensRepo(db), new DevicesRepo(db));
-    await auth.createUser('admin', 'pw', { IsAdministrator: true });
+    const [users, tokens, devices] = [new UsersRepo(db), new TokensRepo(db), new DevicesRepo(db)];
+    const transaction: RunInTransaction = (fn) => tx(db, fn);
+    const auth = new AuthService(transaction, users, tokens, devices);
+    await new UsersService({ users, tokens, devices, transaction }).create('admin', 'pw', { IsAdministrator: true });
     const session = await auth.authenticate({ username: 'admin', pw: 'pw', identity: { deviceId: 'test-device' } });
     token = session.token;
     app = Fastify();
