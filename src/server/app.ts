@@ -9,10 +9,10 @@ import { AuthService } from './auth/authService.js';
 import { DevicesRepo } from './auth/devicesRepo.js';
 import { TokensRepo } from './auth/tokensRepo.js';
 import { UsersRepo } from './auth/usersRepo.js';
-import { UsersService, type RunInTransaction } from './auth/usersService.js';
+import { UsersService } from './auth/usersService.js';
 import { DevicesService } from './auth/devicesService.js';
 import type { ServerConfig } from './config.js';
-import { openDatabase, tx } from './db/connection.js';
+import { openDatabase, transactionOf } from './db/connection.js';
 import { registerAuth } from './http/authPlugin.js';
 import { registerErrorHandling } from './http/errorHandler.js';
 import { registerTolerantInput } from './http/tolerantInput.js';
@@ -31,6 +31,9 @@ import { ItemsRepo } from './library/itemsRepo.js';
 import { ItemDtoMapper } from './library/itemDto.js';
 import { CollectionsService } from './library/collectionsService.js';
 import { ItemImages } from './library/itemImages.js';
+import { EntryFoldersRepo } from './library/entryFoldersRepo.js';
+import { LibraryBrowser } from './library/libraryBrowser.js';
+import { MediaFiles } from './library/mediaFiles.js';
 import { UserDataRepo } from './userdata/userDataRepo.js';
 import { UserDataService } from './userdata/userDataService.js';
 import { registerItemRoutes } from './routes/items.js';
@@ -72,7 +75,7 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   const users = new UsersRepo(db);
   const tokens = new TokensRepo(db);
   const devices = new DevicesRepo(db);
-  const transaction: RunInTransaction = (fn) => tx(db, fn);
+  const transaction = transactionOf(db);
   const auth = new AuthService(transaction, users, tokens, devices);
   const usersService = new UsersService({ users, tokens, devices, transaction });
   const devicesService = new DevicesService(devices);
@@ -80,8 +83,9 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   const items = new ItemsRepo(db);
   const userDataRepo = new UserDataRepo(db);
   const itemDtos = new ItemDtoMapper(items, userDataRepo, serverId);
-  const userData = new UserDataService(db, userDataRepo, items);
-  const collections = new CollectionsService(db, items);
+  const userData = new UserDataService({ repo: userDataRepo, items, users, transaction });
+  const collections = new CollectionsService({ folders: new EntryFoldersRepo(db), items, users, transaction });
+  const libraryBrowser = new LibraryBrowser({ items, dtos: itemDtos, users });
   const library = wireLibrary(config, db, binaries, log);
   const syncSettings = new SyncSettings(settings, config.dataDir);
   const outputs = new OutputStore(db, syncSettings.workDir(), log);
@@ -115,7 +119,9 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
     itemDtos,
     userData,
     collections,
-    itemImages: new ItemImages(items),
+    libraryBrowser,
+    itemImages: new ItemImages(items, library.images, log),
+    mediaFiles: new MediaFiles(items),
     library,
     sync: syncParts.service,
     reconcile: syncParts.reconcile,

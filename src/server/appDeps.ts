@@ -20,6 +20,8 @@ import type { ItemsRepo } from './library/itemsRepo.js';
 import type { ItemDtoMapper } from './library/itemDto.js';
 import type { CollectionsService } from './library/collectionsService.js';
 import type { ItemImages } from './library/itemImages.js';
+import type { LibraryBrowser } from './library/libraryBrowser.js';
+import type { MediaFiles } from './library/mediaFiles.js';
 import type { UserDataService } from './userdata/userDataService.js';
 import type { Library } from './library/wireLibrary.js';
 import type { SyncService } from './sync/syncService.js';
@@ -56,8 +58,12 @@ export interface AppDeps {
   itemDtos: ItemDtoMapper;
   userData: UserDataService;
   collections: CollectionsService;
+  /** Browsing as a user: whose library, which items they may see, wire-ready pages. */
+  libraryBrowser: LibraryBrowser;
   /** Item images as the caller may see them (the item's visibility decides). */
   itemImages: ItemImages;
+  /** Original media files for streams and downloads, for callers who may see the item. */
+  mediaFiles: MediaFiles;
   library: Library;
   /** Shared conversion outputs (disk usage for the admin). */
   outputs: OutputStore;

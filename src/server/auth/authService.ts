@@ -10,7 +10,7 @@ import { hashToken, newToken, verifyPassword, verifySha1Hex } from './passwords.
 import type { TokenRecord, TokensRepo } from './tokensRepo.js';
 import type { UserRecord, UsersRepo } from './usersRepo.js';
 import { SignInThrottle } from './signInThrottle.js';
-import type { RunInTransaction } from './usersService.js';
+import type { RunInTransaction } from '../db/connection.js';
 
 export interface AuthContext {
   user: UserRecord;

@@ -9,6 +9,7 @@ import { DEFAULT_POLICY, type UserConfiguration, type UserPolicy } from '../../s
 import { badRequest, forbidden, notFound } from '../errors.js';
 import { newId, normalizeId } from '../ids.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+import type { RunInTransaction } from '../db/connection.js';
 import type { UserRecord } from './usersRepo.js';
 
 export interface UserStore {
@@ -38,9 +39,6 @@ export interface PasswordHashing {
   hash(password: string): Promise<string>;
   verify(stored: string, password: string): Promise<boolean>;
 }
-
-/** Runs `fn` as one transaction (`tx(db, fn)` in the server). */
-export type RunInTransaction = <T>(fn: () => T) => T;
 
 /** Who asks: the signed-in user and the session they use (`AuthContext` fits). */
 export interface Actor {

@@ -5,7 +5,6 @@
  * statements, which is what keeps a 20 000-item library fast.
  */
 import type { Db } from '../db/connection.js';
-import { notFound } from '../http/errors.js';
 import { visibleItemSql } from './itemVisibility.js';
 
 export interface ItemRow {
@@ -471,7 +470,8 @@ export class ItemsRepo {
       return { joins: '', where, defaultOrder: q.seriesId ? indexOrder() : bySortName };
     }
     const parent = this.getVisible(q.userId, q.parentId);
-    if (!parent) throw notFound('Item not found');
+    // Nothing lies under a parent the user may not see; services answer 404 for it before asking.
+    if (!parent) return { joins: '', where: ['0'], defaultOrder: bySortName };
     const id = p.add(parent.id);
     if (BY_NAME_TYPES.has(parent.type)) {
       return { joins: '', where: [`a.id IN (SELECT item_id FROM item_links WHERE target_id = ${id})`], defaultOrder: bySortName };

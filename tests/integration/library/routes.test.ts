@@ -1,14 +1,16 @@
-import Fastify, { type FastifyInstance, type InjectOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type InjectOptions } from 'fastify';
+import type { Api } from '../../../src/server/appDeps.js';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, tx, type Db } from '../../../src/server/db/connection.js';
+import { openDatabase, transactionOf, type Db } from '../../../src/server/db/connection.js';
 import { AuthService } from '../../../src/server/auth/authService.js';
 import { DevicesRepo } from '../../../src/server/auth/devicesRepo.js';
 import { TokensRepo } from '../../../src/server/auth/tokensRepo.js';
 import { UsersRepo } from '../../../src/server/auth/usersRepo.js';
-import { UsersService, type RunInTransaction } from '../../../src/server/auth/usersService.js';
+import { UsersService } from '../../../src/server/auth/usersService.js';
 import { registerAuth } from '../../../src/server/http/authPlugin.js';
 import { registerErrorHandling } from '../../../src/server/http/errorHandler.js';
 import { registerTolerantInput } from '../../../src/server/http/tolerantInput.js';
@@ -43,7 +45,7 @@ describe('library routes (images, refresh, scan report)', () => {
   let media: string;
   let dataDir: string;
   let db: Db;
-  let app: FastifyInstance;
+  let app: Api;
   let scanner: LibraryScanner;
   let movieId: string;
   let photoId: string;
@@ -69,16 +71,16 @@ describe('library routes (images, refresh, scan report)', () => {
     tag = writer.imageOf(movieId)!.imageTag;
     // Images and the scan routes need a signed-in caller (an administrator for the scan routes).
     const [users, tokens, devices] = [new UsersRepo(db), new TokensRepo(db), new DevicesRepo(db)];
-    const transaction: RunInTransaction = (fn) => tx(db, fn);
+    const transaction = transactionOf(db);
     const auth = new AuthService(transaction, users, tokens, devices);
     await new UsersService({ users, tokens, devices, transaction }).create('admin', 'pw', { IsAdministrator: true });
     const session = await auth.authenticate({ username: 'admin', pw: 'pw', identity: { deviceId: 'test-device' } });
     token = session.token;
-    app = Fastify();
+    app = Fastify().withTypeProvider<TypeBoxTypeProvider>();
     registerErrorHandling(app);
     registerTolerantInput(app);
     registerAuth(app, auth);
-    registerLibraryRoutes(app, { library: { scanner, writer, images }, itemImages: new ItemImages(new ItemsRepo(db)) });
+    registerLibraryRoutes(app, { library: { scanner, writer, images }, itemImages: new ItemImages(new ItemsRepo(db), images) });
     await app.ready();
   });
 
