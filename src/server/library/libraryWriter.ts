@@ -5,7 +5,7 @@
  * readers never see half an item. Statements are built once (typed by Kysely against `tables.ts`) and
  * prepared once; nothing is prepared inside a loop.
  */
-import { sql, type Insertable } from 'kysely';
+import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Db } from '../db/connection.js';
 import { tx } from '../db/connection.js';
 import { createQueryBuilder, type LibraryQueryBuilder } from '../db/queryBuilder.js';
@@ -17,6 +17,7 @@ import {
   sidecarKeyOf,
   withSidecarStreams,
   type ContainerKind,
+  type ContainerPlan,
   type FileItemExtra,
   type LinkPlan,
   type ScannedFile,
@@ -79,22 +80,30 @@ const REFRESHED: Record<ContainerKind, ReadonlyArray<keyof ScannedItemRow>> = {
   album: ['name', 'sort_name', 'parent_id', 'top_parent_id', 'album_artist', 'production_year', 'extra'],
 };
 
+/** A named parameter (`@name`), bound when the prepared statement runs. */
+const param = (name: string) => sql.raw<string>(`@${name}`);
+
 /**
- * `INSERT … ON CONFLICT(id)` for the scanned columns as one statement with named parameters (`@column`,
- * `@now`): the file's upsert refreshes `refresh` (and its modification date); a container's, only its kind's.
+ * `INSERT` of the scanned columns with named parameters (`@column`, `@now`), compiled once by Kysely from
+ * the typed column list. A file's insert replaces every scanned column (and its modification date) when
+ * the row exists; a container's is only ever an insert of a missing row.
  */
-function upsertSql(qb: LibraryQueryBuilder, refresh: ReadonlyArray<keyof ScannedItemRow>, touchModified: boolean): string {
-  const param = (name: string) => sql.raw(`@${name}`);
-  // Every value is a named parameter, bound at run time: the columns are what Kysely checks here.
+function insertSql(qb: LibraryQueryBuilder, onConflict: 'replace' | 'ignore'): string {
+  // Every value is a named parameter: the columns are what Kysely checks here.
   const values = Object.fromEntries(SCANNED_COLUMNS.map((c) => [c, param(c)])) as unknown as Insertable<ItemsTable>;
   const excluded = (c: string) => sql.ref(`excluded.${c}`);
-  const set = Object.fromEntries(refresh.map((c) => [c, excluded(c)]));
-  if (touchModified) set.date_modified = excluded('date_modified');
+  const replace = Object.fromEntries([...SCANNED_COLUMNS.filter((c) => c !== 'id'), 'date_modified'].map((c) => [c, excluded(c)]));
   return qb
     .insertInto('items')
-    .values({ ...values, date_created: sql.raw<string>('@now'), date_modified: sql.raw<string>('@now') })
-    .onConflict((oc) => (Object.keys(set).length ? oc.column('id').doUpdateSet(set) : oc.column('id').doNothing()))
+    .values({ ...values, date_created: param('now'), date_modified: param('now') })
+    .onConflict((oc) => (onConflict === 'replace' ? oc.column('id').doUpdateSet(replace) : oc.column('id').doNothing()))
     .compile().sql;
+}
+
+/** `UPDATE items SET <columns> WHERE id = @id` with named parameters. */
+function refreshSql(qb: LibraryQueryBuilder, columns: ReadonlyArray<keyof ScannedItemRow>): string {
+  const set = Object.fromEntries(columns.map((c) => [c, param(c)])) as unknown as Updateable<ItemsTable>;
+  return qb.updateTable('items').set(set).where('id', '=', param('id')).compile().sql;
 }
 
 export class LibraryWriter {
@@ -102,13 +111,15 @@ export class LibraryWriter {
 
   constructor(private readonly db: Db) {
     const qb = createQueryBuilder(db);
-    const updatable = SCANNED_COLUMNS.filter((c) => c !== 'id');
     const byName = BY_NAME_TYPES.map((t) => `'${t}'`).join(', ');
     this.stmts = {
-      upsertFile: db.prepare(upsertSql(qb, updatable, true)),
-      container: Object.fromEntries(
-        (Object.keys(REFRESHED) as ContainerKind[]).map((k) => [k, db.prepare(upsertSql(qb, REFRESHED[k], false))]),
-      ) as Record<ContainerKind, ReturnType<Db['prepare']>>,
+      upsertFile: db.prepare(insertSql(qb, 'replace')),
+      insertContainer: db.prepare(insertSql(qb, 'ignore')),
+      refresh: Object.fromEntries(
+        (Object.keys(REFRESHED) as ContainerKind[])
+          .filter((k) => REFRESHED[k].length)
+          .map((k) => [k, db.prepare(refreshSql(qb, REFRESHED[k]))]),
+      ) as Partial<Record<ContainerKind, ReturnType<Db['prepare']>>>,
       exists: db.prepare('SELECT 1 FROM items WHERE id = ?').pluck(),
       deleteLinks: db.prepare('DELETE FROM item_links WHERE item_id = ?'),
       addLink: db.prepare(
@@ -170,7 +181,8 @@ export class LibraryWriter {
 
   /** Writes new and changed files with everything they hang from, in one transaction. */
   writeFiles(files: readonly ScannedFile[], scanId: number, now = new Date().toISOString()): WrittenItem[] {
-    return tx(this.db, () => files.map((f) => this.writeFile(f, scanId, now)));
+    const ensured = new Set<string>();
+    return tx(this.db, () => files.map((f) => this.writeFile(f, scanId, now, ensured)));
   }
 
   /** Unchanged files: only their scan id moves, so the end-of-scan sweep knows they are still there. */
@@ -280,15 +292,28 @@ export class LibraryWriter {
     return this.db.prepare('SELECT path, reason, date FROM scan_issues ORDER BY path').all() as ScanIssue[];
   }
 
-  private writeFile(f: ScannedFile, scanId: number, now: string): WrittenItem {
+  private writeFile(f: ScannedFile, scanId: number, now: string, ensured: Set<string>): WrittenItem {
     const plan = planFile(f, scanId);
     const existed = this.itemExists(plan.row.id);
-    for (const c of plan.containers) this.stmts.container[c.kind].run({ ...c.row, now });
+    for (const c of plan.containers) this.ensureContainer(c, now, ensured);
     this.stmts.upsertFile.run({ ...plan.row, now });
     this.stmts.deleteLinks.run(plan.row.id);
     plan.links.forEach((l, i) => this.addLink(l, i));
     for (const l of plan.containerLinks) this.addLink(l, 0);
     return { id: plan.row.id, change: existed ? 'updated' : 'added' };
+  }
+
+  /**
+   * Inserts a container if missing; an existing series, season or album gets its kind's columns refreshed
+   * (the latest file names it). Views and items-by-name never change once written, so each is looked at
+   * once per batch (`ensured`).
+   */
+  private ensureContainer(c: ContainerPlan, now: string, ensured: Set<string>): void {
+    const refresh = REFRESHED[c.kind];
+    if (refresh.length === 0 && ensured.has(c.row.id)) return;
+    ensured.add(c.row.id);
+    if (!this.itemExists(c.row.id)) this.stmts.insertContainer.run({ ...c.row, now });
+    else if (refresh.length) this.stmts.refresh[c.kind]!.run(Object.fromEntries([['id', c.row.id], ...refresh.map((k) => [k, c.row[k]])]));
   }
 
   private addLink(l: LinkPlan, position: number): void {
