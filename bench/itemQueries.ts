@@ -20,7 +20,7 @@ const RUNS = 15;
 const USER = 'bench-user';
 
 /** Two views, 200 series × 100 episodes, 2 000 movies linked to 20 genres, a user who watched some of it. */
-function seed(db: Db): { tv: string; genre: string } {
+export function seedItemLibrary(db: Db): { tv: string; genre: string } {
   const insert = db.prepare(
     `INSERT INTO items (id, type, name, sort_name, parent_id, top_parent_id, path, is_folder, media_type, container, size,
        mtime_ms, run_time_ticks, date_created, date_modified, index_number, parent_index_number, series_id, series_name,
@@ -106,7 +106,7 @@ export async function runItemQueriesBench(): Promise<BenchResult[]> {
   const dir = benchTempDir('items');
   const db = openDatabase(path.join(dir, 'bench.db'));
   try {
-    const { tv, genre } = seed(db);
+    const { tv, genre } = seedItemLibrary(db);
     db.exec('ANALYZE');
     const items = new ItemsRepo(db);
     const q = (over: Omit<ItemQuery, 'userId'>): ItemQuery => ({ userId: USER, limit: 100, ...over });

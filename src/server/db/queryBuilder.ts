@@ -21,6 +21,8 @@ export function jsonList<T extends string | number>(values: readonly T[]): RawBu
   return sql<T>`(SELECT value FROM json_each(${JSON.stringify(values)}))`;
 }
 
+export type NamedParameters = Record<string, string | number | bigint | Buffer | null>;
+
 /** A Kysely query, or a raw `sql` statement where hand-written SQL is the simpler form. */
 export type Statement<R> = Compilable<R> | RawBuilder<R>;
 
@@ -34,32 +36,36 @@ export class SqlRunner {
     private readonly maxStatements = 256,
   ) {}
 
-  all<R>(query: Statement<R>): R[] {
+  /**
+   * `named` binds `@name` parameters of fragments compiled to text once (e.g. `@viewer`) alongside the
+   * query's positional ones; better-sqlite3 ignores names a statement does not use.
+   */
+  all<R>(query: Statement<R>, named: NamedParameters = {}): R[] {
     const { text, parameters } = this.compile(query);
     return this.statement(text)
       .pluck(false)
-      .all(...parameters) as R[];
+      .all(...parameters, named) as R[];
   }
 
-  get<R>(query: Statement<R>): R | undefined {
+  get<R>(query: Statement<R>, named: NamedParameters = {}): R | undefined {
     const { text, parameters } = this.compile(query);
     return this.statement(text)
       .pluck(false)
-      .get(...parameters) as R | undefined;
+      .get(...parameters, named) as R | undefined;
   }
 
   /** The first column of every row. */
-  pluck<T>(query: Statement<unknown>): T[] {
+  pluck<T>(query: Statement<unknown>, named: NamedParameters = {}): T[] {
     const { text, parameters } = this.compile(query);
     // pluck() is a mode of the (shared, cached) statement: set it on every use, never assume it.
     return this.statement(text)
       .pluck(true)
-      .all(...parameters) as T[];
+      .all(...parameters, named) as T[];
   }
 
-  run(query: Statement<unknown>): Database.RunResult {
+  run(query: Statement<unknown>, named: NamedParameters = {}): Database.RunResult {
     const { text, parameters } = this.compile(query);
-    return this.statement(text).run(...parameters);
+    return this.statement(text).run(...parameters, named);
   }
 
   private compile(query: Statement<unknown>): { text: string; parameters: readonly unknown[] } {

@@ -9,7 +9,7 @@ import type { Db } from '../db/connection.js';
 import { createQueryBuilder, jsonList, SqlRunner, type LibraryQueryBuilder } from '../db/queryBuilder.js';
 import type { ItemsTable } from '../db/tables.js';
 import { canonicalItemType, foldForSearch, itemStatements, nameFilters, paged, scopeOf } from './itemQuery.js';
-import { visibleTo } from './itemVisibility.js';
+import { VIEWER, visibleToViewer } from './itemVisibility.js';
 import { isByNameType, isEntryFolderType } from './itemTypes.js';
 
 export { canonicalItemType, foldForSearch } from './itemQuery.js';
@@ -108,12 +108,16 @@ export class ItemsRepo {
   private readonly qb: LibraryQueryBuilder;
   private readonly sql: SqlRunner;
   private readonly byId;
+  private readonly visibleById;
 
   constructor(db: Db) {
     db.function('stow_fold', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? foldForSearch(s) : s));
     this.qb = createQueryBuilder(db);
     this.sql = new SqlRunner(db, this.qb);
     this.byId = db.prepare('SELECT * FROM items WHERE id = ?');
+    this.visibleById = db.prepare(
+      this.qb.selectFrom('items as a').selectAll('a').where('a.id', '=', sql.raw<string>('@id')).where(visibleToViewer('a')).compile().sql,
+    );
   }
 
   get(id: string): ItemRow | undefined {
@@ -122,7 +126,7 @@ export class ItemsRepo {
 
   /** The item if it exists and the user may see it. */
   getVisible(userId: string, id: string): ItemRow | undefined {
-    return this.sql.get(this.qb.selectFrom('items as a').selectAll('a').where('a.id', '=', id).where(visibleTo('a', userId)));
+    return this.visibleById.get({ id, viewer: userId }) as ItemRow | undefined;
   }
 
   /** Rows for ids, in the order asked, unknown ids skipped. */
@@ -135,12 +139,13 @@ export class ItemsRepo {
 
   query(q: ItemQuery): ItemQueryResult {
     const statements = itemStatements(this.qb, q, this.parentOf(q));
-    const rows: ItemRow[] = this.sql.all(statements.rows);
+    const viewer = { viewer: q.userId };
+    const rows: ItemRow[] = this.sql.all(statements.rows(), viewer);
     // A page that is not full ends the list, so its total is known without counting.
     let total = rows.length + (q.startIndex ?? 0);
     const pageFull = q.limit !== undefined && rows.length >= q.limit;
     if (q.enableTotalRecordCount !== false && (pageFull || (rows.length === 0 && q.startIndex))) {
-      total = this.sql.get(statements.count)!.n;
+      total = this.sql.get(statements.count(), viewer)!.n;
     }
     return { rows, total };
   }
@@ -150,7 +155,7 @@ export class ItemsRepo {
    * the ids; reading whole rows costs ~10× more.
    */
   queryIds(q: ItemQuery): string[] {
-    return this.sql.pluck(itemStatements(this.qb, q, this.parentOf(q)).ids);
+    return this.sql.pluck(itemStatements(this.qb, q, this.parentOf(q)).ids(), { viewer: q.userId });
   }
 
   /** Every visible non-folder media item under a folder or item-by-name (played marking, sync expansion). */
@@ -176,7 +181,7 @@ export class ItemsRepo {
       groups[groupOf(f.type)].push(f.id);
     }
     const ids = (g: FolderGroup) => jsonList(groups[g]);
-    const media = sql`c.is_folder = 0 AND c.media_type IS NOT NULL AND ${visibleTo('c', userId)}`;
+    const media = sql`c.is_folder = 0 AND c.media_type IS NOT NULL AND ${visibleToViewer('c')}`;
     const recursive = sql<{ id: string; n: number; played: number }>`WITH d(k, id) AS (
         SELECT c.series_id, c.id FROM items c WHERE c.series_id IN ${ids('series')} AND ${media}
         UNION ALL SELECT c.album_id, c.id FROM items c WHERE c.album_id IN ${ids('album')} AND ${media}
@@ -188,7 +193,7 @@ export class ItemsRepo {
         UNION ALL SELECT c.parent_id, c.id FROM items c WHERE c.parent_id IN ${ids('other')} AND ${media}
       )
       SELECT d.k AS id, COUNT(DISTINCT d.id) AS n, COUNT(DISTINCT CASE WHEN ud.played = 1 THEN d.id END) AS played
-      FROM d LEFT JOIN user_data ud ON ud.item_id = d.id AND ud.user_id = ${userId}
+      FROM d LEFT JOIN user_data ud ON ud.item_id = d.id AND ud.user_id = ${sql.raw(VIEWER)}
       GROUP BY d.k`;
     const direct = sql<{ id: string; n: number }>`
       SELECT parent_id AS id, COUNT(*) AS n FROM items WHERE parent_id IN ${jsonList(folders.map((f) => f.id))} GROUP BY parent_id
@@ -197,7 +202,8 @@ export class ItemsRepo {
         WHERE fe.folder_id IN ${ids('entries')} GROUP BY fe.folder_id
       UNION ALL
       SELECT target_id, COUNT(*) FROM item_links WHERE target_id IN ${ids('byName')} GROUP BY target_id`;
-    for (const r of this.sql.all(recursive)) Object.assign(out.get(r.id)!, { recursiveCount: r.n, playedCount: r.played });
+    for (const r of this.sql.all(recursive, { viewer: userId }))
+      Object.assign(out.get(r.id)!, { recursiveCount: r.n, playedCount: r.played });
     for (const r of this.sql.all(direct)) out.get(r.id)!.childCount += r.n;
     return out;
   }
@@ -231,7 +237,7 @@ export class ItemsRepo {
    */
   itemsByName(q: ItemQuery & { byNameType: string; linkKinds: string[] }): { rows: Array<ItemRow & ByNameCounts>; total: number } {
     const scope = scopeOf({ ...q, recursive: true, includeItemTypes: undefined }, this.parentOf(q));
-    const inner: Array<Expression<SqlBool>> = [visibleTo('a', q.userId), ...scope.where];
+    const inner: Array<Expression<SqlBool>> = [visibleToViewer('a'), ...scope.where];
     if (q.includeItemTypes?.length) inner.push(sql<SqlBool>`a.type IN ${jsonList(q.includeItemTypes.map(canonicalItemType))}`);
     if (q.personTypes?.length) inner.push(sql<SqlBool>`l.role IN ${jsonList(q.personTypes)}`);
     const entries =
@@ -248,7 +254,7 @@ export class ItemsRepo {
     const from = this.qb
       .selectFrom('items as t')
       .innerJoin(counts.as('c'), (join) => join.onRef('c.id', '=', 't.id'))
-      .leftJoin('user_data as ud', (join) => join.onRef('ud.item_id', '=', 't.id').on('ud.user_id', '=', q.userId))
+      .leftJoin('user_data as ud', (join) => join.onRef('ud.item_id', '=', 't.id').on('ud.user_id', '=', sql.raw<string>(VIEWER)))
       .where((eb) => {
         const w = [eb('t.type', '=', q.byNameType), ...nameFilters({ name: 't.name', sortName: 't.sort_name' }, q)];
         if (q.isFavorite !== undefined) w.push(sql<SqlBool>`COALESCE(ud.is_favorite, 0) = ${q.isFavorite ? 1 : 0}`);
@@ -258,8 +264,9 @@ export class ItemsRepo {
     const desc = q.sortOrder?.[0] === 'Descending' ? 'DESC' : 'ASC';
     const sortKey = (q.sortBy ?? []).map((s) => s.toLowerCase()).find((s) => s === 'random' || s === 'name' || s === 'sortname');
     const order = sortKey === 'random' ? sql`random()` : sql.raw(`t.sort_name ${desc}, t.id`);
-    const rows = this.sql.all(paged(from.selectAll(['t', 'c']).orderBy(order), q));
-    const total = q.enableTotalRecordCount === false ? rows.length : this.sql.get(from.select(sql<number>`COUNT(*)`.as('n')))!.n;
+    const viewer = { viewer: q.userId };
+    const rows = this.sql.all(paged(from.selectAll(['t', 'c']).orderBy(order), q), viewer);
+    const total = q.enableTotalRecordCount === false ? rows.length : this.sql.get(from.select(sql<number>`COUNT(*)`.as('n')), viewer)!.n;
     return { rows, total };
   }
 
@@ -269,11 +276,11 @@ export class ItemsRepo {
    * Series never started do not appear (Emby semantics).
    */
   nextUp(q: { userId: string; seriesId?: string; parentId?: string; startIndex?: number; limit?: number }): ItemQueryResult {
-    const user = q.userId;
-    const scope = q.parentId ? scopeOf({ userId: user, parentId: q.parentId, recursive: true }, this.parentOf(q)) : undefined;
+    const user = sql.raw(VIEWER);
+    const scope = q.parentId ? scopeOf({ userId: q.userId, parentId: q.parentId, recursive: true }, this.parentOf(q)) : undefined;
     const where = [
       sql`a.type = 'Episode' AND a.series_id IS NOT NULL AND COALESCE(a.parent_index_number, 1) <> 0`,
-      visibleTo('a', user),
+      visibleToViewer('a'),
       ...(scope?.where ?? []),
       // Only series with a played episode can have a next one: start from the user's played rows.
       sql`a.series_id IN (SELECT e.series_id FROM user_data u JOIN items e ON e.id = u.item_id
@@ -297,9 +304,12 @@ export class ItemsRepo {
         WHERE ep.ord > s.last_ord AND ep.played = 0
       )`;
     const paging = q.limit !== undefined || q.startIndex ? sql` LIMIT ${q.limit ?? -1} OFFSET ${q.startIndex ?? 0}` : sql``;
-    const rows = this.sql.all(sql<ItemRow>`${cte} SELECT a.* FROM nxt JOIN items a ON a.id = nxt.id WHERE nxt.rn = 1
-      ORDER BY nxt.last_date DESC, a.series_name COLLATE NOCASE, a.id${paging}`);
-    const total = this.sql.get(sql<{ n: number }>`${cte} SELECT COUNT(*) AS n FROM nxt WHERE rn = 1`)!.n;
+    const rows = this.sql.all(
+      sql<ItemRow>`${cte} SELECT a.* FROM nxt JOIN items a ON a.id = nxt.id WHERE nxt.rn = 1
+      ORDER BY nxt.last_date DESC, a.series_name COLLATE NOCASE, a.id${paging}`,
+      { viewer: q.userId },
+    );
+    const total = this.sql.get(sql<{ n: number }>`${cte} SELECT COUNT(*) AS n FROM nxt WHERE rn = 1`, { viewer: q.userId })!.n;
     return { rows, total };
   }
 
