@@ -339,6 +339,29 @@ describe('authorization matrix for every route', () => {
     expect(wrong).toEqual([]);
   }, 60_000);
 
+  it('shows a folder-limited user and a user on another’s DeviceId nothing they may not see, on any read', async () => {
+    const leaks: string[] = [];
+    const reads = routes.filter((r) => r.method === 'GET' && r.auth !== 'admin' && !isPublic(r.url) && !NOT_READ.test(r.url));
+    const movies = [f.ids['Direct Movie']!, f.ids['Remux Movie']!];
+    const callers: Array<[string, Session, string[]]> = [
+      ['limited user', carol, [...movies, 'Direct Movie', 'Remux Movie']],
+      // Through Alice's device Mallory reaches the device's sync state, but never Alice's private items.
+      ['user on Alice’s DeviceId', mallory, [alicePhotoId, aliceVideoId, alicePlaylistId, 'Alice Private', 'secret-walk']],
+    ];
+    let answered = 0;
+    for (const [who, s, secrets] of callers) {
+      const query = `?Recursive=true&Fields=BasicSyncInfo,SyncInfo,Path&TargetId=${encodeURIComponent(s.deviceId)}&DeviceId=${encodeURIComponent(s.deviceId)}`;
+      for (const route of reads) {
+        const path = fillPath(route.url, { userId: s.userId, item: f.ids['Pilot']!, deviceId: s.deviceId }) + query;
+        const { status, text } = await send(route, path, asUser(s), true);
+        if (status === 200) answered++;
+        for (const secret of secrets) if (text.includes(secret)) leaks.push(`${who}: ${route.url} (${status}) shows ${secret}`);
+      }
+    }
+    expect(leaks).toEqual([]);
+    expect(answered).toBeGreaterThan(40);
+  }, 60_000);
+
   it('refuses another user’s {uid} in the path, and another UserId in a read’s query (403 or 404)', async () => {
     const wrong: string[] = [];
     const bobs = { userId: bob.userId, item: f.ids['Pilot']!, deviceId: alice.deviceId };
