@@ -9,6 +9,7 @@ import { runConversionBench } from './conversion.js';
 import { runDownloadBench } from './download.js';
 import { runExpansionBench } from './expansion.js';
 import { runItemQueriesBench } from './itemQueries.js';
+import { runManyFilesBench } from './manyFiles.js';
 import { binaries } from './media.js';
 import { formatTable, machineInfo, writeResults, type BenchNote, type BenchResult } from './report.js';
 import { runWorkersBench, SkipBench } from './workers.js';
@@ -21,6 +22,7 @@ const MODULES: Array<[string, () => Promise<BenchResult[]>]> = [
   ['expansion', runExpansionBench],
   ['items', runItemQueriesBench],
   ['conversion', runConversionBench],
+  ['many', runManyFilesBench],
   ['workers', runWorkersBench],
   ['download', runDownloadBench],
   ['playback', runPlaybackBench],

@@ -12,17 +12,8 @@ export function formatRuntime(ticks: number | undefined): string | undefined {
   return `0:${String(s).padStart(2, '0')}`;
 }
 
-export function formatBytes(bytes: number | undefined): string | undefined {
-  if (bytes === undefined || bytes < 0) return undefined;
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value >= 100 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
-}
+/** One formatter for sizes, shared with the sync progress words (src/shared/syncProgress.ts). */
+export { formatBytes } from '../shared/formatBytes';
 
 export function formatBitrate(bps: number | undefined): string | undefined {
   if (!bps || bps <= 0) return undefined;

@@ -10,7 +10,6 @@ import { DevicesRepo } from './auth/devicesRepo.js';
 import { TokensRepo } from './auth/tokensRepo.js';
 import { UsersRepo } from './auth/usersRepo.js';
 import { UsersService } from './auth/usersService.js';
-import { DevicesService } from './auth/devicesService.js';
 import type { ServerConfig } from './config.js';
 import { openDatabase, transactionOf } from './db/connection.js';
 import { registerAuth } from './http/authPlugin.js';
@@ -20,12 +19,13 @@ import { registerSecurityHeaders } from './http/securityHeaders.js';
 import type { RouteOptions } from 'fastify';
 import { appShellIndex, registerAppStatic, spaFallback } from './http/appStatic.js';
 import { newId } from './ids.js';
-import { resolveMediaBinaries } from './media/binaries.js';
+import { selectServerToolchain, type Toolchain } from './media/toolchain.js';
 import { SettingsRepo } from './system/settingsRepo.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerUserRoutes } from './routes/users.js';
 import { registerSessionRoutes } from './routes/sessions.js';
 import { registerDeviceRoutes } from './routes/devices.js';
+import { DevicesService } from './auth/devicesService.js';
 import { createLogger } from './logger.js';
 import { ItemsRepo } from './library/itemsRepo.js';
 import { ItemDtoMapper } from './library/itemDto.js';
@@ -55,6 +55,7 @@ import { registerPlaybackRoutes } from './routes/playback.js';
 import { registerSyncAdminRoutes } from './routes/syncAdmin.js';
 import { registerCors } from './http/cors.js';
 import { DEFAULT_MAX_UPLOAD_BYTES } from './config.js';
+import { sweepAfterCrash } from './convert/startupSweep.js';
 import { CameraUploadsRepo } from './uploads/cameraUploadsRepo.js';
 import { CameraUploadService } from './uploads/cameraUploadService.js';
 import { cameraUploadsRoot } from './uploads/uploadPaths.js';
@@ -68,7 +69,15 @@ export function rewriteUrl(url: string): string {
   return rest.startsWith('/') ? rest : `/${rest}`;
 }
 
-export async function buildApp(config: ServerConfig, log: Logger = createLogger(config.logLevel)): Promise<BuiltApp> {
+/** `toolchain`: a choice already under way (main.ts starts it before loading this module). */
+export async function buildApp(
+  config: ServerConfig,
+  log: Logger = createLogger(config.logLevel),
+  toolchain?: Promise<Toolchain>,
+): Promise<BuiltApp> {
+  // The toolchain self-test runs child processes: start it first and open the database meanwhile.
+  const toolchainChoice = toolchain ?? selectServerToolchain(config, log);
+  toolchainChoice.catch(() => undefined); // awaited below; this only keeps an early throw from going unhandled
   const db = openDatabase(path.join(config.dataDir, 'stowaway.db'));
   const settings = new SettingsRepo(db);
   const serverId = settings.getOrCreate('server_id', newId);
@@ -78,8 +87,8 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   const transaction = transactionOf(db);
   const auth = new AuthService(transaction, users, tokens, devices);
   const usersService = new UsersService({ users, tokens, devices, transaction });
-  const devicesService = new DevicesService(devices);
-  const binaries = resolveMediaBinaries(config);
+  const chosen = await toolchainChoice;
+  const binaries = chosen;
   const items = new ItemsRepo(db);
   const userDataRepo = new UserDataRepo(db);
   const itemDtos = new ItemDtoMapper(items, userDataRepo, serverId);
@@ -93,6 +102,7 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   const conversion = new ConversionEngine(outputs, queue, log);
   const playbackParts = wirePlayback(config, binaries, log);
   const syncParts = wireSync({ db, log, serverId, users, devices, items, itemDtos, userData, conversion });
+  const deviceManagement = new DevicesService(db, devices, tokens, syncParts.service);
   const cameraUploads = new CameraUploadService({
     repo: new CameraUploadsRepo(db),
     root: cameraUploadsRoot(config.dataDir),
@@ -108,13 +118,14 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
     db,
     serverId,
     binaries,
+    toolchain: chosen,
     users,
     tokens,
     devices,
+    deviceManagement,
     settings,
     auth,
     usersService,
-    devicesService,
     items,
     itemDtos,
     userData,
@@ -138,6 +149,8 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
       startSyncPrepareTask(syncParts.service, outputs, log, deps.onClose);
     },
   };
+  // After a SIGKILL: our orphaned ffmpeg processes and nobody's upload parts go before any new work.
+  sweepAfterCrash({ dataDir: config.dataDir, db, uploadIncomingDir: path.join(cameraUploadsRoot(config.dataDir), '.incoming'), log });
   // Durable queue (§9.6): Converting items and outputs go back to Queued, partial files go, work resumes.
   syncParts.service.recoverAfterRestart();
   await queue.start();

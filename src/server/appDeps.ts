@@ -8,13 +8,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import type { AuthService } from './auth/authService.js';
 import type { DevicesRepo } from './auth/devicesRepo.js';
+import type { DevicesService } from './auth/devicesService.js';
 import type { TokensRepo } from './auth/tokensRepo.js';
 import type { UsersRepo } from './auth/usersRepo.js';
 import type { UsersService } from './auth/usersService.js';
-import type { DevicesService } from './auth/devicesService.js';
 import type { ServerConfig } from './config.js';
 import type { Db } from './db/connection.js';
 import type { MediaBinaries } from './media/binaries.js';
+import type { Toolchain } from './media/toolchain.js';
 import type { SettingsRepo } from './system/settingsRepo.js';
 import type { ItemsRepo } from './library/itemsRepo.js';
 import type { ItemDtoMapper } from './library/itemDto.js';
@@ -44,15 +45,17 @@ export interface AppDeps {
   db: Db;
   serverId: string;
   binaries: MediaBinaries;
+  /** The same binaries with what was chosen and why, versions, encoders and filters (media/toolchain.ts). */
+  toolchain: Toolchain;
   users: UsersRepo;
   tokens: TokensRepo;
   devices: DevicesRepo;
+  /** Renaming and removing devices, with who may do which (issue 15 §5). */
+  deviceManagement: DevicesService;
   settings: SettingsRepo;
   auth: AuthService;
   /** Account changes (create, delete, policy, configuration, passwords) and the sessions they end. */
   usersService: UsersService;
-  /** The administrators' device list. */
-  devicesService: DevicesService;
   /** Library read side, item DTOs (sync info provider pluggable), user data, box sets and playlists. */
   items: ItemsRepo;
   itemDtos: ItemDtoMapper;

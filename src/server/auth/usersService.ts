@@ -20,6 +20,7 @@ export interface UserStore {
   delete(id: string): void;
   setPolicy(id: string, policy: UserPolicy): void;
   setConfiguration(id: string, configuration: UserConfiguration): void;
+  /** Also clears the first-run "must change" flag. */
   setPasswordHash(id: string, hash: string | null): void;
 }
 
@@ -50,7 +51,7 @@ export interface Actor {
 export interface PasswordChange {
   currentPw?: string;
   newPw?: string;
-  /** Remove the password (an administrator's reset). */
+  /** Remove the password (administrators only). */
   reset?: boolean;
 }
 
@@ -137,6 +138,7 @@ export class UsersService {
       dateCreated: this.now().toISOString(),
       lastLoginDate: null,
       lastActivityDate: null,
+      mustChangePassword: false,
     };
     try {
       this.deps.users.insert(record);
@@ -191,18 +193,25 @@ export class UsersService {
   }
 
   /**
-   * A user changes their password (knowing the current one) or an administrator sets or removes anyone's.
-   * Every other session of that user ends — a stolen token does not survive the change — while the session
-   * that made the change stays.
+   * `POST /Users/{id}/Password` (issue 15 §6). Changing one's own password needs the current one —
+   * administrators included, so a session left open is not enough to take an account over; an
+   * administrator sets or resets (removes) another user's without it. The user's other sessions end — a
+   * stolen token does not survive the change — while the session that made it stays; when an administrator
+   * changes someone else's password, all of that user's sessions end. A new password also clears the
+   * first-run "must change" flag.
    */
   async changePassword(actor: Actor, rawId: string, change: PasswordChange): Promise<void> {
     const target = this.find(rawId);
-    this.requireSelfOrAdmin(actor, target);
-    if (!actor.user.policy.IsAdministrator && !(await this.checkPassword(target, change.currentPw ?? ''))) {
-      throw forbidden('The current password is wrong');
+    const self = actor.user.id === target.id;
+    const isAdmin = actor.user.policy.IsAdministrator;
+    if (!self && !isAdmin) throw forbidden('You may only change your own password');
+    if (change.reset) {
+      if (!isAdmin) throw forbidden('Only an administrator may reset a password');
+    } else if (!change.newPw) {
+      throw badRequest('Give the new password (NewPw)');
     }
-    const password = change.reset ? undefined : change.newPw;
-    const hash = password ? await this.passwords.hash(password) : null;
+    if (self && !(await this.checkPassword(target, change.currentPw ?? ''))) throw forbidden('The current password is wrong');
+    const hash = change.reset ? null : await this.passwords.hash(change.newPw!);
     this.deps.transaction(() => {
       this.deps.users.setPasswordHash(target.id, hash);
       this.revokeOtherTokens(target.id, actor.tokenHash);

@@ -27,6 +27,8 @@ export interface ScannedFile {
   layout: VideoLayout | AudioLayout | PhotoLayout;
   probe: ProbeResult;
   sidecars: SidecarSubtitle[];
+  /** Set when the file is cut short: the reason, kept on the item. */
+  incomplete?: string;
 }
 
 /** Server-side data in `items.extra` for file items. */
@@ -38,6 +40,8 @@ export interface FileItemExtra {
   /** Folder whose artwork (folder.jpg, poster.jpg) belongs to a series, season or album. */
   folder?: string;
   indexNumberEnd?: number;
+  /** Why the file is incomplete (cut short); sync fails such an item with this reason (library/completeness.ts). */
+  incomplete?: string;
 }
 
 /** The link kinds in `item_links`, one per items-by-name type. */
@@ -195,6 +199,7 @@ export function planFile(f: ScannedFile, scanId: number): FilePlan {
   const { streams, paths } = withSidecarStreams(f.probe.streams, f.sidecars);
   const extra: FileItemExtra = { sidecarKey: sidecarKeyOf(f.sidecars), formatName: f.probe.formatName };
   if (Object.keys(paths).length) extra.externalSubtitlePaths = paths;
+  if (f.incomplete) extra.incomplete = f.incomplete;
   Object.assign(plan.row, {
     path: f.path,
     container: f.probe.container ?? null,

@@ -47,6 +47,7 @@ export interface KnownFile {
   mtimeMs: number;
   sidecarKey: string;
   hasImage: boolean;
+  incomplete?: string;
 }
 
 export interface WrittenItem {
@@ -170,7 +171,14 @@ export class LibraryWriter {
     const map = new Map<string, KnownFile>();
     for (const r of rows) {
       const extra = JSON.parse(r.extra || '{}') as FileItemExtra;
-      map.set(r.path, { id: r.id, size: r.size, mtimeMs: r.mtime_ms, sidecarKey: extra.sidecarKey ?? '', hasImage: !!r.image_tag });
+      map.set(r.path, {
+        id: r.id,
+        size: r.size,
+        mtimeMs: r.mtime_ms,
+        sidecarKey: extra.sidecarKey ?? '',
+        hasImage: !!r.image_tag,
+        incomplete: extra.incomplete,
+      });
     }
     return map;
   }

@@ -10,6 +10,7 @@ import { Id } from '../http/schemas.js';
 import type { ItemImages } from '../library/itemImages.js';
 import type { LibraryServices } from '../library/wireLibrary.js';
 import type { ScanReport } from '../library/scanner.js';
+import type { ScanProgressSnapshot } from '../library/scanProgress.js';
 
 const ImageParams = Type.Object({
   id: Id,
@@ -40,8 +41,11 @@ export function registerLibraryRoutes(app: Api, deps: { library: LibraryServices
   });
 
   app.get('/Library/ScanReport', { config: { auth: 'admin' } }, async () =>
-    toScanReportDto(scanner.lastReport, scanner.isScanning, writer.issues()),
+    toScanReportDto(scanner.lastReport, scanner.isScanning, writer.issues(), scanner.progress.snapshot()),
   );
+
+  // Ours, for any signed-in user: "Preparing the library…" while the demo is generated or a scan runs.
+  app.get('/Library/Status', async () => ({ IsScanning: scanner.isScanning, ...scanner.progress.snapshot() }));
 
   for (const url of ['/Items/:id/Images/:type', '/Items/:id/Images/:type/:index']) {
     // exposeHeadRoute answers HEAD with the same headers and no body.
@@ -72,6 +76,8 @@ export function registerLibraryRoutes(app: Api, deps: { library: LibraryServices
 
 export interface ScanReportDto {
   IsScanning: boolean;
+  /** What the library is doing now: phase (GeneratingDemo, Walking, Probing, Images, Idle), files done of total. */
+  Progress: ScanProgressSnapshot;
   LastScan?: {
     StartedAt: string;
     FinishedAt: string;
@@ -88,9 +94,15 @@ export interface ScanReportDto {
   Issues: Array<{ Path: string; Reason: string; Date: string }>;
 }
 
-export function toScanReportDto(last: ScanReport | undefined, scanning: boolean, issues: ScanReport['issues']): ScanReportDto {
+export function toScanReportDto(
+  last: ScanReport | undefined,
+  scanning: boolean,
+  issues: ScanReport['issues'],
+  progress: ScanProgressSnapshot = { Phase: 'Idle', Done: 0, Total: 0 },
+): ScanReportDto {
   return {
     IsScanning: scanning,
+    Progress: progress,
     LastScan: last && {
       StartedAt: last.startedAt,
       FinishedAt: last.finishedAt,

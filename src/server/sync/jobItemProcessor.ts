@@ -21,6 +21,7 @@ import { expandJob, jobItemName } from './expansion.js';
 import type { SyncEvents } from './syncEvents.js';
 import type { SyncLibrary, SyncLibraryItem } from './syncLibrary.js';
 import { ACTIVE_STATUSES, type JobItemRecord, type JobRecord, type SyncRepo } from './syncRepo.js';
+import { isWaitingBehindOtherJob } from './otherJobCopies.js';
 import { toSyncJobItem } from './syncDto.js';
 
 const WAITING: readonly SyncJobItemStatus[] = ['Queued', 'Converting'];
@@ -139,6 +140,8 @@ export class JobItemProcessor {
     const user = this.d.users.get(job.userId);
     const item = user && this.d.lib.getItem(user.id, ji.itemId);
     if (!user || !item || !item.path) return this.fail(ji, job, 'The item is no longer in the library');
+    // A file cut short (library/completeness.ts) would be sent as if whole: fail it with the scan's reason.
+    if (item.incomplete) return this.fail(ji, job, item.incomplete.charAt(0).toUpperCase() + item.incomplete.slice(1));
     if (this.d.repo.activeItemFor(ji.itemId, ji.targetId, ji.id)) {
       return void this.setItem(ji, job, { status: 'Cancelled', errorMessage: 'Already on this device through another sync job' });
     }
@@ -276,7 +279,9 @@ export class JobItemProcessor {
     const items = this.d.repo.itemsOfJob(jobId);
     const job = this.d.repo.getJob(jobId);
     if (!job) return;
-    const { Status, Progress } = deriveJobStatus(items.map((i) => ({ Status: i.status, Progress: i.progress })));
+    const { Status, Progress } = deriveJobStatus(
+      items.map((i) => ({ Status: i.status, Progress: i.progress, ThroughOtherJob: isWaitingBehindOtherJob(i) })),
+    );
     const progress = Progress === undefined ? null : Math.round(Progress * 100) / 100;
     if (this.d.repo.setJobStatus(jobId, Status, progress, items.length, this.stamp())) {
       this.d.events.emitEvent('jobChanged', { jobId, userId: job.userId, targetId: job.targetId });

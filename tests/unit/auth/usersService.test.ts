@@ -31,7 +31,7 @@ function world() {
     delete: (id) => void users.delete(id),
     setPolicy: (id, policy: UserPolicy) => void users.set(id, { ...users.get(id)!, policy }),
     setConfiguration: (id, configuration: UserConfiguration) => void users.set(id, { ...users.get(id)!, configuration }),
-    setPasswordHash: (id, passwordHash) => void users.set(id, { ...users.get(id)!, passwordHash }),
+    setPasswordHash: (id, passwordHash) => void users.set(id, { ...users.get(id)!, passwordHash, mustChangePassword: false }),
   };
   const tokenStore: SessionTokens = {
     deleteForUser: (userId) => {
@@ -79,6 +79,7 @@ function world() {
       dateCreated: '2025-01-01T00:00:00Z',
       lastLoginDate: null,
       lastActivityDate: null,
+      mustChangePassword: false,
     };
     users.set(id, user);
     return user;
@@ -279,6 +280,27 @@ describe('passwords', () => {
     await w.service.changePassword(admin, ned.id, { reset: true, newPw: 'ignored' });
     expect(w.users.get(ned.id)!.passwordHash).toBeNull();
     expect(await w.service.checkPassword(w.users.get(ned.id)!, '')).toBe(true);
+  });
+
+  it('asks an administrator for their own current password too, and lets only administrators reset one', async () => {
+    const w = world();
+    const [root, uma] = [w.addUser('root', { IsAdministrator: true }, 'rootpw'), w.addUser('uma')];
+    const admin = w.signIn(root, 'pc');
+    expect(await asyncKindOf(w.service.changePassword(admin, root.id, { newPw: 'x' }))).toBe('Forbidden:Forbidden');
+    await w.service.changePassword(admin, root.id, { currentPw: 'rootpw', newPw: 'x' });
+    expect(w.users.get(root.id)!.passwordHash).toBe('hashed:x');
+    const self = w.signIn(uma, 'u');
+    expect(await asyncKindOf(w.service.changePassword(self, uma.id, { currentPw: 'pw', reset: true }))).toBe('Forbidden:Forbidden');
+    expect(await asyncKindOf(w.service.changePassword(self, uma.id, { currentPw: 'pw' }))).toBe('Invalid:BadRequest');
+    expect(w.users.get(uma.id)!.passwordHash).toBe('hashed:pw');
+  });
+
+  it('clears the first-run “must change” flag with the new password', async () => {
+    const w = world();
+    const vic = w.addUser('vic');
+    w.users.set(vic.id, { ...w.users.get(vic.id)!, mustChangePassword: true });
+    await w.service.changePassword(w.signIn(vic, 'v'), vic.id, { currentPw: 'pw', newPw: 'fresh' });
+    expect(w.users.get(vic.id)!.mustChangePassword).toBe(false);
   });
 
   it('refuses another user’s password to a non-administrator', async () => {

@@ -58,6 +58,7 @@ export function aUser(name: string, policy: Partial<UserPolicy> = {}): UserRecor
     dateCreated: '2026-01-01T00:00:00.000Z',
     lastLoginDate: null,
     lastActivityDate: null,
+    mustChangePassword: false,
   };
 }
 
