@@ -53,6 +53,7 @@ import { CameraUploadsRepo } from './uploads/cameraUploadsRepo.js';
 import { CameraUploadService } from './uploads/cameraUploadService.js';
 import { cameraUploadsRoot } from './uploads/uploadPaths.js';
 import { registerCameraUploadRoutes } from './routes/cameraUploads.js';
+import { registerCameraUploadItemRoutes } from './routes/cameraUploadItems.js';
 
 /** Strips the `/emby` and `/mediabrowser` prefixes Emby clients add (API.md §1). */
 export function rewriteUrl(url: string): string {
@@ -174,6 +175,7 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   registerSyncAdminRoutes(app, deps);
   await registerSyncEventRoutes(app, deps);
   await registerCameraUploadRoutes(app, deps);
+  registerCameraUploadItemRoutes(app, deps);
   await registerAppStatic(app, deps);
 
   const close = async () => {

@@ -116,3 +116,23 @@ export function getCollectionsAndPlaylists(api: ApiClient, userId: string): Prom
     SortBy: 'SortName',
   });
 }
+
+/** Ours: the user's camera uploads as library items, newest first (the per-user "Camera uploads" view). */
+export function getCameraUploads(api: ApiClient, userId: string, startIndex = 0, limit = 60): Promise<QueryResult<BaseItemDto>> {
+  return api.get(`/Users/${userId}/CameraUploads`, { StartIndex: startIndex, Limit: limit, Fields: LIST_FIELDS });
+}
+
+/**
+ * The last library scan and whether one runs (administrators only). `Progress` is read when the server
+ * sends it (files done of files found during a scan); older servers do not, and the page then shows only
+ * that the library is being prepared.
+ */
+export interface ScanReport {
+  IsScanning: boolean;
+  LastScan?: { FinishedAt: string; Files: number };
+  Progress?: { FilesDone?: number; FilesTotal?: number };
+}
+
+export function getScanReport(api: ApiClient): Promise<ScanReport> {
+  return api.get('/Library/ScanReport');
+}

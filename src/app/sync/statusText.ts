@@ -1,5 +1,6 @@
 /** Job and item statuses in words a person reads, and the tone a badge takes for each. */
 import type { SyncJobItemStatus, SyncJobStatus } from '../../shared/api/sync';
+import { formatBitrate } from '../format';
 
 const JOB: Record<SyncJobStatus, string> = {
   Queued: 'Queued',
@@ -53,7 +54,7 @@ export function statusTone(status: SyncJobStatus | SyncJobItemStatus): Tone {
 
 /** Quality ids in words; a job's Bitrate wins because it is what the conversion really used. */
 export function qualityText(quality: string | undefined, bitrate?: number): string {
-  if (bitrate && quality !== 'original') return `${(bitrate / 1_000_000).toLocaleString(undefined, { maximumFractionDigits: 1 })} Mbps`;
+  if (bitrate && quality !== 'original') return formatBitrate(bitrate)!;
   if (!quality) return 'Default';
   return quality.charAt(0).toUpperCase() + quality.slice(1);
 }
