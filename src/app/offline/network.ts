@@ -102,7 +102,7 @@ export class ServerReachability {
 
   private stopProbe(baseUrl: string): void {
     const p = this.probes.get(baseUrl);
-    if (p) this.deps.clearTimeout(p.timer);
+    if (p?.timer !== undefined) this.deps.clearTimeout(p.timer);
     this.probes.delete(baseUrl);
   }
 
