@@ -77,6 +77,13 @@ test('a phone plays full screen with touch controls: resume chosen once, double-
   await expect(page.getByTestId('play-from-start')).toBeVisible();
   await snapshot(page, 'touch-item-page');
 
+  // A dialog closed with Esc gives the focus back to what opened it.
+  await page.getByTestId('sync-button').click();
+  await expect(page.getByTestId('sync-dialog')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('sync-dialog')).toHaveCount(0);
+  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('sync-button');
+
   await page.getByTestId('play').tap();
   await expect(page).toHaveURL(new RegExp(`/play/${movieId}\\?start=120$`));
   // Resume was chosen on the item page: no second question here.
