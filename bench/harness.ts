@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildApp, type BuiltApp } from '../src/server/app.js';
+import { TEST_TOOLCHAIN_CACHE } from '../tests/helpers/toolchain.js';
 import { loadConfig, type ServerConfig } from '../src/server/config.js';
 import { createLogger } from '../src/server/logger.js';
 import { ensureAdministrator } from '../src/server/system/firstRun.js';
@@ -108,6 +109,8 @@ export async function startBenchServer(mediaDir: string, overrides: Partial<Serv
     appDir: path.join(dataDir, 'no-app'),
     adminUser: 'admin',
     adminPassword: 'bench',
+    // One verdict cache for every bench server: the self-test is not what is being measured.
+    toolchainCacheDir: TEST_TOOLCHAIN_CACHE,
     ...overrides,
   };
   const built = await buildApp(config, createLogger(config.logLevel));

@@ -3,12 +3,14 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeClip, type ClipSpec } from '../src/server/library/demoLibrary.js';
-import { resolveMediaBinaries, type MediaBinaries } from '../src/server/media/binaries.js';
+import type { MediaBinaries } from '../src/server/media/binaries.js';
+import { testToolchain } from '../tests/helpers/toolchain.js';
 
-let cached: MediaBinaries | undefined;
+// The toolchain the server picks (same selection and verdict cache as the tests), so a baseline of bare
+// ffmpeg runs the same binary as the engine it is compared with.
+const chosen: MediaBinaries = await testToolchain();
 export function binaries(): MediaBinaries {
-  cached ??= resolveMediaBinaries();
-  return cached;
+  return chosen;
 }
 
 export async function makeVideo(out: string, spec: ClipSpec): Promise<string> {

@@ -18,7 +18,7 @@ import { registerSecurityHeaders } from './http/securityHeaders.js';
 import type { RouteOptions } from 'fastify';
 import { appShellIndex, registerAppStatic, spaFallback } from './http/appStatic.js';
 import { newId } from './ids.js';
-import { resolveMediaBinaries } from './media/binaries.js';
+import { selectServerToolchain, type Toolchain } from './media/toolchain.js';
 import { SettingsRepo } from './system/settingsRepo.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerUserRoutes } from './routes/users.js';
@@ -63,7 +63,15 @@ export function rewriteUrl(url: string): string {
   return rest.startsWith('/') ? rest : `/${rest}`;
 }
 
-export async function buildApp(config: ServerConfig, log: Logger = createLogger(config.logLevel)): Promise<BuiltApp> {
+/** `toolchain`: a choice already under way (main.ts starts it before loading this module). */
+export async function buildApp(
+  config: ServerConfig,
+  log: Logger = createLogger(config.logLevel),
+  toolchain?: Promise<Toolchain>,
+): Promise<BuiltApp> {
+  // The toolchain self-test runs child processes: start it first and open the database meanwhile.
+  const toolchainChoice = toolchain ?? selectServerToolchain(config, log);
+  toolchainChoice.catch(() => undefined); // awaited below; this only keeps an early throw from going unhandled
   const db = openDatabase(path.join(config.dataDir, 'stowaway.db'));
   const settings = new SettingsRepo(db);
   const serverId = settings.getOrCreate('server_id', newId);
@@ -71,7 +79,8 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
   const tokens = new TokensRepo(db);
   const devices = new DevicesRepo(db);
   const auth = new AuthService(db, users, tokens, devices);
-  const binaries = resolveMediaBinaries(config);
+  const chosen = await toolchainChoice;
+  const binaries = chosen;
   const items = new ItemsRepo(db);
   const userDataRepo = new UserDataRepo(db);
   const itemDtos = new ItemDtoMapper(items, userDataRepo, serverId);
@@ -99,6 +108,7 @@ export async function buildApp(config: ServerConfig, log: Logger = createLogger(
     db,
     serverId,
     binaries,
+    toolchain: chosen,
     users,
     tokens,
     devices,

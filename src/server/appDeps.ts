@@ -13,6 +13,7 @@ import type { UsersRepo } from './auth/usersRepo.js';
 import type { ServerConfig } from './config.js';
 import type { Db } from './db/connection.js';
 import type { MediaBinaries } from './media/binaries.js';
+import type { Toolchain } from './media/toolchain.js';
 import type { SettingsRepo } from './system/settingsRepo.js';
 import type { ItemsRepo } from './library/itemsRepo.js';
 import type { ItemDtoMapper } from './library/itemDto.js';
@@ -39,6 +40,8 @@ export interface AppDeps {
   db: Db;
   serverId: string;
   binaries: MediaBinaries;
+  /** The same binaries with what was chosen and why, versions, encoders and filters (media/toolchain.ts). */
+  toolchain: Toolchain;
   users: UsersRepo;
   tokens: TokensRepo;
   devices: DevicesRepo;

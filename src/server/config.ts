@@ -11,12 +11,18 @@ export interface ServerConfig {
   adminPassword?: string;
   ffmpegPath?: string;
   ffprobePath?: string;
+  /** Where the toolchain self-test keeps its samples and verdicts (default `<dataDir>/cache/toolchain`). */
+  toolchainCacheDir?: string;
+  /** False: only FFMPEG_PATH/FFPROBE_PATH are candidates, no PATH or npm fallback (STOWAWAY_TOOLCHAIN_DISCOVERY=0). */
+  toolchainDiscovery?: boolean;
   logLevel: string;
   redisUrl?: string;
   /** Watch media folders for changes (off in most tests to keep them deterministic). */
   watch: boolean;
   /** Serve the built app from this folder when it exists. */
   appDir: string;
+  /** Disk budget of resized images, bytes (STOWAWAY_IMAGE_CACHE_MB, default 256 MiB). */
+  imageCacheBytes?: number;
   /** Largest camera upload accepted, bytes (STOWAWAY_MAX_UPLOAD_BYTES, default 4 GiB). */
   maxUploadBytes?: number;
 }
@@ -35,6 +41,14 @@ function positiveInt(v: string | undefined, name: string): number | undefined {
   return n;
 }
 
+function mebibytes(v: string | undefined, name: string): number | undefined {
+  const s = nonEmpty(v);
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number of MiB, got ${v}`);
+  return Math.round(n * 1024 * 1024);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerConfig {
   const port = Number(env.PORT ?? 8096);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0–65535, got ${env.PORT}`);
@@ -43,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     .map((d) => d.trim())
     .filter(Boolean)
     .map((d) => path.resolve(cwd, d));
+  const toolchainCache = nonEmpty(env.STOWAWAY_TOOLCHAIN_CACHE);
   return {
     port,
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
@@ -52,10 +67,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     adminPassword: nonEmpty(env.STOWAWAY_ADMIN_PASSWORD),
     ffmpegPath: nonEmpty(env.FFMPEG_PATH),
     ffprobePath: nonEmpty(env.FFPROBE_PATH),
+    toolchainCacheDir: toolchainCache ? path.resolve(cwd, toolchainCache) : undefined,
+    toolchainDiscovery: env.STOWAWAY_TOOLCHAIN_DISCOVERY !== '0',
     logLevel: nonEmpty(env.LOG_LEVEL) ?? 'info',
     redisUrl: nonEmpty(env.REDIS_URL),
     watch: env.STOWAWAY_WATCH !== '0',
     appDir: path.resolve(cwd, nonEmpty(env.STOWAWAY_APP_DIR) ?? './dist/app'),
+    imageCacheBytes: mebibytes(env.STOWAWAY_IMAGE_CACHE_MB, 'STOWAWAY_IMAGE_CACHE_MB'),
     maxUploadBytes: positiveInt(env.STOWAWAY_MAX_UPLOAD_BYTES, 'STOWAWAY_MAX_UPLOAD_BYTES') ?? DEFAULT_MAX_UPLOAD_BYTES,
   };
 }

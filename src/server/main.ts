@@ -1,13 +1,17 @@
-import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { ensureAdministrator } from './system/firstRun.js';
+import { selectServerToolchain } from './media/toolchain.js';
 
 /** `npm start`: configuration from the environment, first-run set-up, then serve until a signal. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  const built = await buildApp(config, log);
+  // The toolchain self-test (child processes) runs while the rest of the server's modules load.
+  const toolchain = selectServerToolchain(config, log);
+  toolchain.catch(() => undefined); // awaited inside buildApp
+  const { buildApp } = await import('./app.js');
+  const { ensureAdministrator } = await import('./system/firstRun.js');
+  const built = await buildApp(config, log, toolchain);
   await ensureAdministrator(built.deps);
   await built.app.listen({ port: config.port, host: config.host });
   const address = built.app.server.address();

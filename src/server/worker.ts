@@ -8,7 +8,9 @@
  */
 import { startConversionWorker } from './convert/bullmqWorker.js';
 import { createLogger } from './logger.js';
-import { resolveMediaBinaries } from './media/binaries.js';
+import path from 'node:path';
+import os from 'node:os';
+import { selectToolchain } from './media/toolchain.js';
 
 function intEnv(name: string, min: number, max: number): number | undefined {
   const raw = process.env[name]?.trim();
@@ -25,7 +27,13 @@ async function main(): Promise<void> {
     log.fatal('REDIS_URL is required for a conversion worker');
     process.exit(2);
   }
-  const binaries = resolveMediaBinaries({ ffmpegPath: process.env.FFMPEG_PATH, ffprobePath: process.env.FFPROBE_PATH });
+  // The same self-tested choice as the server's; a worker has no data dir, so its verdicts live in tmp.
+  const binaries = await selectToolchain({
+    ffmpegPath: process.env.FFMPEG_PATH?.trim() || undefined,
+    ffprobePath: process.env.FFPROBE_PATH?.trim() || undefined,
+    cacheDir: process.env.STOWAWAY_TOOLCHAIN_CACHE?.trim() || path.join(os.tmpdir(), 'stowaway-toolchain'),
+    log,
+  });
   const worker = await startConversionWorker({
     redisUrl,
     binaries,

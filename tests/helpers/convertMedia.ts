@@ -11,11 +11,13 @@ import Database from 'better-sqlite3';
 import type { ConversionPlan, SubtitleAction, VideoEncode } from '../../src/shared/profile/decision.js';
 import { migrate } from '../../src/server/db/migrate.js';
 import type { Db } from '../../src/server/db/connection.js';
-import { resolveMediaBinaries, type MediaBinaries } from '../../src/server/media/binaries.js';
+import type { Toolchain } from '../../src/server/media/toolchain.js';
+import { testToolchain } from './toolchain.js';
 
 const run = promisify(execFile);
 
-export const binaries: MediaBinaries = resolveMediaBinaries();
+/** The toolchain the server would choose (same selection code, shared verdict cache). */
+export const binaries: Toolchain = await testToolchain();
 
 export function tempDir(prefix = 'stowaway-convert-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

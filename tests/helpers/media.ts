@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { resolveMediaBinaries, type MediaBinaries } from '../../src/server/media/binaries.js';
+import type { Toolchain } from '../../src/server/media/toolchain.js';
+import { testToolchain } from './toolchain.js';
 import {
   srtText,
   writeClip,
@@ -16,10 +17,10 @@ import {
   type VideoCodec,
 } from '../../src/server/library/demoLibrary.js';
 
-let binaries: MediaBinaries | undefined;
-export function mediaBinaries(): MediaBinaries {
-  binaries ??= resolveMediaBinaries();
-  return binaries;
+// Chosen once per test process, by the server's own selection (self-tested, cached across runs).
+const toolchain = await testToolchain();
+export function mediaBinaries(): Toolchain {
+  return toolchain;
 }
 
 export function tempDir(prefix = 'stowaway-media-'): string {

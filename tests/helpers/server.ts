@@ -5,6 +5,7 @@ import { buildApp, type BuiltApp } from '../../src/server/app.js';
 import { loadConfig, type ServerConfig } from '../../src/server/config.js';
 import { createLogger } from '../../src/server/logger.js';
 import type { Logger } from 'pino';
+import { TEST_TOOLCHAIN_CACHE } from './toolchain.js';
 
 export interface TestServer {
   built: BuiltApp;
@@ -31,6 +32,7 @@ export async function startTestServer(
     watch: false,
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     appDir: path.join(dataDir, 'no-app'),
+    toolchainCacheDir: TEST_TOOLCHAIN_CACHE,
     ...overrides,
   };
   const built = await buildApp(config, opts.log ?? createLogger(config.logLevel));

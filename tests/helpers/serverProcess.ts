@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { TEST_TOOLCHAIN_CACHE } from './toolchain.js';
 
 export interface ServerProcess {
   url: string;
@@ -15,7 +16,15 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'src/server/main.ts')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', STOWAWAY_WATCH: '0', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      STOWAWAY_WATCH: '0',
+      STOWAWAY_TOOLCHAIN_CACHE: TEST_TOOLCHAIN_CACHE,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

@@ -1,57 +1,69 @@
 /**
- * Sidecar subtitles come in whatever encoding the ripper's Windows used. The npm ffmpeg 4.1 crashes on a
- * non-UTF-8 `-sub_charenc`, so we decode in Node and always hand ffmpeg UTF-8 with LF line ends.
+ * Sidecar subtitles come in whatever encoding the ripper's system used: Windows-1252 in Western Europe,
+ * Windows-1251 for Cyrillic, ISO-8859-2 / Windows-1250 in Central Europe, Big5, GB18030, Shift_JIS,
+ * EUC-KR… We decode in Node and always hand ffmpeg UTF-8 with LF line ends (the npm ffmpeg 4.1 crashed on
+ * a non-UTF-8 `-sub_charenc`, and the output WebVTT is UTF-8 by definition).
+ *
+ * Order: a byte-order mark decides; else text that is valid UTF-8 is UTF-8 (a legacy file almost never
+ * is, by accident); else chardet's statistical guess, decoded by iconv-lite; else Windows-1252, which maps
+ * every byte.
  */
+import chardet from 'chardet';
+import iconv from 'iconv-lite';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Windows-1252 bytes 0x80–0x9F (€, curly quotes, dashes…); 0 marks the five unassigned ones, kept as the
- * C1 code point. Decoded by hand because Node 20's TextDecoder('windows-1252') decodes as ISO-8859-1
- * (measured: 0x96 came out as U+0096, not the en dash), which silently drops those characters.
+ * chardet names the ISO standard where files in the wild use Microsoft's superset: a 0x80–0x9F byte in
+ * "ISO-8859-1" text is a curly quote or dash from Windows-1252, not a C1 control.
  */
-const CP1252_HIGH = [
-  0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0, 0, 0x2018, 0x2019,
-  0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+const SUPERSET: Record<string, string> = {
+  'iso-8859-1': 'windows-1252',
+  'iso-8859-9': 'windows-1254',
+};
+
+const BOMS: ReadonlyArray<readonly [number[], string]> = [
+  [[0xef, 0xbb, 0xbf], 'utf-8'],
+  [[0xff, 0xfe, 0x00, 0x00], 'utf-32le'],
+  [[0x00, 0x00, 0xfe, 0xff], 'utf-32be'],
+  [[0xff, 0xfe], 'utf-16le'],
+  [[0xfe, 0xff], 'utf-16be'],
 ];
 
-export function decodeWindows1252(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 8192) {
-    const codes = Array.from(bytes.subarray(i, i + 8192), (b) => (b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80] || b : b));
-    out += String.fromCharCode(...codes);
+function bomOf(bytes: Uint8Array): { encoding: string; length: number } | undefined {
+  for (const [mark, encoding] of BOMS) {
+    if (mark.every((b, i) => bytes[i] === b)) return { encoding, length: mark.length };
   }
-  return out;
+  return undefined;
 }
 
-/**
- * BOM → that encoding; else strict UTF-8; else Windows-1252 (a superset of Latin-1 for the Western
- * European files that make up nearly all legacy sidecars, and it never fails: every byte maps).
- */
+/** chardet's best guess that iconv-lite can decode, with the supersets above applied. */
+export function detectLegacyEncoding(bytes: Uint8Array): string {
+  for (const match of chardet.analyse(bytes)) {
+    const name = SUPERSET[match.name.toLowerCase()] ?? match.name;
+    if (/^utf-?(16|32)/i.test(name)) continue; // without a BOM these guesses are wrong for subtitle text
+    if (iconv.encodingExists(name)) return name.toLowerCase();
+  }
+  return 'windows-1252';
+}
+
 export function decodeSubtitleBytes(bytes: Uint8Array): { text: string; encoding: string } {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let text: string;
   let encoding: string;
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-    try {
-      text = utf8.decode(bytes.subarray(3));
-      encoding = 'utf-8';
-    } catch {
-      text = decodeWindows1252(bytes.subarray(3));
-      encoding = 'windows-1252';
-    }
-  } else if (bytes[0] === 0xff && bytes[1] === 0xfe) {
-    text = new TextDecoder('utf-16le').decode(bytes.subarray(2));
-    encoding = 'utf-16le';
-  } else if (bytes[0] === 0xfe && bytes[1] === 0xff) {
-    text = new TextDecoder('utf-16be').decode(bytes.subarray(2));
-    encoding = 'utf-16be';
+  const bom = bomOf(bytes);
+  if (bom && bom.encoding !== 'utf-8') {
+    encoding = bom.encoding;
+    text = iconv.decode(buf.subarray(bom.length), encoding);
   } else {
+    const body = bom ? buf.subarray(bom.length) : buf;
     try {
-      text = utf8.decode(bytes);
+      text = utf8.decode(body);
       encoding = 'utf-8';
     } catch {
-      text = decodeWindows1252(bytes);
-      encoding = 'windows-1252';
+      // A UTF-8 BOM on a file that is not UTF-8 (an editor added it blindly): trust the bytes.
+      encoding = detectLegacyEncoding(body);
+      text = iconv.decode(body, encoding);
     }
   }
   // A BOM inside (files concatenated by hand) and CR line ends confuse the SRT demuxer.

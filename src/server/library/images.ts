@@ -1,8 +1,11 @@
 /**
  * Primary images: extracted once into `<dataDir>/images/<itemId>.jpg`, tagged with a short hash of their
- * bytes (clients cache by tag), and resized on request into `<dataDir>/images/cache/<itemId>/`. Photos are
- * their own image and are never copied. Every failure here is reported as "no image", never thrown into a
- * scan.
+ * bytes (clients cache by tag), and resized on request into `<dataDir>/images/cache/<itemId>/`. Photos a
+ * browser shows are their own image and are never copied; other photos (HEIC) get a JPEG rendering.
+ * Stills go through sharp (upright by their EXIF orientation); frames of video and embedded cover art
+ * through ffmpeg. Requested sizes snap to a ladder (imageLadder.ts), encodes run a few at a time
+ * (EncodeLimit) and the resized copies live within a byte budget (DiskLru). Every failure here is
+ * reported as "no image", never thrown into a scan.
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -11,6 +14,12 @@ import path from 'node:path';
 import type { MediaStream } from '../../shared/api/items.js';
 import { TICKS_PER_SECOND } from '../../shared/api/items.js';
 import { FOLDER_IMAGE_NAMES } from './layout.js';
+import { DiskLru } from './diskLru.js';
+import { EncodeLimit } from './encodeLimit.js';
+import { heicDecoder, sharpVersion, writeJpeg, type HeicDecoder } from './imageCodec.js';
+import { snapVariant, variantKey, type ImageVariantOptions } from './imageLadder.js';
+
+export type { ImageVariantOptions } from './imageLadder.js';
 
 export interface LibraryLogger {
   info(obj: unknown, msg?: string): void;
@@ -35,24 +44,33 @@ export interface ImageSubject {
   streams: readonly MediaStream[];
 }
 
-export interface ImageVariantOptions {
-  maxWidth?: number;
-  maxHeight?: number;
-  width?: number;
-  height?: number;
-  /** 1–100, as Emby clients send it. */
-  quality?: number;
-}
-
 export interface ImageServiceOptions {
   ffmpegPath: string;
   dataDir: string;
   logger?: LibraryLogger;
   timeoutMs?: number;
+  /** Disk budget of the resized copies (STOWAWAY_IMAGE_CACHE_MB; default 256 MiB). */
+  cacheBytes?: number;
+  /** Image encodes at once (default 2: one per core of a small box). */
+  encodeConcurrency?: number;
 }
 
+export const DEFAULT_IMAGE_CACHE_BYTES = 256 * 1024 * 1024;
 const IMAGE_EXTS = ['jpg', 'jpeg', 'png', 'webp'];
 const MAX_EXTRACT_WIDTH = 1280;
+/** Photos browsers show as they are; others (HEIC, TIFF, AVIF for older Safari) get a JPEG rendering. */
+const BROWSER_PHOTO_EXTS = new Set(['jpg', 'jpeg', 'png', 'webp', 'gif']);
+const MAX_PHOTO_RENDER = 2560;
+
+export interface ImageStats {
+  encodesRunning: number;
+  /** Most image encodes that ran at the same time since start. */
+  peakEncodes: number;
+  encodeLimit: number;
+  cacheBytes: number;
+  cacheFiles: number;
+  cacheBudget: number;
+}
 
 export function contentTypeOf(file: string): string {
   switch (path.extname(file).slice(1).toLowerCase()) {
@@ -63,50 +81,13 @@ export function contentTypeOf(file: string): string {
     case 'gif':
       return 'image/gif';
     case 'heic':
+    case 'heif':
       return 'image/heic';
+    case 'avif':
+      return 'image/avif';
     default:
       return 'image/jpeg';
   }
-}
-
-/** Bounded, even-free scale expression for ffmpeg; undefined when no size was asked for. */
-export function scaleFilter(o: ImageVariantOptions): string | undefined {
-  const w = pos(o.width);
-  const h = pos(o.height);
-  const mw = pos(o.maxWidth);
-  const mh = pos(o.maxHeight);
-  if (w && h) return `scale=${w}:${h}`;
-  if (w) return `scale=${w}:-1`;
-  if (h) return `scale=-1:${h}`;
-  // Never upscale for max* bounds: a 320-wide frame asked at maxWidth=1920 stays 320.
-  if (mw && mh) return `scale='min(iw,${mw})':'min(ih,${mh})':force_original_aspect_ratio=decrease`;
-  if (mw) return `scale='min(iw,${mw})':-1`;
-  if (mh) return `scale=-1:'min(ih,${mh})'`;
-  return undefined;
-}
-
-/** Emby quality 1–100 → mjpeg -q:v 2 (best) … 31 (worst). */
-export function jpegQscale(quality: number | undefined): number {
-  const q = Math.min(100, Math.max(1, quality ?? 90));
-  return Math.round(31 - (q / 100) * 29);
-}
-
-export function variantKey(tag: string, o: ImageVariantOptions): string | undefined {
-  const filter = scaleFilter(o);
-  if (!filter && o.quality === undefined) return undefined;
-  const parts = [
-    tag,
-    `w${pos(o.width) ?? ''}`,
-    `h${pos(o.height) ?? ''}`,
-    `mw${pos(o.maxWidth) ?? ''}`,
-    `mh${pos(o.maxHeight) ?? ''}`,
-    `q${jpegQscale(o.quality)}`,
-  ];
-  return parts.join('-');
-}
-
-function pos(n: number | undefined): number | undefined {
-  return n !== undefined && Number.isFinite(n) && n > 0 ? Math.min(Math.round(n), 8192) : undefined;
 }
 
 export class ImageService {
@@ -115,18 +96,44 @@ export class ImageService {
   private readonly log: LibraryLogger;
   private readonly timeoutMs: number;
   private readonly inFlight = new Map<string, Promise<string>>();
+  private readonly limit: EncodeLimit;
+  private readonly lru: DiskLru;
+  private readonly cacheBudget: number;
 
   constructor(private readonly opts: ImageServiceOptions) {
     this.dir = path.join(opts.dataDir, 'images');
     this.cacheDir = path.join(this.dir, 'cache');
     this.log = opts.logger ?? silentLogger;
     this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.limit = new EncodeLimit(Math.max(1, opts.encodeConcurrency ?? 2));
+    this.cacheBudget = opts.cacheBytes ?? DEFAULT_IMAGE_CACHE_BYTES;
+    this.lru = new DiskLru(this.cacheDir, this.cacheBudget);
+  }
+
+  /** What images are read with, for System/Info. */
+  capabilities(): { Sharp: string; HeicDecoder: HeicDecoder } {
+    return { Sharp: sharpVersion(), HeicDecoder: heicDecoder() };
+  }
+
+  stats(): ImageStats {
+    return {
+      encodesRunning: this.limit.running,
+      peakEncodes: this.limit.peak,
+      encodeLimit: this.limit.limit,
+      cacheBytes: this.lru.bytes,
+      cacheFiles: this.lru.files,
+      cacheBudget: this.cacheBudget,
+    };
   }
 
   /** The primary image of a file item, by the rules of its kind; undefined when there is none. */
   async extractForFile(item: ImageSubject): Promise<StoredImage | undefined> {
     try {
-      if (item.type === 'Photo') return { path: item.path, tag: await hashFile(item.path) };
+      if (item.type === 'Photo') {
+        if (BROWSER_PHOTO_EXTS.has(path.extname(item.path).slice(1).toLowerCase()))
+          return { path: item.path, tag: await hashFile(item.path) };
+        return await this.importImage(item.id, item.path, MAX_PHOTO_RENDER);
+      }
       if (item.type === 'Audio') {
         const pic = item.streams.find((s) => s.Type === 'EmbeddedImage');
         if (pic) {
@@ -162,15 +169,22 @@ export class ImageService {
     return undefined;
   }
 
-  /** A resized copy, made once per (image tag, size, quality) and kept on disk. */
+  /** A resized copy, made once per (image tag, ladder size, ladder quality) and kept within the budget. */
   async variant(itemId: string, image: StoredImage, o: ImageVariantOptions): Promise<{ path: string; key: string }> {
-    const key = variantKey(image.tag, o);
-    if (!key) return { path: image.path, key: image.tag };
+    const snapped = snapVariant(o);
+    if (!snapped) return { path: image.path, key: image.tag };
+    const key = variantKey(image.tag, snapped);
     const out = path.join(this.cacheDir, itemId, `${key}.jpg`);
-    if (fs.existsSync(out)) return { path: out, key };
+    if (await this.lru.hit(out)) return { path: out, key };
     let job = this.inFlight.get(out);
     if (!job) {
-      job = this.makeVariant(image.path, out, o).finally(() => this.inFlight.delete(out));
+      job = this.limit
+        .run(() => writeJpeg(image.path, out, snapped))
+        .then(async (size) => {
+          await this.lru.add(out, size);
+          return out;
+        })
+        .finally(() => this.inFlight.delete(out));
       this.inFlight.set(out, job);
     }
     return { path: await job, key };
@@ -178,6 +192,7 @@ export class ImageService {
 
   /** Forgets the resized copies of an item whose image is about to be replaced (their tag is stale). */
   async clearVariants(id: string): Promise<void> {
+    this.lru.forgetUnder(path.join(this.cacheDir, id));
     await fs.promises.rm(path.join(this.cacheDir, id), { recursive: true, force: true }).catch(() => undefined);
   }
 
@@ -185,42 +200,13 @@ export class ImageService {
   async remove(ids: readonly string[]): Promise<void> {
     for (const id of ids) {
       await fs.promises.rm(path.join(this.dir, `${id}.jpg`), { force: true }).catch(() => undefined);
+      this.lru.forgetUnder(path.join(this.cacheDir, id));
       await fs.promises.rm(path.join(this.cacheDir, id), { recursive: true, force: true }).catch(() => undefined);
     }
   }
 
-  private async makeVariant(source: string, out: string, o: ImageVariantOptions): Promise<string> {
-    await fs.promises.mkdir(path.dirname(out), { recursive: true });
-    const tmp = tempBeside(out);
-    const filter = scaleFilter(o);
-    const args = [
-      '-v',
-      'error',
-      '-y',
-      '-i',
-      source,
-      '-frames:v',
-      '1',
-      ...(filter ? ['-vf', filter] : []),
-      '-q:v',
-      String(jpegQscale(o.quality)),
-      '-f',
-      'image2',
-      '-c:v',
-      'mjpeg',
-      tmp,
-    ];
-    try {
-      await this.ffmpeg(args);
-      await fs.promises.rename(tmp, out);
-      return out;
-    } finally {
-      await fs.promises.rm(tmp, { force: true });
-    }
-  }
-
-  /** Copies a JPEG as is; converts anything else (PNG covers, WebP posters) to JPEG. */
-  private async importImage(itemId: string, source: string): Promise<StoredImage | undefined> {
+  /** Copies a JPEG as is; anything else (PNG covers, WebP posters, HEIC photos) becomes an upright JPEG. */
+  private async importImage(itemId: string, source: string, maxSize = MAX_EXTRACT_WIDTH): Promise<StoredImage | undefined> {
     if (/\.jpe?g$/i.test(source)) {
       await fs.promises.mkdir(this.dir, { recursive: true });
       const out = path.join(this.dir, `${itemId}.jpg`);
@@ -233,7 +219,14 @@ export class ImageService {
       }
       return { path: out, tag: await hashFile(out) };
     }
-    return this.render(itemId, ['-i', source]);
+    const out = path.join(this.dir, `${itemId}.jpg`);
+    try {
+      await this.limit.run(() => writeJpeg(source, out, { width: maxSize, height: maxSize, quality: 90 }));
+    } catch (err) {
+      this.log.debug({ err, item: itemId, source }, 'image not readable here; no rendering');
+      return undefined;
+    }
+    return { path: out, tag: await hashFile(out) };
   }
 
   /** One frame of the given input → `<itemId>.jpg`, at most MAX_EXTRACT_WIDTH wide. */
@@ -261,7 +254,7 @@ export class ImageService {
       tmp,
     ];
     try {
-      await this.ffmpeg(args);
+      await this.limit.run(() => this.ffmpeg(args));
       const st = await fs.promises.stat(tmp).catch(() => undefined);
       if (!st || st.size === 0) return undefined;
       await fs.promises.rename(tmp, out);

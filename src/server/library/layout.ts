@@ -10,7 +10,8 @@ export type FileKind = 'video' | 'audio' | 'image' | 'subtitle';
 
 const VIDEO_EXTS = new Set(['mp4', 'm4v', 'mkv', 'webm', 'avi', 'mov', 'wmv', 'ts', 'm2ts', 'mts', 'mpg', 'mpeg', 'flv', 'ogv', '3gp']);
 const AUDIO_EXTS = new Set(['mp3', 'flac', 'm4a', 'm4b', 'aac', 'ogg', 'oga', 'opus', 'wav', 'wma', 'alac', 'aiff']);
-const IMAGE_EXTS = new Set(['jpg', 'jpeg', 'png', 'webp', 'gif', 'heic']);
+// Photos are read with sharp (imageCodec.ts): AVIF and HEIF containers too; HEVC-coded HEIC needs heif-convert.
+const IMAGE_EXTS = new Set(['jpg', 'jpeg', 'png', 'webp', 'gif', 'heic', 'heif', 'avif']);
 const SUBTITLE_CODEC_BY_EXT: Record<string, string> = { srt: 'srt', vtt: 'vtt', ass: 'ass', ssa: 'ssa' };
 
 export function extensionOf(file: string): string {

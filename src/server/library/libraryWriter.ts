@@ -27,6 +27,8 @@ export interface ScannedFile {
   layout: VideoLayout | AudioLayout | PhotoLayout;
   probe: ProbeResult;
   sidecars: SidecarSubtitle[];
+  /** Set when the file is cut short: the reason, kept on the item. */
+  incomplete?: string;
 }
 
 export interface KnownFile {
@@ -35,6 +37,7 @@ export interface KnownFile {
   mtimeMs: number;
   sidecarKey: string;
   hasImage: boolean;
+  incomplete?: string;
 }
 
 export interface WrittenItem {
@@ -56,6 +59,8 @@ export interface FileItemExtra {
   formatName?: string;
   /** Folder whose artwork (folder.jpg, poster.jpg) belongs to a series, season or album. */
   folder?: string;
+  /** Why the file is incomplete (cut short); sync fails such an item with this reason (library/completeness.ts). */
+  incomplete?: string;
 }
 
 /** The link kinds in `item_links`, one per items-by-name type. */
@@ -230,7 +235,14 @@ export class LibraryWriter {
     const map = new Map<string, KnownFile>();
     for (const r of rows) {
       const extra = JSON.parse(r.extra || '{}') as FileItemExtra;
-      map.set(r.path, { id: r.id, size: r.size, mtimeMs: r.mtime_ms, sidecarKey: extra.sidecarKey ?? '', hasImage: !!r.image_tag });
+      map.set(r.path, {
+        id: r.id,
+        size: r.size,
+        mtimeMs: r.mtime_ms,
+        sidecarKey: extra.sidecarKey ?? '',
+        hasImage: !!r.image_tag,
+        incomplete: extra.incomplete,
+      });
     }
     return map;
   }
@@ -404,6 +416,7 @@ export class LibraryWriter {
       formatName: f.probe.formatName,
     };
     if (Object.keys(paths).length) extra.externalSubtitlePaths = paths;
+    if (f.incomplete) extra.incomplete = f.incomplete;
     Object.assign(row, {
       path: f.path,
       container: f.probe.container ?? null,

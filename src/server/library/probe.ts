@@ -1,7 +1,9 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { MediaStream } from '../../shared/api/items.js';
 import { TICKS_PER_SECOND } from '../../shared/api/items.js';
+import { describeFailure, runTool } from '../media/runTool.js';
+import { ffprobeArgs } from '../media/selfTest.js';
 
 /** Container-level tags the library uses; keys are ffprobe's, lower-cased (MKV writes them upper-case). */
 export interface MediaTags {
@@ -47,43 +49,74 @@ export interface MediaProberOptions {
   timeoutMs?: number;
 }
 
-/** Runs ffprobe on one file. The parsing lives in `parseProbeOutput`, which is pure and unit-tested. */
+/**
+ * Runs ffprobe on one file. The parsing lives in `parseProbeOutput`, which is pure and unit-tested.
+ * Given several ffprobe binaries (the toolchain's chosen one first), a file that crashes one is tried with
+ * the next before it is called unreadable: static ffprobe builds have died with SIGSEGV on inputs a
+ * distribution build reads.
+ */
 export class MediaProber {
   private readonly timeoutMs: number;
+  private readonly probers: readonly string[];
 
-  constructor(
-    private readonly ffprobePath: string,
-    options: MediaProberOptions = {},
-  ) {
+  constructor(ffprobe: string | readonly string[], options: MediaProberOptions = {}) {
+    this.probers = typeof ffprobe === 'string' ? [ffprobe] : ffprobe;
+    if (this.probers.length === 0) throw new Error('MediaProber needs at least one ffprobe');
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
-  probe(file: string): Promise<ProbeResult> {
-    const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '--', file];
-    return new Promise((resolve, reject) => {
-      execFile(
-        this.ffprobePath,
-        args,
-        { timeout: this.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024, windowsHide: true },
-        (err, stdout, stderr) => {
-          if (err) {
-            const killed = (err as NodeJS.ErrnoException & { killed?: boolean }).killed;
-            const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-            const reason = killed
-              ? `ffprobe timed out after ${this.timeoutMs} ms`
-              : missing
-                ? `ffprobe not found at ${this.ffprobePath} (set FFPROBE_PATH)`
-                : probeErrorReason(String(stderr), file) || err.message || 'ffprobe failed';
-            reject(new ProbeError(reason, file));
-            return;
-          }
-          try {
-            resolve(parseProbeOutput(JSON.parse(stdout) as FfprobeOutput, file));
-          } catch (e) {
-            reject(new ProbeError(`unreadable ffprobe output: ${(e as Error).message}`, file));
-          }
-        },
-      );
+  async probe(file: string): Promise<ProbeResult> {
+    const crashes: string[] = [];
+    for (const bin of this.probers) {
+      const run = await runTool(bin, ffprobeArgs(file), { timeoutMs: this.timeoutMs });
+      if (run.signal) {
+        crashes.push(`${bin} crashed (${run.signal})`);
+        continue;
+      }
+      if (run.timedOut) throw new ProbeError(`ffprobe timed out after ${this.timeoutMs} ms`, file);
+      if (run.spawnError === 'ENOENT') throw new ProbeError(`ffprobe not found at ${bin} (set FFPROBE_PATH)`, file);
+      if (run.code !== 0) throw new ProbeError(probeErrorReason(run.stderr, file) || describeFailure(run, this.timeoutMs), file);
+      try {
+        return parseProbeOutput(JSON.parse(run.stdout) as FfprobeOutput, file);
+      } catch (e) {
+        throw new ProbeError(`unreadable ffprobe output: ${(e as Error).message}`, file);
+      }
+    }
+    throw new ProbeError(`every ffprobe crashed on this file: ${crashes.join('; ')}`, file);
+  }
+
+  /**
+   * Where the data really ends: the latest packet end (pts + duration) ffprobe can read, in seconds. Reads
+   * the file through, so it is only asked of files already known to be cut; lines are consumed as they come
+   * (a film has hundreds of thousands of packets). Undefined when no packet could be read.
+   */
+  lastPacketSeconds(file: string): Promise<number | undefined> {
+    const args = ['-v', 'quiet', '-show_entries', 'packet=pts_time,dts_time,duration_time', '-of', 'csv=p=0', '--', file];
+    return new Promise((resolve) => {
+      const child = spawn(this.probers[0]!, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+      const timer = setTimeout(() => child.kill('SIGKILL'), this.timeoutMs * 4);
+      let latest: number | undefined;
+      let rest = '';
+      const take = (line: string) => {
+        const [pts, dts, dur] = line.split(',').map((v) => (v === '' || v === 'N/A' ? NaN : Number(v)));
+        const at = Number.isFinite(pts) ? pts! : dts!;
+        if (!Number.isFinite(at)) return;
+        const end = at + (Number.isFinite(dur) ? dur! : 0);
+        if (latest === undefined || end > latest) latest = end;
+      };
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => {
+        const lines = (rest + chunk).split('\n');
+        rest = lines.pop() ?? '';
+        lines.forEach(take);
+      });
+      const done = () => {
+        clearTimeout(timer);
+        if (rest) take(rest);
+        resolve(latest);
+      };
+      child.on('error', done);
+      child.on('close', done);
     });
   }
 }

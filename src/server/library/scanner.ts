@@ -10,19 +10,15 @@ import path from 'node:path';
 import type { MediaStream } from '../../shared/api/items.js';
 import type { ImageService, LibraryLogger } from './images.js';
 import { silentLogger } from './images.js';
-import {
-  fileKind,
-  findSidecarSubtitles,
-  isArtworkImage,
-  isHiddenName,
-  parseAudioPath,
-  parsePhotoPath,
-  parseVideoPath,
-  type FileKind,
-} from './layout.js';
+import { findSidecarSubtitles, parseAudioPath, parsePhotoPath, parseVideoPath, type FileKind } from './layout.js';
+import { errorCode, forEachLimited, walkRoots, type Candidate } from './mediaWalk.js';
 import type { LibraryWriter, ScanIssue, ScannedFile, WrittenItem } from './libraryWriter.js';
 import { sidecarKeyOf } from './libraryWriter.js';
 import type { MediaProber, ProbeResult } from './probe.js';
+import { probeImage } from './imageProbe.js';
+import { incompleteness } from './completeness.js';
+import { ScanProgress } from './scanProgress.js';
+import { TICKS_PER_SECOND } from '../../shared/api/items.js';
 
 export interface LibraryChange {
   added: string[];
@@ -60,19 +56,6 @@ export interface LibraryScannerOptions {
   batchSize?: number;
 }
 
-interface Candidate {
-  path: string;
-  kind: FileKind;
-  siblings: string[];
-}
-
-interface WalkResult {
-  candidates: Candidate[];
-  issues: Array<{ path: string; reason: string }>;
-  /** Folders that could not be read: their items are kept, not removed. */
-  unreadable: string[];
-}
-
 export interface LibraryScannerEvents {
   changed: [LibraryChange];
   scanned: [ScanReport];
@@ -86,6 +69,8 @@ export class LibraryScanner extends EventEmitter<LibraryScannerEvents> {
   private queued: Promise<ScanReport> | undefined;
   private last: ScanReport | undefined;
   private imagesCheckedOnce = false;
+  /** Live phase and files done of total; the demo generator reports here too (wireLibrary.ts). */
+  readonly progress = new ScanProgress();
 
   constructor(private readonly opts: LibraryScannerOptions) {
     super();
@@ -130,6 +115,7 @@ export class LibraryScanner extends EventEmitter<LibraryScannerEvents> {
   private start(): Promise<ScanReport> {
     const run = this.runScan().finally(() => {
       if (this.running === run) this.running = undefined;
+      this.progress.idle();
     });
     this.running = run;
     return run;
@@ -140,12 +126,17 @@ export class LibraryScanner extends EventEmitter<LibraryScannerEvents> {
     const writer = this.opts.writer;
     const scanId = writer.nextScanId();
     const known = writer.knownFiles();
+    const progress = this.progress;
+    progress.begin('Walking');
     const walk = await walkRoots(this.opts.roots);
+    progress.begin('Probing', walk.candidates.length);
     const issues = [...walk.issues];
     const written: WrittenItem[] = [];
     const { roots, prober } = this.opts;
     const batchSize = this.batchSize;
     const seen: string[] = [];
+    /** Cut files: listed as issues, yet in the library (a partial recording still plays up to its end). */
+    const incompletePaths = new Set<string>();
     let pending: ScannedFile[] = [];
     let probed = 0;
 
@@ -175,6 +166,7 @@ export class LibraryScanner extends EventEmitter<LibraryScannerEvents> {
         this.log.error({ err, path: c.path }, 'unexpected error scanning a file');
         issues.push({ path: c.path, reason: `scan error: ${(err as Error).message}` });
       }
+      progress.step();
     });
     flush();
 
@@ -199,12 +191,16 @@ export class LibraryScanner extends EventEmitter<LibraryScannerEvents> {
         } else {
           seen.push(prev.id);
         }
+        if (prev.incomplete) {
+          issues.push({ path: c.path, reason: prev.incomplete });
+          incompletePaths.add(c.path);
+        }
         return;
       }
       let probe: ProbeResult;
       try {
         probed++;
-        probe = await prober.probe(c.path);
+        probe = c.kind === 'image' ? await probeImage(c.path) : await prober.probe(c.path);
       } catch (err) {
         issues.push({ path: c.path, reason: `unreadable media: ${(err as Error).message}` });
         return;
@@ -214,6 +210,13 @@ export class LibraryScanner extends EventEmitter<LibraryScannerEvents> {
         issues.push({ path: c.path, reason: problem });
         return;
       }
+      const seconds = probe.runTimeTicks && probe.runTimeTicks / TICKS_PER_SECOND;
+      const incomplete =
+        c.kind === 'image' ? undefined : await incompleteness(c.path, st.size, seconds, (f) => prober.lastPacketSeconds(f));
+      if (incomplete) {
+        issues.push({ path: c.path, reason: incomplete });
+        incompletePaths.add(c.path);
+      }
       const root = roots.find((r) => c.path.startsWith(r.endsWith(path.sep) ? r : r + path.sep)) ?? path.dirname(c.path);
       const layout =
         c.kind === 'video'
@@ -221,7 +224,7 @@ export class LibraryScanner extends EventEmitter<LibraryScannerEvents> {
           : c.kind === 'audio'
             ? parseAudioPath(root, c.path, probe.tags)
             : parsePhotoPath(c.path);
-      pending.push({ path: c.path, size: st.size, mtimeMs: Math.floor(st.mtimeMs), layout, probe, sidecars });
+      pending.push({ path: c.path, size: st.size, mtimeMs: Math.floor(st.mtimeMs), layout, probe, sidecars, incomplete });
       if (pending.length >= batchSize) flush();
     }
     writer.markSeen(seen, scanId);
@@ -244,7 +247,7 @@ export class LibraryScanner extends EventEmitter<LibraryScannerEvents> {
       finishedAt: new Date(finished).toISOString(),
       durationMs: finished - started,
       roots: [...this.opts.roots],
-      files: walk.candidates.length - issues.filter((i) => candidatePaths.has(i.path)).length,
+      files: walk.candidates.length - issues.filter((i) => candidatePaths.has(i.path) && !incompletePaths.has(i.path)).length,
       added: change.added.length,
       updated: change.updated.length,
       unchanged: seen.length,
@@ -283,6 +286,7 @@ export class LibraryScanner extends EventEmitter<LibraryScannerEvents> {
       // After a restart, retry items whose image never came (ffmpeg missing then, say); once per process.
       if (!this.imagesCheckedOnce) for (const id of writer.fileItemsWithoutImage()) ids.add(id);
       this.imagesCheckedOnce = true;
+      this.progress.begin('Images', ids.size);
       await forEachLimited([...ids], this.concurrency, async (id) => {
         const row = writer.imageSource(id);
         if (!row?.path) return;
@@ -296,6 +300,7 @@ export class LibraryScanner extends EventEmitter<LibraryScannerEvents> {
         });
         writer.setImage(id, got?.path ?? null, got?.tag ?? null);
         if (got) count++;
+        this.progress.step();
       });
       for (const c of writer.containersWithoutImage()) {
         const got = await images.extractForContainer(c.id, c.folder, c.firstChildImage);
@@ -318,84 +323,4 @@ function checkStreams(kind: FileKind, streams: readonly MediaStream[]): string |
   if (kind === 'audio' && !has('Audio')) return 'no audio stream';
   if (kind === 'image' && !has('Video') && !has('EmbeddedImage')) return 'not a readable image';
   return undefined;
-}
-
-function errorCode(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  return e?.code ?? e?.message ?? String(err);
-}
-
-/** Walks every root (sorted, hidden entries skipped, symlink loops broken) and lists media candidates. */
-async function walkRoots(roots: readonly string[]): Promise<WalkResult> {
-  const result: WalkResult = { candidates: [], issues: [], unreadable: [] };
-  const visited = new Set<string>();
-  const walkDir = async (dir: string): Promise<void> => {
-    let real: string;
-    let entries: fs.Dirent[];
-    try {
-      real = await fs.promises.realpath(dir);
-      if (visited.has(real)) return;
-      visited.add(real);
-      entries = await fs.promises.readdir(dir, { withFileTypes: true });
-    } catch (err) {
-      result.issues.push({ path: dir, reason: `cannot read folder: ${errorCode(err)}` });
-      result.unreadable.push(dir);
-      return;
-    }
-    entries = entries.filter((e) => !isHiddenName(e.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const names = entries.map((e) => e.name);
-    const files: Array<{ name: string; kind: FileKind }> = [];
-    const subdirs: string[] = [];
-    for (const e of entries) {
-      const full = path.join(dir, e.name);
-      let isDir = e.isDirectory();
-      let isFile = e.isFile();
-      if (e.isSymbolicLink()) {
-        try {
-          const st = await fs.promises.stat(full);
-          isDir = st.isDirectory();
-          isFile = st.isFile();
-        } catch (err) {
-          result.issues.push({ path: full, reason: `broken link: ${errorCode(err)}` });
-          continue;
-        }
-      }
-      if (isDir) subdirs.push(full);
-      else if (isFile) {
-        const kind = fileKind(e.name);
-        if (kind && kind !== 'subtitle') files.push({ name: e.name, kind });
-      }
-    }
-    const hasMedia = files.some((f) => f.kind === 'video' || f.kind === 'audio');
-    for (const f of files) {
-      if (f.kind === 'image' && isArtworkImage(f.name, hasMedia)) continue;
-      result.candidates.push({ path: path.join(dir, f.name), kind: f.kind, siblings: names });
-    }
-    for (const sub of subdirs) await walkDir(sub);
-  };
-  for (const root of roots) {
-    try {
-      const st = await fs.promises.stat(root);
-      if (!st.isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
-    } catch (err) {
-      // A missing root is usually an unmounted disk: keep its items rather than empty the library.
-      result.issues.push({ path: root, reason: `media folder unavailable: ${errorCode(err)}` });
-      result.unreadable.push(root);
-      continue;
-    }
-    await walkDir(root);
-  }
-  return result;
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight; `fn` must not throw (it records issues). */
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config.js';
 import type { Db } from '../db/connection.js';
-import type { MediaBinaries } from '../media/binaries.js';
+import type { Toolchain } from '../media/toolchain.js';
 import type { LibraryServices } from '../routes/library.js';
 import { ensureDemoLibrary } from './demoLibrary.js';
 import { ImageService } from './images.js';
@@ -28,13 +28,23 @@ export function libraryRoots(config: ServerConfig): string[] {
   return [...media, cameraUploadsRoot(config.dataDir)];
 }
 
-export function wireLibrary(config: ServerConfig, db: Db, binaries: MediaBinaries, log: Logger): Library {
+export function wireLibrary(
+  config: ServerConfig,
+  db: Db,
+  binaries: Pick<Toolchain, 'ffmpeg' | 'ffprobe' | 'probers'>,
+  log: Logger,
+): Library {
   const writer = new LibraryWriter(db);
-  const images = new ImageService({ ffmpegPath: binaries.ffmpeg, dataDir: config.dataDir, logger: log });
+  const images = new ImageService({
+    ffmpegPath: binaries.ffmpeg,
+    dataDir: config.dataDir,
+    logger: log,
+    cacheBytes: config.imageCacheBytes,
+  });
   const roots = libraryRoots(config);
   // Created up front: a missing root reads as an unmounted disk in the scan report.
   fs.mkdirSync(cameraUploadsRoot(config.dataDir), { recursive: true });
-  const scanner = new LibraryScanner({ roots, prober: new MediaProber(binaries.ffprobe), writer, images, logger: log });
+  const scanner = new LibraryScanner({ roots, prober: new MediaProber(binaries.probers), writer, images, logger: log });
   let watcher: LibraryWatcher | undefined;
   return {
     scanner,
@@ -43,7 +53,17 @@ export function wireLibrary(config: ServerConfig, db: Db, binaries: MediaBinarie
     async start() {
       if (!config.mediaDirs.length) {
         const started = Date.now();
-        await ensureDemoLibrary({ ffmpegPath: binaries.ffmpeg, dataDir: config.dataDir, logger: log });
+        const progress = scanner.progress;
+        try {
+          await ensureDemoLibrary({
+            ffmpegPath: binaries.ffmpeg,
+            dataDir: config.dataDir,
+            logger: log,
+            onProgress: (done, total) => (done === 0 ? progress.begin('GeneratingDemo', total) : progress.step()),
+          });
+        } finally {
+          progress.idle();
+        }
         log.info({ ms: Date.now() - started }, 'demo library ready');
       }
       const report = await scanner.scan();

@@ -6,6 +6,7 @@ import type { ImageService, ImageVariantOptions } from '../library/images.js';
 import { contentTypeOf } from '../library/images.js';
 import type { LibraryWriter } from '../library/libraryWriter.js';
 import type { LibraryScanner, ScanReport } from '../library/scanner.js';
+import type { ScanProgressSnapshot } from '../library/scanProgress.js';
 
 /** The library services a server wires once (app.ts) and these routes use. */
 export interface LibraryServices {
@@ -60,8 +61,11 @@ export function registerLibraryRoutes(app: FastifyInstance, deps: { library: Lib
   });
 
   app.get('/Library/ScanReport', { config: { auth: 'admin' } }, async () =>
-    toScanReportDto(scanner.lastReport, scanner.isScanning, writer.issues()),
+    toScanReportDto(scanner.lastReport, scanner.isScanning, writer.issues(), scanner.progress.snapshot()),
   );
+
+  // Ours, for any signed-in user: "Preparing the library…" while the demo is generated or a scan runs.
+  app.get('/Library/Status', async () => ({ IsScanning: scanner.isScanning, ...scanner.progress.snapshot() }));
 
   const imageHandler = async (
     req: { params: unknown; query: unknown; headers: Record<string, string | string[] | undefined>; log: FastifyBaseLogger },
@@ -118,6 +122,8 @@ export function registerLibraryRoutes(app: FastifyInstance, deps: { library: Lib
 
 export interface ScanReportDto {
   IsScanning: boolean;
+  /** What the library is doing now: phase (GeneratingDemo, Walking, Probing, Images, Idle), files done of total. */
+  Progress: ScanProgressSnapshot;
   LastScan?: {
     StartedAt: string;
     FinishedAt: string;
@@ -134,9 +140,15 @@ export interface ScanReportDto {
   Issues: Array<{ Path: string; Reason: string; Date: string }>;
 }
 
-export function toScanReportDto(last: ScanReport | undefined, scanning: boolean, issues: ScanReport['issues']): ScanReportDto {
+export function toScanReportDto(
+  last: ScanReport | undefined,
+  scanning: boolean,
+  issues: ScanReport['issues'],
+  progress: ScanProgressSnapshot = { Phase: 'Idle', Done: 0, Total: 0 },
+): ScanReportDto {
   return {
     IsScanning: scanning,
+    Progress: progress,
     LastScan: last && {
       StartedAt: last.startedAt,
       FinishedAt: last.finishedAt,

@@ -3,6 +3,8 @@ import os from 'node:os';
 import type { AppDeps } from '../appDeps.js';
 import { SERVER_VERSION } from '../version.js';
 import type { SystemInfoPublic } from '../../shared/api/users.js';
+import { caller } from '../http/authPlugin.js';
+import { toMediaToolchainInfo } from '../media/toolchainInfo.js';
 
 export function registerSystemRoutes(app: FastifyInstance, deps: AppDeps): void {
   const info = (req: { protocol: string; host: string }): SystemInfoPublic => ({
@@ -15,7 +17,15 @@ export function registerSystemRoutes(app: FastifyInstance, deps: AppDeps): void 
     StartupWizardCompleted: true,
   });
   app.get('/System/Info/Public', { config: { auth: 'none' } }, async (req) => info(req));
-  app.get('/System/Info', async (req) => ({ ...info(req), HasPendingRestart: false, SupportsSync: true }));
+  app.get('/System/Info', async (req) => ({
+    ...info(req),
+    HasPendingRestart: false,
+    SupportsSync: true,
+    // Ours: server paths and versions are the administrator's business only.
+    ...(caller(req).user.policy.IsAdministrator
+      ? { MediaToolchain: toMediaToolchainInfo(deps.toolchain, deps.library.images.capabilities()) }
+      : {}),
+  }));
   app.get('/System/Ping', { config: { auth: 'none' } }, async () => 'Stowaway');
   app.post('/System/Ping', { config: { auth: 'none' } }, async () => 'Stowaway');
 }

@@ -139,6 +139,8 @@ export class JobItemProcessor {
     const user = this.d.users.get(job.userId);
     const item = user && this.d.lib.getItem(user.id, ji.itemId);
     if (!user || !item || !item.path) return this.fail(ji, job, 'The item is no longer in the library');
+    // A file cut short (library/completeness.ts) would be sent as if whole: fail it with the scan's reason.
+    if (item.incomplete) return this.fail(ji, job, item.incomplete.charAt(0).toUpperCase() + item.incomplete.slice(1));
     if (this.d.repo.activeItemFor(ji.itemId, ji.targetId, ji.id)) {
       return void this.setItem(ji, job, { status: 'Cancelled', errorMessage: 'Already on this device through another sync job' });
     }

@@ -13,7 +13,7 @@ export interface CategorySource {
 
 const FULL = `i.id, i.type, i.name, i.sort_name, i.is_folder, i.media_type, i.path, i.size, i.mtime_ms, i.date_modified,
   i.date_created, i.run_time_ticks, i.index_number, i.parent_index_number, i.series_id, i.series_name, i.album_id,
-  i.album_artist, i.owner_user_id, i.image_tag`;
+  i.album_artist, i.owner_user_id, i.image_tag, json_extract(i.extra, '$.incomplete') AS incomplete`;
 
 /** The candidate columns, read with `.raw()`: expansion touches every item of a category. */
 const LIGHT = `i.id, i.type, i.name, i.sort_name, i.is_folder, i.media_type, (i.path IS NOT NULL AND i.is_folder = 0),
@@ -55,6 +55,7 @@ interface FullRow {
   album_artist: string | null;
   owner_user_id: string | null;
   image_tag: string | null;
+  incomplete: string | null;
 }
 
 function toItem(r: FullRow): SyncLibraryItem {
@@ -80,6 +81,7 @@ function toItem(r: FullRow): SyncLibraryItem {
     albumArtist: r.album_artist,
     ownerUserId: r.owner_user_id,
     imageTag: r.image_tag,
+    incomplete: r.incomplete,
   };
 }
 

@@ -35,6 +35,8 @@ export interface SyncLibraryItem extends SyncCandidate {
   albumArtist: string | null;
   ownerUserId: string | null;
   imageTag: string | null;
+  /** Why the source file is incomplete (cut short), from the scan; such an item fails with this reason. */
+  incomplete?: string | null;
 }
 
 export interface SyncLibrary {

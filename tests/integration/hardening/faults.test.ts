@@ -111,7 +111,8 @@ describe('ffmpeg and ffprobe missing', () => {
     await first.server.close();
     const missingFfmpeg = path.join(dataDir, 'nowhere', 'ffmpeg');
     const missingFfprobe = path.join(dataDir, 'nowhere', 'ffprobe');
-    const r = await start({ dataDir, ffmpegPath: missingFfmpeg, ffprobePath: missingFfprobe }, false);
+    // No discovery: a machine where the configured binaries are all there is (PATH and npm would be tried).
+    const r = await start({ dataDir, ffmpegPath: missingFfmpeg, ffprobePath: missingFfprobe, toolchainDiscovery: false }, false);
 
     await expectEverythingElseWorks(r);
     // A new file cannot be probed: the scan says why, and the rest of the library stays.

@@ -101,12 +101,13 @@ describe('library routes (images, refresh, scan report)', () => {
     expect(res.body).toBe('');
   });
 
-  it('resizes on request, caches the variant on disk and gives it its own ETag', async () => {
+  it('resizes on request to the next ladder size, caches the variant on disk and gives it its own ETag', async () => {
     const res = await app.inject({ method: 'GET', url: `/Items/${movieId}/Images/Primary?MaxWidth=160&quality=80` });
     expect(res.statusCode).toBe(200);
     const file = path.join(dataDir, 'out.jpg');
     fs.writeFileSync(file, res.rawPayload);
-    expect(imageSize(file)).toEqual([160, 90]);
+    // 160 snaps up to the 240 rung (the client scales the rest down); the 16:9 frame keeps its shape.
+    expect(imageSize(file)).toEqual([240, 135]);
     expect(res.headers.etag).not.toBe(`"${tag}"`);
     const cached = fs.readdirSync(path.join(dataDir, 'images', 'cache', movieId));
     expect(cached).toHaveLength(1);
@@ -114,13 +115,13 @@ describe('library routes (images, refresh, scan report)', () => {
     expect(again.headers.etag).toBe(res.headers.etag);
   });
 
-  it('never upscales for maxWidth, and honours fixed width and height', async () => {
+  it('never upscales, and fits width and height as a box that keeps the aspect ratio', async () => {
     const big = await app.inject({ method: 'GET', url: `/Items/${movieId}/Images/Primary?maxWidth=4000` });
     fs.writeFileSync(path.join(dataDir, 'big.jpg'), big.rawPayload);
     expect(imageSize(path.join(dataDir, 'big.jpg'))).toEqual([640, 360]);
     const fixed = await app.inject({ method: 'GET', url: `/Items/${movieId}/Images/Primary?width=100&height=100` });
     fs.writeFileSync(path.join(dataDir, 'fixed.jpg'), fixed.rawPayload);
-    expect(imageSize(path.join(dataDir, 'fixed.jpg'))).toEqual([100, 100]);
+    expect(imageSize(path.join(dataDir, 'fixed.jpg'))).toEqual([120, 68]);
   });
 
   it('serves a photo as its own image, in its own format', async () => {
