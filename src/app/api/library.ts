@@ -122,17 +122,27 @@ export function getCameraUploads(api: ApiClient, userId: string, startIndex = 0,
   return api.get(`/Users/${userId}/CameraUploads`, { StartIndex: startIndex, Limit: limit, Fields: LIST_FIELDS });
 }
 
-/**
- * The last library scan and whether one runs (administrators only). `Progress` is read when the server
- * sends it (files done of files found during a scan); older servers do not, and the page then shows only
- * that the library is being prepared.
- */
+/** What the library is doing now (the server's scan progress): a phase, and files done of total in it. */
+export interface ScanProgress {
+  Phase: 'Idle' | 'GeneratingDemo' | 'Walking' | 'Probing' | 'Images';
+  /** Of `Total`; 0 of 0 while walking (the total is not known yet). */
+  Done: number;
+  Total: number;
+  Since?: string;
+}
+
+/** The last library scan, whether one runs, and its progress (administrators only). */
 export interface ScanReport {
   IsScanning: boolean;
   LastScan?: { FinishedAt: string; Files: number };
-  Progress?: { FilesDone?: number; FilesTotal?: number };
+  Progress?: ScanProgress;
 }
 
 export function getScanReport(api: ApiClient): Promise<ScanReport> {
   return api.get('/Library/ScanReport');
+}
+
+/** Ours, for any signed-in user: whether the library is being prepared, and how far. */
+export function getLibraryStatus(api: ApiClient): Promise<ScanProgress & { IsScanning: boolean }> {
+  return api.get('/Library/Status');
 }

@@ -1,46 +1,56 @@
 /**
  * First start: until the first library scan has ended there are no libraries, and an empty Home would look
- * broken. While the views list is empty, an administrator's Home asks GET /Library/ScanReport every two
- * seconds: a scan running, or none finished yet, means "Preparing the library…" (with files done of
- * found when the server says), and the views are fetched again as soon as the scan ends — no Refresh
- * needed. Others cannot read the scan report; their empty Home says what their rights explain.
+ * broken. While the views list is empty, Home asks every two seconds what the library is doing — an
+ * administrator's through GET /Library/ScanReport (which also says whether a scan has *ever* ended, so
+ * "no scan yet" counts too), anyone else's through GET /Library/Status — and says "Preparing the
+ * library…" with the phase and files done of total; the views are fetched again as soon as it is done,
+ * no Refresh needed.
  */
 import { computed, onBeforeUnmount, ref, watch } from 'vue';
-import { getScanReport, type ScanReport } from '../api/library';
+import { getLibraryStatus, getScanReport, type ScanProgress } from '../api/library';
 import { useCurrentUserStore } from '../stores/currentUser';
 import { useLibraryStore } from '../stores/library';
 import { useSessionStore } from '../stores/session';
+import { describePreparation } from './libraryPreparation';
 
 const POLL_MS = 2000;
+
+interface Preparation {
+  preparing: boolean;
+  progress?: ScanProgress;
+}
 
 export function usePreparingLibrary() {
   const session = useSessionStore();
   const library = useLibraryStore();
   const user = useCurrentUserStore();
-  const report = ref<ScanReport>();
+  const state = ref<Preparation>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
 
-  const preparing = computed(
-    () => library.views.length === 0 && report.value !== undefined && (report.value.IsScanning || !report.value.LastScan),
-  );
-  const progress = computed(() => {
-    const p = report.value?.Progress;
-    if (!p || p.FilesDone === undefined) return undefined;
-    return { done: p.FilesDone, total: p.FilesTotal };
-  });
+  const preparing = computed(() => library.views.length === 0 && state.value?.preparing === true);
+  const progress = computed(() => describePreparation(state.value?.progress));
+
+  async function ask(): Promise<Preparation> {
+    const api = session.api!;
+    if (user.isAdministrator) {
+      const r = await getScanReport(api);
+      return { preparing: r.IsScanning || !r.LastScan, progress: r.Progress };
+    }
+    const s = await getLibraryStatus(api);
+    return { preparing: s.IsScanning || s.Phase !== 'Idle', progress: s };
+  }
 
   async function check(): Promise<void> {
     timer = undefined;
-    const api = session.api;
-    if (stopped || !api || !user.isAdministrator || library.views.length > 0) return;
+    if (stopped || !session.api || library.views.length > 0) return;
     try {
       const wasPreparing = preparing.value;
-      report.value = await getScanReport(api);
-      // The scan just ended (or ended between two looks): its views are there now.
+      state.value = await ask();
+      // It just ended (or ended between two looks): its views are there now.
       if (wasPreparing && !preparing.value) await library.loadViews();
     } catch {
-      report.value = undefined; // Not allowed or not reachable: the ordinary empty and error states apply.
+      state.value = undefined; // Not reachable: the ordinary empty and error states apply.
       return;
     }
     if (preparing.value && !stopped) timer = setTimeout(() => void check(), POLL_MS);
@@ -60,5 +70,5 @@ export function usePreparingLibrary() {
     if (timer) clearTimeout(timer);
   });
 
-  return { preparing, progress, report };
+  return { preparing, progress };
 }
