@@ -6,7 +6,7 @@
  *      shared sync budget (UploadSpeedLimitBytes) at 1 Gbit/s and 400 Mbit/s;
  *   2. the same download ÷ one Cache Storage put of the fetch, the cheapest store a page has;
  *   3. bytes re-sent after a download cut at 40 % and resumed by a one-off sync (target ≤ one chunk).
- * `npx tsx bench/swDownload.ts` runs it alone (needs `npm run build` first); bench/run.ts calls
+ * `npx tsx bench/swDownload.ts` runs it alone (needs `node scripts/build.mjs --test-hooks` first); bench/run.ts calls
  * runSwDownloadBench().
  */
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
@@ -56,7 +56,8 @@ async function lastRun(page: Page): Promise<RunRecord | undefined> {
 }
 
 export async function runSwDownloadBench(): Promise<BenchResult[]> {
-  if (!fs.existsSync(path.join(APP_DIR, 'sw.js'))) throw new Error('dist/app is not built: run `npm run build` first');
+  if (!fs.existsSync(path.join(APP_DIR, 'sw.js')) || !fs.readFileSync(path.join(APP_DIR, 'sw.js'), 'utf8').includes('test-config'))
+    throw new Error('dist/app is not built with the service-worker test hooks: run `node scripts/build.mjs --test-hooks` first');
   const media = tempDir('stowaway-bench-sw-');
   fs.mkdirSync(path.join(media, 'Movies'));
   // ~100 MB of constant-bitrate H.264: large enough that per-run overheads vanish.

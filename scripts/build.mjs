@@ -2,10 +2,14 @@
 // precache manifest injected by workbox-build. Two steps because Vite's own bundle is ESM with chunks,
 // while a classic-script SW works in every browser (module service workers are not in all Safari/Firefox
 // versions we target).
+//
+// `--test-hooks` compiles the service worker's test-only messages in (sw/sync/testHooks.ts: simulated
+// quota, small chunks); `npm run test:e2e` and `npm run bench` pass it, `npm run build` does not, and a
+// build without it fails if any test hook survived into sw.js.
 import { build as viteBuild } from 'vite';
 import { build as esbuild } from 'esbuild';
 import { injectManifest } from 'workbox-build';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'dist', 'app');
 const started = Date.now();
+const testHooks = process.argv.includes('--test-hooks');
 
 await viteBuild({ root, configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
 
@@ -28,7 +33,7 @@ try {
     minify: true,
     sourcemap: false,
     // Workbox strips its dev logging on this; without it the SW carries (and prints) debug messages.
-    define: { 'process.env.NODE_ENV': '"production"' },
+    define: { 'process.env.NODE_ENV': '"production"', __SW_TEST_HOOKS__: String(testHooks) },
     logLevel: 'warning',
   });
   const { count, size, warnings } = await injectManifest({
@@ -42,8 +47,10 @@ try {
     maximumFileSizeToCacheInBytes: 5 * 1024 * 1024,
   });
   for (const w of warnings) console.warn(`workbox: ${w}`);
+  const hooksInside = readFileSync(path.join(outDir, 'sw.js'), 'utf8').includes('test-config');
+  if (hooksInside !== testHooks) throw new Error(`sw.js ${testHooks ? 'lacks' : 'carries'} the test hooks (test-config)`);
   console.log(
-    `built dist/app and sw.js (precaching ${count} files, ${(size / 1024).toFixed(0)} KiB) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `built dist/app and sw.js${testHooks ? ' with test hooks' : ''} (precaching ${count} files, ${(size / 1024).toFixed(0)} KiB) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 } finally {
   rmSync(tmp, { recursive: true, force: true });

@@ -12,17 +12,8 @@ export function formatRuntime(ticks: number | undefined): string | undefined {
   return `0:${String(s).padStart(2, '0')}`;
 }
 
-export function formatBytes(bytes: number | undefined): string | undefined {
-  if (bytes === undefined || bytes < 0) return undefined;
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value >= 100 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
-}
+/** One formatter for sizes, shared with the sync progress words (src/shared/syncProgress.ts). */
+export { formatBytes } from '../shared/formatBytes';
 
 /**
  * Bitrates with the precision that tells two apart: "12 Mbps", "4.5 Mbps", "0.35 Mbps" (a cap a person
@@ -34,19 +25,6 @@ export function formatBitrate(bps: number | undefined): string | undefined {
   const mbps = bps / 1_000_000;
   const digits = mbps >= 10 ? 0 : mbps >= 1 ? 1 : 2;
   return `${Number(mbps.toFixed(digits))} Mbps`;
-}
-
-/** English plurals for the words the app counts; anything else takes an "s". */
-const PLURALS: Record<string, string> = { copy: 'copies', play: 'plays', 'offline play': 'offline plays' };
-
-/** "1 item", "4 items", "0 items": a count with its noun, never "item(s)". */
-export function countOf(n: number, noun: string, plural = PLURALS[noun] ?? `${noun}s`): string {
-  return `${n.toLocaleString('en')} ${n === 1 ? noun : plural}`;
-}
-
-/** The verb that goes with a count: "1 item is", "4 items are". */
-export function isAre(n: number): 'is' | 'are' {
-  return n === 1 ? 'is' : 'are';
 }
 
 /** "S1, E2" for episodes, the year for films, the artist for albums: the line under a poster's title. */

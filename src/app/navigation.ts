@@ -25,7 +25,7 @@ export function itemRoute(item: BaseItemDto): RouteLocationRaw {
   return BROWSED_AS_LIST.has(item.Type) ? { name: 'list', params: { parentId: item.Id } } : { name: 'item', params: { id: item.Id } };
 }
 
-export type Destination = 'home' | 'search' | 'browse' | 'downloads' | 'jobs' | 'upload' | 'camera-uploads' | 'admin';
+export type Destination = 'home' | 'search' | 'browse' | 'downloads' | 'jobs' | 'upload' | 'camera-uploads' | 'account' | 'admin';
 
 export interface NavEntry {
   id: Destination;
@@ -47,6 +47,7 @@ const ENTRIES: Record<Destination, NavEntry> = {
   jobs: { id: 'jobs', label: 'Sync jobs', to: { name: 'sync-jobs' } },
   upload: { id: 'upload', label: 'Upload', to: { name: 'upload' } },
   'camera-uploads': { id: 'camera-uploads', label: 'Camera uploads', to: { name: 'camera-uploads' } },
+  account: { id: 'account', label: 'Account', to: { name: 'account' } },
   admin: { id: 'admin', label: 'Dashboard', to: { name: 'admin-sync' } },
 };
 
@@ -71,7 +72,7 @@ export function tabEntries(rights: NavRights): NavEntry[] {
 
 /** What the phone's More sheet lists. */
 export function moreEntries(rights: NavRights): NavEntry[] {
-  return (['browse', 'upload', 'camera-uploads', 'admin'] as const).filter((id) => allowed(id, rights)).map((id) => ENTRIES[id]);
+  return (['browse', 'upload', 'camera-uploads', 'account', 'admin'] as const).filter((id) => allowed(id, rights)).map((id) => ENTRIES[id]);
 }
 
 /** Which destination a page belongs to (a job's page is under Sync jobs, the users tab under Dashboard). */
@@ -84,6 +85,7 @@ export function sectionOf(route: Pick<RouteLocationNormalizedLoaded, 'path' | 'n
   if (p.startsWith('/jobs')) return 'jobs';
   if (p.startsWith('/upload')) return 'upload';
   if (p.startsWith('/camera-uploads')) return 'camera-uploads';
+  if (p.startsWith('/account')) return 'account';
   if (p.startsWith('/admin')) return 'admin';
   return undefined;
 }

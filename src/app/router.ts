@@ -45,6 +45,14 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./admin/AdminUsersView.vue'),
     meta: { title: 'Users · Dashboard', admin: true },
   },
+  {
+    path: '/admin/devices',
+    name: 'admin-devices',
+    component: () => import('./admin/AdminDevicesView.vue'),
+    meta: { title: 'Devices · Dashboard' },
+  },
+  // One's own password and devices (issue 15 §5, §6).
+  { path: '/account', name: 'account', component: () => import('./account/AccountView.vue'), meta: { title: 'Account' } },
   { path: '/search', name: 'search', component: () => import('./views/SearchView.vue'), meta: { title: 'Search' } },
   {
     path: '/discover/:kind',
@@ -86,6 +94,8 @@ export function createAppRouter() {
       return { name: 'signin', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
     }
     if (to.name === 'signin' && session.isSignedIn && !to.query.add) return { name: 'home' };
+    // Signed in with the generated first password: choose one before anything else (issue 15 §6).
+    if (session.active?.mustChangePassword && to.name !== 'account' && !to.meta.public) return { name: 'account' };
     return true;
   });
   router.afterEach((to) => {

@@ -24,6 +24,8 @@ import { registerSystemRoutes } from './routes/system.js';
 import { registerUserRoutes } from './routes/users.js';
 import { registerSessionRoutes } from './routes/sessions.js';
 import { registerDeviceRoutes } from './routes/devices.js';
+import { DevicesService } from './auth/devicesService.js';
+import { PasswordChange } from './auth/passwordChange.js';
 import { createLogger } from './logger.js';
 import { ItemsRepo } from './library/itemsRepo.js';
 import { ItemDtoMapper } from './library/itemDto.js';
@@ -93,6 +95,8 @@ export async function buildApp(
   const conversion = new ConversionEngine(outputs, queue, log);
   const playbackParts = wirePlayback(config, binaries, log);
   const syncParts = wireSync({ db, log, serverId, users, devices, items, itemDtos, userData, conversion });
+  const deviceManagement = new DevicesService(db, devices, tokens, syncParts.service);
+  const passwordChange = new PasswordChange(db, users, tokens, auth);
   const cameraUploads = new CameraUploadService({
     repo: new CameraUploadsRepo(db),
     root: cameraUploadsRoot(config.dataDir),
@@ -112,6 +116,8 @@ export async function buildApp(
     users,
     tokens,
     devices,
+    deviceManagement,
+    passwordChange,
     settings,
     auth,
     items,

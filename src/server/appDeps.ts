@@ -8,6 +8,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import type { AuthService } from './auth/authService.js';
 import type { DevicesRepo } from './auth/devicesRepo.js';
+import type { DevicesService } from './auth/devicesService.js';
+import type { PasswordChange } from './auth/passwordChange.js';
 import type { TokensRepo } from './auth/tokensRepo.js';
 import type { UsersRepo } from './auth/usersRepo.js';
 import type { ServerConfig } from './config.js';
@@ -45,6 +47,10 @@ export interface AppDeps {
   users: UsersRepo;
   tokens: TokensRepo;
   devices: DevicesRepo;
+  /** Renaming and removing devices, with who may do which (issue 15 §5). */
+  deviceManagement: DevicesService;
+  /** POST /Users/{id}/Password: who may, and the sessions that end with the old password (issue 15 §6). */
+  passwordChange: PasswordChange;
   settings: SettingsRepo;
   auth: AuthService;
   /** Library read side, item DTOs (sync info provider pluggable), user data, box sets and playlists. */

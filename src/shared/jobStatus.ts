@@ -4,6 +4,11 @@ import type { SyncJobItemStatus, SyncJobStatus } from './api/sync.js';
 export interface ItemStatusLike {
   Status: SyncJobItemStatus;
   Progress?: number;
+  /**
+   * Waits (Cancelled on the wire) because another job syncs the same item to the same device: for the job
+   * it is as good as synced, so a job of only such items is Completed, never Cancelled (issue 15 §4).
+   */
+  ThroughOtherJob?: boolean;
 }
 
 /** Items that are finished as far as the job's progress goes, whatever their outcome. */
@@ -63,8 +68,9 @@ export function deriveJobStatus(items: readonly ItemStatusLike[]): JobStatusResu
   const progress =
     items.reduce((sum, i) => sum + (COUNTS_AS_DONE.has(i.Status) ? 100 : itemProgress(i.Status, i.Progress)), 0) / items.length;
 
-  const any = (s: SyncJobItemStatus) => items.some((i) => i.Status === s);
-  const all = (s: SyncJobItemStatus) => items.every((i) => i.Status === s);
+  const statusOf = (i: ItemStatusLike): SyncJobItemStatus => (i.ThroughOtherJob && i.Status === 'Cancelled' ? 'Synced' : i.Status);
+  const any = (s: SyncJobItemStatus) => items.some((i) => statusOf(i) === s);
+  const all = (s: SyncJobItemStatus) => items.every((i) => statusOf(i) === s);
 
   let status: SyncJobStatus;
   if (any('Transferring')) status = 'Transferring';
@@ -72,7 +78,7 @@ export function deriveJobStatus(items: readonly ItemStatusLike[]): JobStatusResu
   else if (all('Failed')) status = 'Failed';
   else if (all('Cancelled')) status = 'Cancelled';
   else if (all('ReadyToTransfer')) status = 'ReadyToTransfer';
-  else if (items.every((i) => COUNTS_AS_DONE.has(i.Status))) status = any('Failed') ? 'CompletedWithError' : 'Completed';
+  else if (items.every((i) => COUNTS_AS_DONE.has(statusOf(i)))) status = any('Failed') ? 'CompletedWithError' : 'Completed';
   else status = 'Queued';
 
   return { Status: status, Progress: progress };

@@ -10,6 +10,7 @@
 import type { HashState, LocalItem } from '../db';
 import { FileHasher } from './fileHasher';
 import type { BlockList } from './ports';
+import { bytesOf } from './chunkBytes';
 
 export class IntegrityError extends Error {
   constructor(
@@ -31,8 +32,8 @@ export interface ChunkVerifier {
   check(index: number, data: Blob, last: boolean, expectedSha256: string | undefined): Promise<HashState | undefined>;
 }
 
-export async function sha256Hex(data: ArrayBuffer): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
+export async function sha256Hex(data: ArrayBuffer | Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data as BufferSource));
   let hex = '';
   for (const b of digest) hex += b.toString(16).padStart(2, '0');
   return hex;
@@ -45,7 +46,8 @@ export class BlockVerifier implements ChunkVerifier {
   async check(index: number, data: Blob): Promise<undefined> {
     if (data.size === 0 && this.list.Size === 0) return undefined;
     const expected = this.list.Blocks[index]?.toLowerCase();
-    const actual = await sha256Hex(await data.arrayBuffer());
+    const bytes = await bytesOf(data);
+    const actual = await sha256Hex(bytes);
     if (actual !== expected) throw new IntegrityError(`chunk ${index} does not match the server's SHA-256 of that block`, index);
     return undefined;
   }
@@ -74,7 +76,7 @@ export class StreamVerifier implements ChunkVerifier {
   }
 
   async check(_index: number, data: Blob, last: boolean, expectedSha256: string | undefined): Promise<HashState | undefined> {
-    this.hasher.update(new Uint8Array(await data.arrayBuffer()));
+    this.hasher.update(await bytesOf(data));
     if (!last) return this.hasher.save();
     const digest = this.hasher.hex();
     if (expectedSha256 && digest !== expectedSha256.toLowerCase()) {

@@ -1,18 +1,13 @@
 /**
- * The StoragePort on the real device: Dexie (IndexedDB) for records and media chunks, Cache Storage for
- * posters and subtitles.
- *
- * Test-only quota switch: the SW message `{type: 'test-quota', bytes}` (see index.ts) stores a byte limit
- * in `meta.testQuotaBytes`; past it, writeChunk throws a DOMException named QuotaExceededError exactly as
- * IndexedDB does when the origin's quota is spent. Real quota cannot be made small in a test browser
- * without also starving the app shell, so the e2e test simulates it here, at the port — the loop's
- * handling (pause, message, keep what is complete) is the same code either way.
+ * The storage ports on the real device: Dexie (IndexedDB) for records, media chunks and the handlers'
+ * small facts (`meta`), Cache Storage for posters and subtitles. Test-only behaviour (a simulated quota)
+ * is a decorator in testHooks.ts that production builds leave out.
  */
 import { OFFLINE_CACHE, offlineSubtitleUrl, openDb, type LocalItem, type OutboxRow, type ServerRow, type StowawayDb } from '../db';
-import { DEFAULT_SETTINGS, type StoragePort, type SyncSettings } from './ports';
+import { DEFAULT_SETTINGS, type ControlStoragePort, type RunSummary, type SyncSettings } from './ports';
 
-export class DexieStorage implements StoragePort {
-  constructor(private readonly db: StowawayDb = openDb()) {}
+export class DexieStorage implements ControlStoragePort {
+  constructor(readonly db: StowawayDb = openDb()) {}
 
   async settings(): Promise<SyncSettings> {
     const row = await this.db.meta.get('syncSettings');
@@ -48,11 +43,6 @@ export class DexieStorage implements StoragePort {
   }
 
   async writeChunk(item: LocalItem, index: number, data: Blob): Promise<void> {
-    const limit = await this.testQuota();
-    if (limit !== undefined) {
-      const used = (await this.db.items.toArray()).reduce((sum, i) => sum + (i.Id === item.Id ? 0 : i.bytes), 0);
-      if (used + item.bytes > limit) throw new DOMException('The quota has been exceeded (test limit).', 'QuotaExceededError');
-    }
     await this.db.transaction('rw', this.db.chunks, this.db.items, async () => {
       const current = await this.db.items.get(item.Id);
       // Removed or paused-and-reset while this chunk was in flight: do not resurrect it.
@@ -68,20 +58,6 @@ export class DexieStorage implements StoragePort {
   async readChunk(fileId: string, index: number): Promise<Blob | undefined> {
     const data = (await this.db.chunks.get([fileId, index]))?.data;
     return data === undefined || data instanceof Blob ? data : new Blob([data]);
-  }
-
-  /** The test quota, kept in memory after the first read: a read per chunk is a transaction on the hot path. */
-  private quota?: Promise<number | undefined>;
-  private testQuota(): Promise<number | undefined> {
-    this.quota ??= this.db.meta.get('testQuotaBytes').then((r) => r?.value as number | undefined);
-    return this.quota;
-  }
-
-  /** Test-only: a byte limit past which writeChunk fails as a full origin would (null lifts it). */
-  async setTestQuota(bytes: number | null): Promise<void> {
-    if (bytes === null) await this.db.meta.delete('testQuotaBytes');
-    else await this.db.meta.put({ key: 'testQuotaBytes', value: bytes });
-    this.quota = Promise.resolve(bytes ?? undefined);
   }
 
   async resetMedia(item: LocalItem): Promise<LocalItem> {
@@ -145,5 +121,34 @@ export class DexieStorage implements StoragePort {
 
   async recordRun(serverId: string, ok: boolean, error?: string): Promise<void> {
     await this.db.progress.put({ serverId, lastRunAt: Date.now(), ok, error });
+  }
+
+  async updateItem(id: string, changes: Partial<LocalItem>): Promise<LocalItem | undefined> {
+    await this.db.items.update(id, changes);
+    return this.db.items.get(id);
+  }
+
+  async sessionFor(serverId: string): Promise<ServerRow | undefined> {
+    return (await this.db.servers.where('serverId').equals(serverId).toArray())[0];
+  }
+
+  async pausedAll(): Promise<boolean> {
+    return ((await this.db.meta.get('pausedAll'))?.value as boolean | undefined) ?? false;
+  }
+
+  async setPausedAll(paused: boolean): Promise<void> {
+    await this.db.meta.put({ key: 'pausedAll', value: paused });
+  }
+
+  async saveLastRun(summary: RunSummary): Promise<void> {
+    await this.db.meta.put({ key: 'lastRun', value: summary });
+  }
+
+  async addToBadge(count: number): Promise<number> {
+    return this.db.transaction('rw', this.db.meta, async () => {
+      const total = (((await this.db.meta.get('badgeCount'))?.value as number | undefined) ?? 0) + count;
+      await this.db.meta.put({ key: 'badgeCount', value: total });
+      return total;
+    });
   }
 }

@@ -2,27 +2,31 @@
  * Wires the sync loop to the service worker's triggers (README "Offline sync in the browser"):
  *   - `sync` (tag SYNC_TAG): one-off Background Sync, fired by the browser when the network is back
  *   - `periodicsync` (tag PERIODIC_TAG): Periodic Background Sync of an installed PWA
+ *   - `backgroundfetch*`: the browser finished, failed or stopped a large download (backgroundFetchEvents.ts)
  *   - page messages: `sync` (app open, foreground timer, a relayed SSE push, "Sync now"), pause/resume,
- *     remove, and the test-only `test-config`
- * One run at a time: a trigger during a run asks for one more run after it, so a push that arrives
- * mid-run is never lost and runs never overlap (two loops would download the same chunks).
+ *     remove, upload — and, in test builds only, `test-config` (testHooks.ts)
+ * Only wiring lives here: runs are scheduled by runScheduler.ts, the person's actions are itemControls.ts,
+ * and everything reaches the device through the storage port (dexieStorage.ts).
  */
-import { openDb, SYNC_CHANNEL, type LocalItem } from '../db';
-import {
-  BACKGROUND_FETCH_PREFIX,
-  backgroundFetchManager,
-  BrowserBackgroundFetch,
-  ingestBackgroundFetch,
-  type BgFetchEvent,
-} from './backgroundFetch';
-import { DexieStorage } from './dexieStorage';
-import { progressOf, realClock, type ItemProgress, type Notifier, type RunSummary, type SyncSettings } from './ports';
-import { ServerApi } from './serverApi';
-import { QUOTA_MESSAGE, SyncLoop } from './syncLoop';
+import { openDb, SYNC_CHANNEL } from '../db';
 import { createUploadRunner } from '../upload';
+import { afterRun, browserHooks, SYNC_TAG } from './afterRun';
+import { backgroundFetchManager, BrowserBackgroundFetch, type BgFetchEvent } from './backgroundFetch';
+import { BackgroundFetchEvents } from './backgroundFetchEvents';
+import { broadcastNotifier } from './broadcastNotifier';
+import { DexieStorage } from './dexieStorage';
+import { ItemControls } from './itemControls';
+import { realClock } from './ports';
+import { PauseState, RunScheduler } from './runScheduler';
+import { ServerApi } from './serverApi';
+import { SyncLoop } from './syncLoop';
+import { isTestConfig, TestHooks } from './testHooks';
 
-export const SYNC_TAG = 'stowaway-sync';
+export { SYNC_TAG };
 export const PERIODIC_TAG = 'stowaway-periodic';
+
+/** Replaced by esbuild (scripts/build.mjs): true only in builds made with `--test-hooks`. */
+declare const __SW_TEST_HOOKS__: boolean;
 
 /** What pages send; every field but `type` is optional. */
 export type SyncMessage =
@@ -30,284 +34,107 @@ export type SyncMessage =
   | { type: 'pause' | 'resume' | 'remove'; id: string }
   | { type: 'pause-all' | 'resume-all' }
   /** Files were queued for camera upload (or its settings changed): upload now. */
-  | { type: 'upload' }
-  | {
-      type: 'test-config';
-      settings?: Partial<SyncSettings>;
-      quotaBytes?: number | null;
-    };
+  | { type: 'upload' };
 
 interface SyncEventLike extends ExtendableEvent {
   tag: string;
 }
 
-/** Progress for every open page; per item at most every 250 ms, except when its step or state changes. */
-function broadcastNotifier(channel: BroadcastChannel, onFinished: (s: RunSummary) => void): Notifier {
-  const last = new Map<string, { at: number; key: string }>();
-  return {
-    progress(item: ItemProgress) {
-      const key = `${item.step}|${item.blocked ?? ''}|${item.error ?? ''}`;
-      const prev = last.get(item.id);
-      const now = Date.now();
-      if (prev && prev.key === key && now - prev.at < 250 && item.bytes !== item.size) return;
-      last.set(item.id, { at: now, key });
-      channel.postMessage({ type: 'progress', item });
-    },
-    runStarted(reason) {
-      channel.postMessage({ type: 'run-started', reason });
-    },
-    runFinished(summary) {
-      last.clear();
-      channel.postMessage({ type: 'run-finished', summary });
-      onFinished(summary);
-    },
+/** Whether a page of the app is visible, asked at most once a second (it is asked per chunk request). */
+function visiblePage(self: ServiceWorkerGlobalScope): () => Promise<boolean> {
+  let last: { at: number; answer: Promise<boolean> } | undefined;
+  return () => {
+    if (!last || Date.now() - last.at > 1000) {
+      const answer = self.clients
+        .matchAll({ type: 'window' })
+        .then((pages) => pages.some((p) => (p as WindowClient).visibilityState === 'visible'))
+        .catch(() => true);
+      last = { at: Date.now(), answer };
+    }
+    return last.answer;
   };
 }
 
-/** After a failed Background Fetch, the loop downloads the item itself for this long. */
-const BACKGROUND_FETCH_RETRY_MS = 10 * 60_000;
-
 export function registerSyncHandlers(self: ServiceWorkerGlobalScope): { runUploads: () => Promise<unknown> } {
   const db = openDb();
-  const storage = new DexieStorage(db);
-  const channel = new BroadcastChannel(SYNC_CHANNEL);
-  const paused = new Set<string>();
-  let pausedAll = false;
-
-  const notifier = broadcastNotifier(channel, (summary) => void afterRun(summary));
-  // Camera uploads ride on every run (after the downloads), and run on their own when files are queued.
-  const runUploads = createUploadRunner(self);
-  const uploadsAfterRun = (signal: AbortSignal) =>
-    runUploads(signal).catch((err: unknown) => console.warn('camera upload run failed', err));
+  const testHooks = __SW_TEST_HOOKS__ ? new TestHooks(db) : undefined;
+  const storage = testHooks ? testHooks.wrap(new DexieStorage(db)) : new DexieStorage(db);
+  const browser = browserHooks(self);
+  const notifier = broadcastNotifier(new BroadcastChannel(SYNC_CHANNEL), (summary) => void afterRun(summary, storage, browser));
+  const apiFor = (session: ConstructorParameters<typeof ServerApi>[0]) => new ServerApi(session);
   const bgManager = backgroundFetchManager(self.registration);
   const backgroundFetch = bgManager ? new BrowserBackgroundFetch(bgManager, self.clients) : undefined;
+  const pause = new PauseState();
   const loop = new SyncLoop({
     storage,
     clock: realClock,
     notifier,
-    apiFor: (session) => new ServerApi(session),
-    isPaused: (id) => pausedAll || paused.has(id),
+    apiFor,
+    isPaused: (id) => pause.isPaused(id),
     backgroundFetch,
+    watched: visiblePage(self),
   });
-
-  async function afterRun(summary: RunSummary): Promise<void> {
-    await db.meta.put({ key: 'lastRun', value: summary });
-    // No network at all: ask the browser to wake us when it returns. (A server that is down while the
-    // network is up is left to the next timer or periodic run, or the browser would re-fire at once.)
-    const reg = self.registration as ServiceWorkerRegistration & {
-      sync?: { register(tag: string): Promise<void> };
-    };
-    if (summary.offline && !self.navigator.onLine) await reg.sync?.register(SYNC_TAG).catch(() => {});
-    if (summary.downloaded > 0) {
-      const count = (((await db.meta.get('badgeCount'))?.value as number | undefined) ?? 0) + summary.downloaded;
-      await db.meta.put({ key: 'badgeCount', value: count });
-      const nav = self.navigator as WorkerNavigator & {
-        setAppBadge?: (n: number) => Promise<void>;
-      };
-      await nav.setAppBadge?.(count).catch(() => {});
-    }
-  }
-
-  let running: Promise<RunSummary> | undefined;
-  let again: { reason: string; retryQuota: boolean } | undefined;
-
-  /** Starts a run, or books one more after the current one; resolves when the work asked for is done. */
-  function requestRun(reason: string, retryQuota = false): Promise<RunSummary> {
-    if (running) {
-      // The current run loops once more before it resolves, so waiting for it covers this request.
-      again = {
-        reason,
-        retryQuota: retryQuota || (again?.retryQuota ?? false),
-      };
-      return running;
-    }
-    const controller = new AbortController();
-    const run = async (): Promise<RunSummary> => {
-      pausedAll = ((await db.meta.get('pausedAll'))?.value as boolean | undefined) ?? false;
-      let summary = await loop.run({
-        reason,
-        retryQuota,
-        signal: controller.signal,
-        downloads: !pausedAll,
-      });
-      await uploadsAfterRun(controller.signal);
-      while (again && !controller.signal.aborted) {
-        const next = again;
-        again = undefined;
-        summary = await loop.run({
-          reason: next.reason,
-          retryQuota: next.retryQuota,
-          signal: controller.signal,
-          downloads: !pausedAll,
-        });
-      }
-      return summary;
-    };
-    running = run().finally(() => {
-      running = undefined;
-    });
-    return running;
-  }
+  // Camera uploads ride on every run (after the downloads), and run on their own when files are queued.
+  const runUploads = createUploadRunner(self);
+  const scheduler = new RunScheduler({
+    run: (options) => loop.run(options),
+    pausedAll: () => storage.pausedAll(),
+    pause,
+    afterFirstRun: (signal) => runUploads(signal),
+  });
+  const controls = new ItemControls({
+    storage,
+    notifier,
+    pause,
+    scheduler,
+    apiFor,
+    backgroundFetch,
+    stopDownload: (id) => loop.stopDownload(id),
+  });
 
   self.addEventListener('sync', (event) => {
     const e = event as SyncEventLike;
-    if (e.tag === SYNC_TAG) e.waitUntil(requestRun('background-sync'));
+    if (e.tag === SYNC_TAG) e.waitUntil(scheduler.request('background-sync'));
   });
-
   self.addEventListener('periodicsync', (event) => {
     const e = event as SyncEventLike;
-    if (e.tag === PERIODIC_TAG) e.waitUntil(requestRun('periodic-sync'));
+    if (e.tag === PERIODIC_TAG) e.waitUntil(scheduler.request('periodic-sync'));
   });
 
-  // Background Fetch of large media (backgroundFetch.ts): the browser finished, failed, was stopped, or
-  // its notification was clicked.
-  self.addEventListener('backgroundfetchsuccess', (event) => {
-    const e = event as BgFetchEvent;
-    if (e.registration.id.startsWith(BACKGROUND_FETCH_PREFIX)) e.waitUntil(takeInBackgroundFetch(e));
-  });
-  for (const type of ['backgroundfetchfail', 'backgroundfetchabort'] as const) {
-    self.addEventListener(type, (event) => {
-      const e = event as BgFetchEvent;
-      if (e.registration.id.startsWith(BACKGROUND_FETCH_PREFIX)) e.waitUntil(backgroundFetchEnded(e, type === 'backgroundfetchabort'));
-    });
-  }
-  self.addEventListener('backgroundfetchclick', (event) => {
-    const e = event as BgFetchEvent;
-    if (e.registration.id.startsWith(BACKGROUND_FETCH_PREFIX)) e.waitUntil(self.clients.openWindow('/on-device'));
-  });
-
-  async function takeInBackgroundFetch(e: BgFetchEvent): Promise<void> {
-    const id = e.registration.id.slice(BACKGROUND_FETCH_PREFIX.length);
-    const item = await db.items.get(id);
-    // Only a hand-over the item still waits for: a fetch the loop gave up waiting on (the page answered
-    // late) or one from before a reset is not taken in.
-    if (!item || item.step !== 'media' || item.backgroundFetch?.id !== e.registration.id || !backgroundFetch) return;
-    const session = (await db.servers.where('serverId').equals(item.ServerId).toArray())[0];
-    if (!session) return;
-    backgroundFetch.ingesting.add(e.registration.id);
-    try {
-      const stored = await ingestBackgroundFetch(
-        {
-          api: new ServerApi(session),
-          storage,
-          clock: realClock,
-          settings: await storage.settings(),
-          onProgress: (i) => notifier.progress(progressOf(i)),
-        },
-        item,
-        e.registration,
-      );
-      await storage.putItem({ ...stored, backgroundFetch: undefined, blocked: undefined, error: undefined });
-      await e.updateUI?.({ title: `${item.Item.Name} is on this device` }).catch(() => {});
-    } catch (err) {
-      // What was stored stays; the loop downloads the rest the ordinary way (not the browser again for a
-      // while: a body that cannot be used once will not be better the next time).
-      await db.items.update(id, {
-        backgroundFetch: undefined,
-        backgroundFetchRetryAt: Date.now() + BACKGROUND_FETCH_RETRY_MS,
-        error: `background download: ${(err as Error)?.message ?? err}`,
+  if (backgroundFetch) {
+    const fetches = new BackgroundFetchEvents({ storage, notifier, clock: realClock, pause, scheduler, apiFor, backgroundFetch });
+    const on = (type: string, handle: (e: BgFetchEvent) => Promise<unknown>) =>
+      self.addEventListener(type, (event) => {
+        const e = event as BgFetchEvent;
+        if (BackgroundFetchEvents.itemIdOf(e) !== undefined) e.waitUntil(handle(e));
       });
-    } finally {
-      backgroundFetch.ingesting.delete(e.registration.id);
-    }
-    // Images, subtitles and Transferred follow in an ordinary run.
-    await requestRun('background-fetch');
-  }
-
-  async function backgroundFetchEnded(e: BgFetchEvent, aborted: boolean): Promise<void> {
-    const id = e.registration.id.slice(BACKGROUND_FETCH_PREFIX.length);
-    const item = await db.items.get(id);
-    if (!item || item.backgroundFetch?.id !== e.registration.id) return; // removed on purpose, or not waited for
-    const quota = e.registration.failureReason === 'quota-exceeded';
-    // Stopped from the browser's own download UI: the person paused it. A failure: the loop takes over.
-    await db.items.update(id, {
-      backgroundFetch: undefined,
-      backgroundFetchRetryAt: aborted ? undefined : Date.now() + BACKGROUND_FETCH_RETRY_MS,
-      blocked: aborted ? 'user' : quota ? 'quota' : item.blocked,
-      error: aborted ? undefined : quota ? QUOTA_MESSAGE : `background download failed (${e.registration.failureReason || 'unknown'})`,
-    });
-    if (aborted) paused.add(id);
-    notifier.progress(progressOf({ ...item, blocked: aborted ? 'user' : item.blocked }));
-    if (!aborted && !quota) await requestRun('background-fetch-failed');
+    on('backgroundfetchsuccess', (e) => fetches.succeeded(e));
+    on('backgroundfetchfail', (e) => fetches.ended(e, false));
+    on('backgroundfetchabort', (e) => fetches.ended(e, true));
+    on('backgroundfetchclick', () => self.clients.openWindow('/on-device'));
   }
 
   self.addEventListener('message', (event) => {
     const msg = event.data as SyncMessage | null;
     if (!msg || typeof msg !== 'object') return;
+    if (__SW_TEST_HOOKS__ && testHooks && isTestConfig(msg)) return event.waitUntil(testHooks.apply(msg));
     switch (msg.type) {
       case 'sync':
-        event.waitUntil(requestRun(msg.reason ?? 'page', msg.reason === 'user'));
-        break;
+        return event.waitUntil(scheduler.request(msg.reason ?? 'page', msg.reason === 'user'));
       case 'pause':
-        paused.add(msg.id);
-        event.waitUntil(setBlocked(msg.id, 'user').then(() => stopBackgroundFetchOf(msg.id)));
-        break;
+        return event.waitUntil(controls.pause(msg.id));
       case 'resume':
-        paused.delete(msg.id);
-        event.waitUntil(setBlocked(msg.id, undefined).then(() => requestRun('resume', true)));
-        break;
+        return event.waitUntil(controls.resume(msg.id));
       case 'pause-all':
-        pausedAll = true;
-        event.waitUntil(db.meta.put({ key: 'pausedAll', value: true }));
-        break;
+        return event.waitUntil(controls.pauseAll());
       case 'resume-all':
-        pausedAll = false;
-        event.waitUntil(db.meta.put({ key: 'pausedAll', value: false }).then(() => requestRun('resume', true)));
-        break;
+        return event.waitUntil(controls.resumeAll());
       case 'remove':
-        event.waitUntil(removeByPerson(msg.id));
-        break;
-      case 'test-config':
-        event.waitUntil(applyTestConfig(msg));
-        break;
+        return event.waitUntil(controls.remove(msg.id));
       case 'upload':
-        event.waitUntil(runUploads().catch(() => undefined));
-        break;
+        return event.waitUntil(runUploads().catch(() => undefined));
     }
   });
-
-  async function stopBackgroundFetchOf(id: string): Promise<void> {
-    const bg = (await db.items.get(id))?.backgroundFetch;
-    if (bg) await backgroundFetch?.abort(bg.id);
-  }
-
-  async function setBlocked(id: string, blocked: LocalItem['blocked']): Promise<void> {
-    await db.items.update(id, { blocked, error: undefined });
-    const item = await db.items.get(id);
-    if (item)
-      notifier.progress({
-        id,
-        name: item.Item.Name,
-        step: item.step,
-        bytes: item.bytes,
-        size: item.size,
-        blocked,
-      });
-  }
-
-  /** "Remove from device": the server is told first (else the next Sync/Data would queue it again). */
-  async function removeByPerson(id: string): Promise<void> {
-    const item = await db.items.get(id);
-    if (!item) return;
-    paused.add(id); // stop a download in flight after its current chunk
-    await stopBackgroundFetchOf(id);
-    const session = (await db.servers.where('serverId').equals(item.ServerId).toArray())[0];
-    if (session) await new ServerApi(session).markForRemoval(item.SyncJobItemId).catch(() => {});
-    await storage.removeItem(id);
-    paused.delete(id);
-    channel.postMessage({ type: 'removed', id });
-  }
-
-  async function applyTestConfig(msg: Extract<SyncMessage, { type: 'test-config' }>): Promise<void> {
-    if (msg.settings) {
-      const before = ((await db.meta.get('syncSettings'))?.value as Partial<SyncSettings> | undefined) ?? {};
-      await db.meta.put({
-        key: 'syncSettings',
-        value: { ...before, ...msg.settings },
-      });
-    }
-    if (msg.quotaBytes !== undefined) await storage.setTestQuota(msg.quotaBytes);
-  }
 
   return { runUploads };
 }

@@ -46,10 +46,10 @@ export interface FileResponse {
   /** The body as a stream (the whole-file fallback when a server ignores Range). */
   body: ReadableStream<Uint8Array>;
   /**
-   * The whole body as a Blob, for a ranged answer of one chunk: the bytes stay in the browser's blob store
-   * and go to IndexedDB from there. Rejects when the connection breaks.
+   * The whole body as a Blob, for a ranged answer of one chunk; rejects when the connection breaks.
+   * `onBytes` hears the bytes received so far as they arrive (so progress moves within a chunk).
    */
-  blob(): Promise<Blob>;
+  blob(onBytes?: (received: number) => void): Promise<Blob>;
 }
 
 /** The server's per-block digests of one file (lowercase hex), valid for the file with this ETag. */
@@ -162,6 +162,22 @@ export interface StoragePort {
   recordRun(serverId: string, ok: boolean, error?: string): Promise<void>;
 }
 
+/**
+ * What the service worker's event handlers keep besides the catalogue (pause switches, the last run, the
+ * badge) and the few record updates they make outside a run. Same store as StoragePort on the device.
+ */
+export interface ControlStoragePort extends StoragePort {
+  /** Changes some fields of a record; the record after the change, or undefined when it is gone. */
+  updateItem(id: string, changes: Partial<LocalItem>): Promise<LocalItem | undefined>;
+  /** The first signed-in session of a server (target-scoped calls need only one). */
+  sessionFor(serverId: string): Promise<ServerRow | undefined>;
+  pausedAll(): Promise<boolean>;
+  setPausedAll(paused: boolean): Promise<void>;
+  saveLastRun(summary: RunSummary): Promise<void>;
+  /** Adds `count` to the app badge's number (items downloaded since the person last looked); the new total. */
+  addToBadge(count: number): Promise<number>;
+}
+
 export interface Clock {
   now(): number;
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
@@ -171,6 +187,7 @@ export interface ItemProgress {
   id: string;
   name: string;
   step: LocalItem['step'];
+  /** Media bytes on the device: stored and checked, plus those of chunks still arriving. */
   bytes: number;
   size?: number;
   blocked?: LocalItem['blocked'];
@@ -212,6 +229,8 @@ export interface RunSummary {
 
 export interface Notifier {
   progress(item: ItemProgress): void;
+  /** The person removed an item from the device (its record and bytes are gone). */
+  itemRemoved(id: string): void;
   runStarted(reason: string): void;
   runFinished(summary: RunSummary): void;
 }

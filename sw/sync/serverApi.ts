@@ -6,6 +6,7 @@
 import type { BaseItemDto } from '../../src/shared/api/items';
 import type { SyncDataRequest, SyncDataResponse, SyncedItem, UserAction } from '../../src/shared/api/sync';
 import type { ServerRow } from '../db';
+import { blobWithBytes } from './chunkBytes';
 import { ApiFailure, type ApiPort, type BlockList, type FileRequestInit, type FileResponse } from './ports';
 
 const APP_NAME = 'Stowaway Web';
@@ -124,6 +125,8 @@ export class ServerApi implements ApiPort {
     try {
       res = await this.fetchImpl(url, { headers, signal, cache: 'no-store' });
     } catch (err) {
+      // Aborted on purpose (a pause, the run's time up): its reason, never "the server is unreachable".
+      if (signal?.aborted) throw signal.reason ?? err;
       if ((err as Error)?.name === 'AbortError') throw err;
       throw new ApiFailure(0, `could not reach ${this.base}`);
     }
@@ -196,6 +199,32 @@ export function toFileResponse(res: Response): FileResponse {
     total: range ? Number(range[2]) : star ? Number(star[1]) : res.status === 200 && length ? Number(length) : undefined,
     contentType: res.headers.get('Content-Type') ?? undefined,
     body: res.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() }),
-    blob: () => res.blob(),
+    blob: (onBytes) => (onBytes && res.body ? readCounting(res.body, res.headers.get('Content-Type') ?? '', onBytes) : res.blob()),
   };
+}
+
+/**
+ * The body as a Blob, telling `onBytes` how much has arrived after every piece the network delivers: a
+ * 4 MiB chunk takes seconds on a slow link, and progress that moves only per chunk looks stuck.
+ */
+async function readCounting(body: ReadableStream<Uint8Array>, type: string, onBytes: (received: number) => void): Promise<Blob> {
+  const reader = body.getReader();
+  const parts: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    received += value.byteLength;
+    onBytes(received);
+  }
+  const bytes = parts.length === 1 ? parts[0]! : new Uint8Array(received);
+  if (parts.length > 1) {
+    let at = 0;
+    for (const p of parts) {
+      bytes.set(p, at);
+      at += p.byteLength;
+    }
+  }
+  return blobWithBytes(bytes, type);
 }

@@ -41,6 +41,8 @@ export interface SyncLoopDeps {
   isPaused?: (localId: string) => boolean;
   /** Where the browser has Background Fetch: large media goes through it (see backgroundFetch.ts). */
   backgroundFetch?: BackgroundFetchPort;
+  /** A page shows progress now: bytes are then counted as they arrive (see DownloadContext.watched). */
+  watched?: () => Promise<boolean>;
 }
 
 export interface RunOptions {
@@ -348,7 +350,13 @@ export class SyncLoop {
         try {
           await this.complete(api, item, settings, signal, summary);
         } catch (err) {
-          if (err instanceof PausedError) continue;
+          if (err instanceof PausedError) {
+            // Pages last heard bytes arriving: tell them what is stored, and that it is paused.
+            const stored = await storage.getItem(item.Id);
+            // The pause message may not be stored yet: say paused whatever order the two arrive in.
+            if (stored) this.report({ ...stored, blocked: this.deps.isPaused?.(item.Id) ? 'user' : stored.blocked });
+            continue;
+          }
           const latest = (await storage.getItem(item.Id)) ?? item;
           if (signal.aborted && !isQuotaError(err)) return; // paused or out of time: resumes from the stored chunks
           if (isQuotaError(err)) {
@@ -391,18 +399,29 @@ export class SyncLoop {
       const started = clock.now();
       const bytesBefore = item.bytes;
       const isPaused = this.deps.isPaused ? () => this.deps.isPaused!(item.Id) : undefined;
-      item = await downloadMediaWithRetries(
-        {
-          api,
-          storage,
-          clock,
-          settings,
-          signal,
-          isPaused,
-          onProgress: (i) => this.report(i),
-        },
-        item,
-      );
+      // Its own abort, so a pause or removal stops this download now, not after its chunk (stopItem).
+      const own = new AbortController();
+      this.downloads.set(item.Id, own);
+      try {
+        item = await downloadMediaWithRetries(
+          {
+            api,
+            storage,
+            clock,
+            settings,
+            signal: anySignal([signal, own.signal]),
+            isPaused,
+            watched: this.deps.watched,
+            // Bytes as they arrive (the notifier throttles): the stored count alone moves once per chunk.
+            onBytes: (i, received) => {
+              if (!isPaused?.()) this.deps.notifier.progress({ ...progressOf(i), bytes: received });
+            },
+          },
+          item,
+        );
+      } finally {
+        this.downloads.delete(item.Id);
+      }
       this.countMedia(summary, started, item.bytes - bytesBefore);
     }
     if (item.step === 'extras') {
@@ -411,6 +430,17 @@ export class SyncLoop {
       await storage.putItem(item);
     }
     if (item.step === 'transfer') await this.acknowledge(api, item, summary);
+  }
+
+  /** Downloads in flight, by item: a pause or removal aborts the request in hand. */
+  private readonly downloads = new Map<string, AbortController>();
+
+  /**
+   * Stops an item's download at once (the person paused or removed it): the chunk in flight is dropped,
+   * what is stored stays, and a resume asks again from the last whole chunk. No id: every download.
+   */
+  stopDownload(id?: string): void {
+    for (const [itemId, controller] of this.downloads) if (id === undefined || itemId === id) controller.abort(new PausedError());
   }
 
   private async storeExtras(api: ApiPort, item: LocalItem): Promise<LocalItem> {

@@ -21,10 +21,18 @@ export interface StowawayServer extends TestServer {
   password: string;
 }
 
-async function startServer(demoLibrary: boolean): Promise<StowawayServer> {
+/** The specs drive the service worker's test hooks (sw/sync/testHooks.ts), which production builds leave out. */
+export function assertTestBuild(): void {
   if (!fs.existsSync(path.join(APP_DIR, 'index.html')) || !fs.existsSync(path.join(APP_DIR, 'sw.js'))) {
-    throw new Error('dist/app is not built: run `npm run build` first (`npm run test:e2e` does).');
+    throw new Error('dist/app is not built: run `node scripts/build.mjs --test-hooks` first (`npm run test:e2e` does).');
   }
+  if (!fs.readFileSync(path.join(APP_DIR, 'sw.js'), 'utf8').includes('test-config')) {
+    throw new Error('dist/app was built for production (no service-worker test hooks): run `node scripts/build.mjs --test-hooks`.');
+  }
+}
+
+async function startServer(demoLibrary: boolean): Promise<StowawayServer> {
+  assertTestBuild();
   const server = await startTestServer({ appDir: APP_DIR, mediaDirs: [], adminUser: ADMIN_USER, adminPassword: ADMIN_PASSWORD });
   await ensureAdministrator(server.built.deps);
   // Not awaited: generating the demo library takes up to a minute and the UI must cope with "not yet".

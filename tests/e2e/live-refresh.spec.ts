@@ -157,7 +157,9 @@ test('the detail page shows the sync state as soon as the dialog created a job',
   await dialog.getByRole('button', { name: 'Sync', exact: true }).click();
   await expect(dialog.getByTestId('sync-created')).toBeVisible();
   await dialog.getByRole('button', { name: 'Done' }).click();
-  await expect(page.getByTestId('sync-state')).toContainText(/Syncing to this device|On this device/);
+  await expect(page.getByTestId('sync-state')).toContainText(
+    /Waiting to convert|Converting|Ready to download|Downloading|Finishing|On this device/,
+  );
   expect(await page.evaluate(() => (window as unknown as { liveMarker?: number }).liveMarker)).toBe(1);
   await snapshot(page, '41-detail-sync-state');
 });

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { ensureAdministrator } from '../../src/server/system/firstRun';
 import { makeClip, makeSrt, tempDir } from '../helpers/media';
 import { signIn, startTestServer, type Session, type TestServer } from '../helpers/server';
-import { ADMIN_PASSWORD, ADMIN_USER, APP_DIR, expect } from './fixtures';
+import { ADMIN_PASSWORD, ADMIN_USER, APP_DIR, assertTestBuild, expect } from './fixtures';
 import { FileTraffic } from './sw-traffic';
 
 export { FileTraffic };
@@ -29,9 +29,7 @@ export interface SwServer extends TestServer {
 }
 
 export async function startSwServer(): Promise<SwServer> {
-  for (const f of ['index.html', 'sw.js']) {
-    if (!fs.existsSync(path.join(APP_DIR, f))) throw new Error('dist/app is not built: run `npm run build` first.');
-  }
+  assertTestBuild();
   const media = tempDir('stowaway-sw-media-');
   const movies = path.join(media, 'Movies');
   fs.mkdirSync(movies, { recursive: true });
@@ -142,7 +140,8 @@ export async function signInAndWaitForWorker(page: Page, server: SwServer): Prom
   await page.getByLabel('User name').fill(ADMIN_USER);
   await page.getByLabel('Password').fill(ADMIN_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('user-name')).toBeVisible();
+  // Signed in: the header's user name on a desktop, the tab bar on a phone.
+  await expect(page.getByTestId('user-name').or(page.getByTestId('tab-bar'))).toBeVisible();
   await expect
     .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null), { timeout: 30_000 })
     .toBe(`${server.url}/sw.js`);

@@ -54,7 +54,7 @@ test('a periodic sync downloads a ready item, with its subtitles, and tells the 
   await page.goto(`${server.url}/on-device`);
   const row = page.getByTestId('offline-item').filter({ hasText: 'Long Walk' });
   await expect(row).toHaveAttribute('data-step', 'synced');
-  await expect(row.getByTestId('offline-state')).toContainText('Available offline');
+  await expect(row.getByTestId('offline-state')).toContainText('On this device');
   const [local] = await idbAll(page, 'items');
   expect(local).toMatchObject({
     SyncJobItemId: jobItemId,

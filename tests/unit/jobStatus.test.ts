@@ -25,6 +25,12 @@ describe('deriveJobStatus', () => {
     expect(deriveJobStatus(items(...statuses)).Status).toBe(expected);
   });
 
+  it('reads Completed, not Cancelled, when its items wait only because another job has them on the device', () => {
+    expect(deriveJobStatus([{ Status: 'Cancelled', ThroughOtherJob: true }]).Status).toBe('Completed');
+    expect(deriveJobStatus([{ Status: 'Cancelled', ThroughOtherJob: true }, { Status: 'Queued' }]).Status).toBe('Queued');
+    expect(deriveJobStatus([{ Status: 'Cancelled', ThroughOtherJob: true }, { Status: 'Cancelled' }]).Status).toBe('Completed');
+  });
+
   it('averages item progress, counting Failed, Synced, RemovedFromDevice and Cancelled as 100', () => {
     const result = deriveJobStatus([
       { Status: 'Queued', Progress: 30 },

@@ -18,3 +18,16 @@ export function createUser(api: ApiClient, name: string, password: string): Prom
 export function setUserPolicy(api: ApiClient, userId: string, policy: Partial<UserPolicy>): Promise<void> {
   return api.post(`/Users/${userId}/Policy`, policy);
 }
+
+/**
+ * One's own password needs the current one; an administrator sets another user's without it. The user's
+ * other sessions end (the one making the change stays signed in).
+ */
+export function changePassword(api: ApiClient, userId: string, newPassword: string, currentPassword?: string): Promise<void> {
+  return api.post(`/Users/${userId}/Password`, { CurrentPw: currentPassword, NewPw: newPassword });
+}
+
+/** Removes the user, their sessions and their sync jobs' claim on the server (administrators). */
+export function deleteUser(api: ApiClient, userId: string): Promise<void> {
+  return api.request('DELETE', `/Users/${userId}`);
+}

@@ -85,3 +85,16 @@ export function describeBrowser(ua: string = navigator.userAgent): string {
               : undefined;
   return os ? `${browser} on ${os}` : browser;
 }
+
+/**
+ * The name this browser reports: the platform and a short suffix from its DeviceId ("Chrome on Android ·
+ * 7F2"), so five "Chrome on Linux" can be told apart in device lists before anyone renames them. The
+ * suffix is stable (the DeviceId is), so the name does not change from one sign-in to the next.
+ */
+export function deviceName(deviceId: string, ua: string = navigator.userAgent): string {
+  const suffix = deviceId
+    .replace(/[^0-9a-f]/gi, '')
+    .slice(-3)
+    .toUpperCase();
+  return suffix ? `${describeBrowser(ua)} · ${suffix}` : describeBrowser(ua);
+}

@@ -9,7 +9,7 @@
  *   - asks for persistent storage once something is downloaded;
  *   - starts Background Fetches the SW asks for (only a page may, in Chromium).
  */
-import { describeBrowser } from '../device/identity';
+import { deviceName } from '../device/identity';
 import { hostBackgroundFetches } from './backgroundFetchHost';
 import { isOffline, whenOffline, whenOnline } from './network';
 
@@ -36,7 +36,6 @@ export async function mirrorSessions(sessions: readonly MirroredSession[]): Prom
   try {
     const { openDb } = await loadDb();
     const db = openDb();
-    const deviceName = describeBrowser();
     await db.transaction('rw', db.servers, async () => {
       const keep = new Set<string>();
       for (const s of sessions) {
@@ -51,7 +50,7 @@ export async function mirrorSessions(sessions: readonly MirroredSession[]): Prom
           userName: s.userName,
           token: s.token,
           deviceId: s.deviceId,
-          deviceName,
+          deviceName: deviceName(s.deviceId),
           user: before?.user,
         });
       }

@@ -48,7 +48,8 @@ function order(a: LocalItem, b: LocalItem): number {
   );
 }
 
-export function groupItems(items: readonly LocalItem[], by: GroupBy): ItemGroup[] {
+/** `bytesOf`: an item's bytes on the device (the live figure while it downloads). */
+export function groupItems(items: readonly LocalItem[], by: GroupBy, bytesOf: (i: LocalItem) => number = (i) => i.bytes): ItemGroup[] {
   const groups = new Map<string, ItemGroup>();
   for (const item of items) {
     const k = keyOf(item, by);
@@ -64,29 +65,11 @@ export function groupItems(items: readonly LocalItem[], by: GroupBy): ItemGroup[
       groups.set(k.key, g);
     }
     g.items.push(item);
-    g.bytes += item.bytes;
+    g.bytes += bytesOf(item);
   }
   const list = [...groups.values()];
   for (const g of list) g.items.sort(order);
   return list.sort((a, b) => (a.key === 'other' ? 1 : b.key === 'other' ? -1 : a.title.localeCompare(b.title)));
-}
-
-/** `byBrowser`: the browser's Background Fetch has the download (it goes on with the app closed). */
-export function stateText(
-  step: LocalItem['step'],
-  blocked: LocalItem['blocked'],
-  bytes: number,
-  size: number | undefined,
-  byBrowser = false,
-): string {
-  if (step === 'synced') return 'Available offline';
-  const pct = size ? Math.floor((bytes / size) * 100) : 0;
-  if (blocked === 'user') return `Paused at ${pct} %`;
-  if (blocked === 'quota') return `Stopped: storage full (${pct} %)`;
-  if (blocked === 'error') return `Waiting to retry (${pct} %)`;
-  if (step === 'media' && byBrowser) return `Downloading in the background ${pct} %`;
-  if (step === 'media') return bytes > 0 ? `Downloading ${pct} %` : 'Queued';
-  return 'Finishing…';
 }
 
 /**

@@ -65,19 +65,6 @@ export function progressOf(item: LocalItem): {
 
 export const downloading = computed(() => items.value.filter((i) => progressOf(i).step !== 'synced'));
 
-/** Overall percentage of the unfinished downloads, by bytes. */
-export const overall = computed(() => {
-  let done = 0;
-  let total = 0;
-  for (const i of downloading.value) {
-    const p = progressOf(i);
-    if (p.size === undefined) continue;
-    total += p.size;
-    done += p.step === 'media' ? p.bytes : p.size;
-  }
-  return total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : undefined;
-});
-
 export const quotaMessage = computed(() => {
   const blocked = items.value.find((i) => progressOf(i).blocked === 'quota');
   return blocked ? (progressOf(blocked).error ?? 'Storage is full: downloads are paused.') : undefined;

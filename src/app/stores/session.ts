@@ -7,7 +7,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { ApiClient, ApiError, normaliseServerUrl, type ClientIdentity } from '../api/client';
 import { authenticateByName, logout, reportCapabilities } from '../api/auth';
-import { APP_NAME, APP_VERSION, describeBrowser, ensureDeviceId } from '../device/identity';
+import { APP_NAME, APP_VERSION, describeBrowser, deviceName, ensureDeviceId } from '../device/identity';
 import { buildDeviceProfile } from '../profile/deviceProfile';
 import { browserProbe } from '../profile/probe';
 import { sessionsChanged } from '../offline/bridge';
@@ -24,6 +24,8 @@ export interface ServerSession {
   remember: boolean;
   /** Signed in with no network from the verifier kept on this device: only the offline library works. */
   offline?: boolean;
+  /** Signed in with the generated first password: the app asks for a new one before anything else. */
+  mustChangePassword?: boolean;
 }
 
 const SESSIONS_KEY = 'stowaway.sessions';
@@ -44,7 +46,7 @@ function readList(storage: Storage): ServerSession[] {
 }
 
 function identityFor(deviceId: string): ClientIdentity {
-  return { client: APP_NAME, device: describeBrowser(), deviceId, version: APP_VERSION };
+  return { client: APP_NAME, device: deviceName(deviceId), deviceId, version: APP_VERSION };
 }
 
 export const useSessionStore = defineStore('session', () => {
@@ -94,6 +96,7 @@ export const useSessionStore = defineStore('session', () => {
       deviceId,
       isAdministrator: result.User.Policy?.IsAdministrator ?? false,
       remember,
+      mustChangePassword: result.User.MustChangePassword === true || undefined,
     };
     sessions.value = [...sessions.value.filter((s) => sessionKey(s) !== sessionKey(session)), session];
     activeKey.value = sessionKey(session);
@@ -158,6 +161,14 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
+  /** The active user chose a new password: the prompt for the generated one goes. */
+  function passwordChanged(): void {
+    const s = active.value;
+    if (!s?.mustChangePassword) return;
+    sessions.value = sessions.value.map((x) => (sessionKey(x) === sessionKey(s) ? { ...x, mustChangePassword: undefined } : x));
+    persist();
+  }
+
   /** A 401 from the server means the token is gone (revoked, user deleted): drop it and sign in again. */
   function handleUnauthorized(err: unknown): boolean {
     if (err instanceof ApiError && err.status === 401) {
@@ -176,5 +187,17 @@ export const useSessionStore = defineStore('session', () => {
     return true;
   }
 
-  return { sessions, active, isSignedIn, api, signIn, signInOffline, signOut, reportCapabilitiesOnce, handleUnauthorized, switchTo };
+  return {
+    sessions,
+    active,
+    isSignedIn,
+    api,
+    signIn,
+    signInOffline,
+    signOut,
+    reportCapabilitiesOnce,
+    handleUnauthorized,
+    switchTo,
+    passwordChanged,
+  };
 });

@@ -4,7 +4,7 @@
  * page's label and ring, poster checks on Home) refetch at once instead of after a reload.
  */
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { nextTick, ref } from 'vue';
 import type { SyncSelection } from '../sync/selection';
 
 export const useSyncDialogStore = defineStore('syncDialog', () => {
@@ -13,15 +13,21 @@ export const useSyncDialogStore = defineStore('syncDialog', () => {
   /** Where focus goes back to when the dialog closes (keyboard users keep their place). */
   let opener: HTMLElement | null = null;
 
-  function open(next: SyncSelection): void {
-    opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  /**
+   * `from`: the control that opens it. A tap does not focus a button everywhere (touch, Safari), so the
+   * element focused at that moment is only the fallback.
+   */
+  function open(next: SyncSelection, from?: EventTarget | null): void {
+    opener = from instanceof HTMLElement ? from : document.activeElement instanceof HTMLElement ? document.activeElement : null;
     selection.value = next;
   }
 
   function close(): void {
     selection.value = undefined;
-    opener?.focus();
+    const back = opener;
     opener = null;
+    // After the modal <dialog> has gone: while it is open, everything outside it is inert and cannot take focus.
+    void nextTick(() => back?.focus());
   }
 
   function jobCreated(): void {

@@ -1,5 +1,6 @@
-/** Job and item statuses in words a person reads, and the tone a badge takes for each. */
-import type { SyncJobItemStatus, SyncJobStatus } from '../../shared/api/sync';
+/** Job statuses in words a person reads (filters), and the tone a progress phase's badge takes. */
+import type { SyncJobStatus } from '../../shared/api/sync';
+import type { SyncPhase } from '../../shared/syncProgress';
 import { formatBitrate } from '../format';
 
 const JOB: Record<SyncJobStatus, string> = {
@@ -13,39 +14,25 @@ const JOB: Record<SyncJobStatus, string> = {
   Cancelled: 'Cancelled',
 };
 
-const ITEM: Record<SyncJobItemStatus, string> = {
-  Queued: 'Queued',
-  Converting: 'Converting',
-  ReadyToTransfer: 'Ready to download',
-  Transferring: 'Downloading',
-  Synced: 'On device',
-  RemovedFromDevice: 'Removed from device',
-  Failed: 'Failed',
-  Cancelled: 'Cancelled',
-};
-
 export type Tone = 'neutral' | 'active' | 'ready' | 'done' | 'bad';
 
 export function jobStatusText(status: SyncJobStatus): string {
   return JOB[status] ?? status;
 }
 
-export function itemStatusText(status: SyncJobItemStatus): string {
-  return ITEM[status] ?? status;
-}
-
-export function statusTone(status: SyncJobStatus | SyncJobItemStatus): Tone {
-  switch (status) {
-    case 'Converting':
-    case 'Transferring':
+export function phaseTone(phase: SyncPhase): Tone {
+  switch (phase) {
+    case 'converting':
+    case 'downloading':
+    case 'finishing':
       return 'active';
-    case 'ReadyToTransfer':
+    case 'ready':
       return 'ready';
-    case 'Completed':
-    case 'Synced':
+    case 'done':
+    case 'throughOtherJob':
       return 'done';
-    case 'Failed':
-    case 'CompletedWithError':
+    case 'failed':
+    case 'stopped':
       return 'bad';
     default:
       return 'neutral';
@@ -54,6 +41,7 @@ export function statusTone(status: SyncJobStatus | SyncJobItemStatus): Tone {
 
 /** Quality ids in words; a job's Bitrate wins because it is what the conversion really used. */
 export function qualityText(quality: string | undefined, bitrate?: number): string {
+  // "0.35 Mbps", not "0.4": the figure a person typed (format.ts).
   if (bitrate && quality !== 'original') return formatBitrate(bitrate)!;
   if (!quality) return 'Default';
   return quality.charAt(0).toUpperCase() + quality.slice(1);

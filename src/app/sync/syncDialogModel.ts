@@ -3,7 +3,15 @@
  * the form's starting values, the size estimate, and the job request it sends. The rules about which
  * options a selection gets live on the server (src/shared/syncOptions.ts); this file only follows them.
  */
-import type { SyncDialogOptions, SyncJobOption, SyncJobRequest, SyncQualityOption, SyncTarget } from '../../shared/api/sync';
+import type {
+  SelectionOnTarget,
+  SyncDialogOptions,
+  SyncJobOption,
+  SyncJobRequest,
+  SyncQualityOption,
+  SyncTarget,
+} from '../../shared/api/sync';
+import { countOf, verbFor } from './words';
 import type { SyncSelection } from './selection';
 
 export interface SyncForm {
@@ -169,4 +177,21 @@ export function rememberQuality(form: SyncForm, storage: Pick<Storage, 'setItem'
   if (!form.qualityId) return;
   storage.setItem(LAST_QUALITY_KEY, form.qualityId);
   if (isCustomQuality(form.qualityId)) storage.setItem(LAST_MBPS_KEY, form.customMbps.trim());
+}
+
+/**
+ * "2 of 5 are already on this device through job “Weekend”", said before the job is created (issue 15 §4);
+ * undefined when none is. `where` names the target ("this device", "Pixel 7").
+ */
+export function alreadyThereText(a: SelectionOnTarget | undefined, where: string): string | undefined {
+  if (!a || a.OnTarget + a.Coming === 0) return undefined;
+  const of = (n: number) => (a.ItemCount === 1 ? 'It' : n === a.ItemCount ? `All ${n}` : `${n} of ${a.ItemCount}`);
+  const parts: string[] = [];
+  if (a.OnTarget > 0) parts.push(`${of(a.OnTarget)} ${verbFor(a.OnTarget, 'is')} already on ${where}`);
+  if (a.Coming > 0 && a.OnTarget > 0) parts.push(`${a.Coming} more ${verbFor(a.Coming, 'is')} on the way`);
+  if (a.Coming > 0 && a.OnTarget === 0) parts.push(`${of(a.Coming)} ${verbFor(a.Coming, 'is')} already on the way to ${where}`);
+  const names = a.Jobs.map((j) => `“${j.Name}”`).join(', ');
+  const through = names ? ` through ${countOf(a.Jobs.length, 'job').replace(/^\d+ /, '')} ${names}` : '';
+  const total = a.OnTarget + a.Coming;
+  return `${parts.join(', and ')}${through}: ${total === 1 ? 'it is' : 'they are'} not downloaded twice.`;
 }

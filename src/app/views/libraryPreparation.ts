@@ -4,7 +4,7 @@
  * when it knows them.
  */
 import type { ScanProgress } from '../api/library';
-import { countOf } from '../format';
+import { countOf } from '../sync/words';
 
 export interface PreparationView {
   /** One line under the title. */

@@ -62,6 +62,7 @@ export class AuthService {
       dateCreated: this.now().toISOString(),
       lastLoginDate: null,
       lastActivityDate: null,
+      mustChangePassword: false,
     };
     try {
       this.users.insert(record);

@@ -3,11 +3,18 @@ import type { ClientCapabilities } from '../../shared/api/users.js';
 
 export interface DeviceRecord {
   id: string;
+  /** What people see: the custom name when one was given, else the name the client reports. */
   name: string;
+  /** The name the client reported at its last sign-in ("Chrome on Android · 7F2"). */
+  reportedName: string;
+  /** The name a person gave it (POST /Devices/Options); a sign-in never changes it. */
+  customName: string | null;
   appName: string | null;
   appVersion: string | null;
   lastUserId: string | null;
   dateLastActivity: string;
+  /** The last sign-in or request from the device (its tokens are touched at most once a minute). */
+  dateLastSeen: string;
   capabilities: ClientCapabilities | null;
 }
 
@@ -19,30 +26,38 @@ interface DeviceRow {
   last_user_id: string | null;
   date_last_activity: string;
   capabilities: string | null;
+  custom_name: string | null;
+  date_last_seen: string | null;
 }
 
 function toRecord(r: DeviceRow): DeviceRecord {
   return {
     id: r.id,
-    name: r.name,
+    name: r.custom_name ?? r.name,
+    reportedName: r.name,
+    customName: r.custom_name,
     appName: r.app_name,
     appVersion: r.app_version,
     lastUserId: r.last_user_id,
     dateLastActivity: r.date_last_activity,
+    dateLastSeen: r.date_last_seen && r.date_last_seen > r.date_last_activity ? r.date_last_seen : r.date_last_activity,
     capabilities: r.capabilities ? (JSON.parse(r.capabilities) as ClientCapabilities) : null,
   };
 }
+
+/** A device row with when it was last seen: its last sign-in or the last use of one of its tokens. */
+const SELECT_DEVICE = `SELECT d.*, (SELECT MAX(t.date_last_used) FROM tokens t WHERE t.device_id = d.id) AS date_last_seen FROM devices d`;
 
 export class DevicesRepo {
   constructor(private readonly db: Db) {}
 
   get(id: string): DeviceRecord | undefined {
-    const r = this.db.prepare('SELECT * FROM devices WHERE id = ?').get(id) as DeviceRow | undefined;
+    const r = this.db.prepare(`${SELECT_DEVICE} WHERE d.id = ?`).get(id) as DeviceRow | undefined;
     return r && toRecord(r);
   }
 
   list(): DeviceRecord[] {
-    return (this.db.prepare('SELECT * FROM devices ORDER BY date_last_activity DESC').all() as DeviceRow[]).map(toRecord);
+    return (this.db.prepare(`${SELECT_DEVICE} ORDER BY d.date_last_activity DESC`).all() as DeviceRow[]).map(toRecord);
   }
 
   /** Devices a user has signed in on (sync targets come from these). */
@@ -50,8 +65,8 @@ export class DevicesRepo {
     return (
       this.db
         .prepare(
-          `SELECT d.* FROM devices d JOIN device_users du ON du.device_id = d.id
-           WHERE du.user_id = ? ORDER BY d.name COLLATE NOCASE`,
+          `${SELECT_DEVICE} JOIN device_users du ON du.device_id = d.id
+           WHERE du.user_id = ? ORDER BY COALESCE(d.custom_name, d.name) COLLATE NOCASE`,
         )
         .all(userId) as DeviceRow[]
     ).map(toRecord);
@@ -84,6 +99,16 @@ export class DevicesRepo {
          ON CONFLICT(device_id, user_id) DO UPDATE SET date_last_seen = excluded.date_last_seen`,
       )
       .run(d.id, d.userId, d.when);
+  }
+
+  /** A person's name for the device; null goes back to the name the client reports. */
+  setCustomName(id: string, name: string | null): void {
+    this.db.prepare('UPDATE devices SET custom_name = ? WHERE id = ?').run(name, id);
+  }
+
+  /** The user no longer uses the device (their link goes; the device stays for its other users). */
+  removeUser(deviceId: string, userId: string): void {
+    this.db.prepare('DELETE FROM device_users WHERE device_id = ? AND user_id = ?').run(deviceId, userId);
   }
 
   setCapabilities(id: string, caps: ClientCapabilities): void {

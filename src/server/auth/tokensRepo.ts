@@ -60,6 +60,16 @@ export class TokensRepo {
     this.db.prepare('DELETE FROM tokens WHERE user_id = ?').run(userId);
   }
 
+  /** Every session of the user but one (a password change keeps the session that made it). */
+  deleteForUserExcept(userId: string, keepTokenHash: string): void {
+    this.db.prepare('DELETE FROM tokens WHERE user_id = ? AND token_hash <> ?').run(userId, keepTokenHash);
+  }
+
+  /** Signs every user out of a device. */
+  deleteForDevice(deviceId: string): void {
+    this.db.prepare('DELETE FROM tokens WHERE device_id = ?').run(deviceId);
+  }
+
   touch(tokenHash: string, when: string): void {
     this.db.prepare('UPDATE tokens SET date_last_used = ? WHERE token_hash = ?').run(when, tokenHash);
   }

@@ -14,6 +14,7 @@ export function toUserDto(u: UserRecord, serverId: string): UserDto {
     LastActivityDate: u.lastActivityDate ?? undefined,
     Policy: u.policy,
     Configuration: u.configuration,
+    MustChangePassword: u.mustChangePassword || undefined,
   };
 }
 

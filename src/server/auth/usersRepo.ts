@@ -10,6 +10,8 @@ export interface UserRecord {
   dateCreated: string;
   lastLoginDate: string | null;
   lastActivityDate: string | null;
+  /** The generated first password is still in use: the app asks for a new one (issue 15 §6). */
+  mustChangePassword: boolean;
 }
 
 interface UserRow {
@@ -21,6 +23,7 @@ interface UserRow {
   date_created: string;
   last_login_date: string | null;
   last_activity_date: string | null;
+  must_change_password?: number;
 }
 
 const DEFAULT_CONFIGURATION: UserConfiguration = { PlayDefaultAudioTrack: true };
@@ -36,6 +39,7 @@ function toRecord(r: UserRow): UserRecord {
     dateCreated: r.date_created,
     lastLoginDate: r.last_login_date,
     lastActivityDate: r.last_activity_date,
+    mustChangePassword: !!r.must_change_password,
   };
 }
 
@@ -81,8 +85,13 @@ export class UsersRepo {
     this.db.prepare('UPDATE users SET configuration = ? WHERE id = ?').run(JSON.stringify(configuration), id);
   }
 
-  setPasswordHash(id: string, hash: string | null): void {
-    this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(hash, id);
+  /** A new password (or none); the must-change flag goes with the old one unless `mustChange` says otherwise. */
+  setPasswordHash(id: string, hash: string | null, mustChange = false): void {
+    this.db.prepare('UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?').run(hash, mustChange ? 1 : 0, id);
+  }
+
+  setMustChangePassword(id: string, mustChange: boolean): void {
+    this.db.prepare('UPDATE users SET must_change_password = ? WHERE id = ?').run(mustChange ? 1 : 0, id);
   }
 
   touchLogin(id: string, when: string): void {

@@ -6,6 +6,7 @@ import { normalizeId } from '../ids.js';
 import { toSessionInfo, toUserDto } from '../auth/userDto.js';
 import type { UserRecord } from '../auth/usersRepo.js';
 import { tx } from '../db/connection.js';
+import type { PasswordChangeInput } from '../auth/passwordChange.js';
 import type { AuthenticationResult, UserPolicy } from '../../shared/api/users.js';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
@@ -207,14 +208,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
     async (req, reply) => {
       const target = findUser((req.params as { id: string }).id);
-      const me = caller(req);
-      const body = req.body as { CurrentPw?: string; NewPw?: string; ResetPassword?: boolean };
-      const isAdmin = me.user.policy.IsAdministrator;
-      if (me.user.id !== target.id && !isAdmin) throw forbidden();
-      if (!isAdmin && !(await auth.checkPassword(target, body.CurrentPw ?? ''))) {
-        throw forbidden('The current password is wrong');
-      }
-      await auth.setPassword(target.id, body.ResetPassword ? undefined : body.NewPw);
+      await deps.passwordChange.change(caller(req), target, req.body as PasswordChangeInput);
       return reply.status(204).send();
     },
   );

@@ -21,6 +21,7 @@ import { expandJob, jobItemName } from './expansion.js';
 import type { SyncEvents } from './syncEvents.js';
 import type { SyncLibrary, SyncLibraryItem } from './syncLibrary.js';
 import { ACTIVE_STATUSES, type JobItemRecord, type JobRecord, type SyncRepo } from './syncRepo.js';
+import { isWaitingBehindOtherJob } from './otherJobCopies.js';
 import { toSyncJobItem } from './syncDto.js';
 
 const WAITING: readonly SyncJobItemStatus[] = ['Queued', 'Converting'];
@@ -278,7 +279,9 @@ export class JobItemProcessor {
     const items = this.d.repo.itemsOfJob(jobId);
     const job = this.d.repo.getJob(jobId);
     if (!job) return;
-    const { Status, Progress } = deriveJobStatus(items.map((i) => ({ Status: i.status, Progress: i.progress })));
+    const { Status, Progress } = deriveJobStatus(
+      items.map((i) => ({ Status: i.status, Progress: i.progress, ThroughOtherJob: isWaitingBehindOtherJob(i) })),
+    );
     const progress = Progress === undefined ? null : Math.round(Progress * 100) / 100;
     if (this.d.repo.setJobStatus(jobId, Status, progress, items.length, this.stamp())) {
       this.d.events.emitEvent('jobChanged', { jobId, userId: job.userId, targetId: job.targetId });

@@ -1,6 +1,8 @@
 import type { SyncJob, SyncJobItem, SyncedItem } from '../../shared/api/sync.js';
 import type { BaseItemDto } from '../../shared/api/items.js';
 import type { JobItemRecord, JobRecord } from './syncRepo.js';
+import type { JobSyncSummary } from '../../shared/syncProgress.js';
+import type { ThroughJob } from './otherJobCopies.js';
 
 export interface JobDecorations {
   targetName?: string;
@@ -8,6 +10,7 @@ export interface JobDecorations {
   primaryImageItemId?: string;
   primaryImageTag?: string;
   estimatedSize?: number;
+  syncSummary?: JobSyncSummary;
 }
 
 export function toSyncJob(j: JobRecord, d: JobDecorations = {}): SyncJob {
@@ -35,10 +38,11 @@ export function toSyncJob(j: JobRecord, d: JobDecorations = {}): SyncJob {
     PrimaryImageItemId: d.primaryImageItemId,
     PrimaryImageTag: d.primaryImageTag,
     EstimatedSize: d.estimatedSize,
+    SyncSummary: d.syncSummary,
   };
 }
 
-export function toSyncJobItem(i: JobItemRecord, image?: { itemId: string; tag: string }): SyncJobItem {
+export function toSyncJobItem(i: JobItemRecord, image?: { itemId: string; tag: string }, through?: ThroughJob): SyncJobItem {
   return {
     Id: i.id,
     JobId: i.jobId,
@@ -61,6 +65,7 @@ export function toSyncJobItem(i: JobItemRecord, image?: { itemId: string; tag: s
     Size: i.size ?? undefined,
     Sha256: i.sha256 ?? undefined,
     ErrorMessage: i.errorMessage ?? undefined,
+    ...through,
   };
 }
 

@@ -32,6 +32,8 @@ import type { SyncEvents } from './syncEvents.js';
 import type { SyncLibrary } from './syncLibrary.js';
 import { ACTIVE_STATUSES, type JobItemRecord, type JobRecord, type SyncRepo } from './syncRepo.js';
 import type { ConversionPort } from './conversionPort.js';
+import { OtherJobCopies } from './otherJobCopies.js';
+import { summarizeJobItems, type ServerItemState } from '../../shared/syncProgress.js';
 
 export interface CreateJobInput {
   TargetId?: string;
@@ -68,6 +70,8 @@ export interface SyncServiceDeps {
   processor: JobItemProcessor;
   events: SyncEvents;
   conversion?: ConversionPort;
+  /** Items other jobs already sync to the same device (issue 15 §4). */
+  copies?: OtherJobCopies;
   serverId: string;
   /** BaseItemDto of a library item for a user (SyncedItem.Item, images). */
   /** BaseItemDtos of library items for a user, in one batch (Items/Ready lists many at once). */
@@ -84,9 +88,11 @@ function positiveInt(v: number | null | undefined): number | null {
 
 export class SyncService {
   private readonly now: () => Date;
+  private readonly copies: OtherJobCopies;
 
   constructor(private readonly d: SyncServiceDeps) {
     this.now = d.now ?? (() => new Date());
+    this.copies = d.copies ?? new OtherJobCopies(d.db);
   }
 
   private stamp(): string {
@@ -149,7 +155,34 @@ export class SyncService {
       QualityOptions: user.policy.EnableSync ? qualityOptions(user.policy, estimate) : [],
       // Device targets offer no profiles (API.md §5.7).
       ProfileOptions: [],
+      AlreadyOnTarget: this.selectionOnTarget(user.id, q.TargetId, {
+        category: q.Category ?? null,
+        parentId: q.ParentId ? (normalizeId(q.ParentId) ?? null) : null,
+        requestedItemIds: ids,
+        unwatchedOnly: !!q.UnwatchedOnly,
+        itemLimit: positiveInt(q.ItemLimit),
+      }),
     };
+  }
+
+  /** Issue 15 §4: "2 of 5 are already on this device", said before the job exists. */
+  private selectionOnTarget(
+    userId: string,
+    targetId: string,
+    sel: {
+      category: SyncCategory | null;
+      parentId: string | null;
+      requestedItemIds: string[];
+      unwatchedOnly: boolean;
+      itemLimit: number | null;
+    },
+  ) {
+    let items = expandJob(this.d.lib, { userId, ...sel });
+    if (sel.itemLimit) items = items.slice(0, sel.itemLimit);
+    return this.copies.onTarget(
+      targetId,
+      items.map((i) => i.id),
+    );
   }
 
   /** Bytes a selection would take on a target at a quality, before any job exists (§9.5). */
@@ -292,7 +325,19 @@ export class SyncService {
       primaryImageItemId: imageItem?.imageTag ? imageItem.id : undefined,
       primaryImageTag: imageItem?.imageTag ?? undefined,
       estimatedSize: counted.length ? estimated : undefined,
+      syncSummary: summarizeJobItems(items.map((i) => this.progressStateOf(i))),
     });
+  }
+
+  /** What the shared progress model (src/shared/syncProgress.ts) needs of a job item. */
+  private progressStateOf(i: JobItemRecord): ServerItemState {
+    return {
+      Status: i.status,
+      Progress: i.progress,
+      Size: i.size ?? undefined,
+      EstimatedSize: i.estimatedSize ?? undefined,
+      ...this.copies.throughJobOf(i),
+    };
   }
 
   itemDto(i: JobItemRecord, job?: JobRecord, withImage = true): SyncJobItem {
@@ -302,7 +347,7 @@ export class SyncService {
       const item = owner && this.d.lib.getItem(owner.userId, i.itemId);
       if (item?.imageTag) image = { itemId: item.id, tag: item.imageTag };
     }
-    return toSyncJobItem(i, image);
+    return toSyncJobItem(i, image, this.copies.throughJobOf(i));
   }
 
   listJobs(
@@ -436,6 +481,11 @@ export class SyncService {
     for (const key of keys) this.d.processor.releaseIfUnused(key);
     this.d.events.emitEvent('jobCancelled', { userId: job.userId, targetId: job.targetId, job: { ...dto, Status: 'Cancelled' } });
     this.d.events.emitEvent('jobChanged', { jobId: job.id, userId: job.userId, targetId: job.targetId });
+  }
+
+  /** A device was removed: its sync jobs go with it — every user's, or only `userId`'s (DevicesService). */
+  cancelJobsOnTarget(targetId: string, userId?: string): void {
+    for (const job of this.d.repo.jobsOfTarget(targetId)) if (!userId || job.userId === userId) this.cancelJob(job);
   }
 
   /** DELETE /Sync/JobItems/{id} and MarkForRemoval: a Synced item is marked to leave the device; others are cancelled. */

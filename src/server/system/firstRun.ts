@@ -10,12 +10,14 @@ export async function ensureAdministrator(deps: Pick<AppDeps, 'users' | 'auth' |
   const name = deps.config.adminUser ?? 'admin';
   const given = deps.config.adminPassword;
   const password = given ?? randomBytes(9).toString('base64url');
-  await deps.auth.createUser(name, password, { IsAdministrator: true });
+  const admin = await deps.auth.createUser(name, password, { IsAdministrator: true });
+  // Printed once on a console: the app asks for a new one at the first sign-in, until it is changed.
+  if (!given) deps.users.setMustChangePassword(admin.id, true);
   if (given) {
     deps.log.info({ user: name }, 'created the administrator from STOWAWAY_ADMIN_USER/STOWAWAY_ADMIN_PASSWORD');
   } else {
     process.stdout.write(
-      `\n  First run: created administrator "${name}" with password: ${password}\n  (shown once — change it after signing in)\n\n`,
+      `\n  First run: created administrator "${name}" with password: ${password}\n  (shown once — you will be asked to change it when you sign in)\n\n`,
     );
   }
 }

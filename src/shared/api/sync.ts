@@ -3,6 +3,7 @@
  * so every enum is a name tuple whose position is its number, with `parseEnum` for input.
  */
 import type { BaseItemDto, MediaSourceInfo } from './items.js';
+import type { JobSyncSummary } from '../syncProgress.js';
 
 export const SYNC_JOB_STATUSES = [
   'Queued',
@@ -103,6 +104,8 @@ export interface SyncJob {
   PrimaryImageTag?: string;
   /** Ours: Σ Size ?? EstimatedSize over items not Failed/Cancelled/RemovedFromDevice. */
   EstimatedSize?: number;
+  /** Ours: the items by progress phase, so a list shows conversion and download apart (syncProgress.ts). */
+  SyncSummary?: JobSyncSummary;
 }
 
 export interface ItemFileInfo {
@@ -140,6 +143,13 @@ export interface SyncJobItem {
   Size?: number;
   Sha256?: string;
   ErrorMessage?: string;
+  /**
+   * Another job already syncs this library item to the same device, so this item waits (its Status stays
+   * `Cancelled`, as Emby has it, and it is re-queued if the other leaves): that job and its item's status.
+   */
+  ThroughJobId?: string;
+  ThroughJobName?: string;
+  ThroughJobItemStatus?: SyncJobItemStatus;
 }
 
 export interface SyncJobCreationResult {
@@ -176,6 +186,19 @@ export interface SyncDialogOptions {
   Options: SyncJobOption[];
   QualityOptions: SyncQualityOption[];
   ProfileOptions: SyncProfileOption[];
+  /** Ours, with a TargetId: how much of the selection other jobs already sync to that target. */
+  AlreadyOnTarget?: SelectionOnTarget;
+}
+
+/** Of the `ItemCount` items a selection expands to, those another job already holds on the target. */
+export interface SelectionOnTarget {
+  ItemCount: number;
+  /** On the device already (Synced). */
+  OnTarget: number;
+  /** Still on their way through another job (Queued … Transferring). */
+  Coming: number;
+  /** The jobs that hold them, by name. */
+  Jobs: Array<{ Id: string; Name: string }>;
 }
 
 export interface SyncedItem {

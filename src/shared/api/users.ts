@@ -51,6 +51,8 @@ export interface UserDto {
   Policy: UserPolicy;
   Configuration: UserConfiguration;
   PrimaryImageTag?: string;
+  /** Ours: still the generated first password; the app asks for a new one at sign-in (issue 15 §6). */
+  MustChangePassword?: boolean;
   /** Offline sign-in (ours, from /Users/{id}/Offline): salted verifier, never the password. */
   OfflinePasswordSalt?: string;
   OfflinePassword?: string;
@@ -92,7 +94,12 @@ export interface ClientCapabilities {
 
 export interface DeviceInfo {
   Id: string;
+  /** The custom name when a person gave one, else the name the client reports. */
   Name: string;
+  /** What the client reported at its last sign-in. */
+  ReportedName?: string;
+  /** A person's name for the device (POST /Devices/Options), kept across sign-ins. */
+  CustomName?: string;
   AppName?: string;
   AppVersion?: string;
   LastUserId?: string;

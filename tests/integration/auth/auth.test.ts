@@ -199,8 +199,9 @@ describe('devices and capabilities', () => {
     expect(row?.capabilities?.SupportsSync).toBe(true);
   });
 
-  it('keeps GET /Devices for administrators', async () => {
+  it('shows a non-administrator only the devices they signed in on', async () => {
     const hal = await createUser(server.url, admin, 'hal');
-    expect((await hal.req('GET', '/Devices')).status).toBe(403);
+    const list = await hal.json('GET', '/Devices');
+    expect(list.Items.map((d: any) => d.Id)).toEqual([hal.deviceId]);
   });
 });

@@ -100,4 +100,17 @@ describe('migrations', () => {
     expect(version(db)).toBe(1);
     expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'conversion_outputs'`).get()).toBeUndefined();
   });
+
+  it('004 adds device custom names and the must-change-password flag on a 003 database with data', () => {
+    const db = tempDb();
+    migrate(db, 3);
+    db.prepare(`INSERT INTO users (id, name, policy, date_created) VALUES ('u1', 'Ann', '{}', '2026-01-01')`).run();
+    db.prepare(`INSERT INTO devices (id, name, date_last_activity) VALUES ('d1', 'Chrome on Linux', '2026-01-01')`).run();
+    db.prepare(`INSERT INTO device_users (device_id, user_id, date_last_seen) VALUES ('d1', 'u1', '2026-01-01')`).run();
+    migrate(db, 4);
+    expect(version(db)).toBe(4);
+    expect(db.prepare('SELECT name, custom_name FROM devices').all()).toEqual([{ name: 'Chrome on Linux', custom_name: null }]);
+    expect(db.prepare('SELECT name, must_change_password FROM users').all()).toEqual([{ name: 'Ann', must_change_password: 0 }]);
+    expect(db.prepare('SELECT user_id FROM device_users').all()).toEqual([{ user_id: 'u1' }]);
+  });
 });

@@ -79,7 +79,9 @@ describe('secrets never reach the log', () => {
       (await carol.req('POST', `/Users/${carol.userId}/Password`, { CurrentPw: 'Carol-Initial-pw', NewPw: 'Carol-New-pw' })).status,
     ).toBe(204);
     expect((await admin.req('POST', `/Users/${carol.userId}/Password`, { NewPw: 'Reset-By-Admin-pw' })).status).toBe(204);
-    const bad: Session = { ...carol };
+    // The reset ended Carol's sessions (issue 15 §6): she signs in again to guess wrong.
+    const bad: Session = await signIn(url, 'carol', 'Reset-By-Admin-pw', 'carol-laptop');
+    secrets.push(bad.token);
     expect((await bad.req('POST', `/Users/${carol.userId}/Password`, { CurrentPw: 'Wrong-Guess-pw', NewPw: 'Carol-New-pw' })).status).toBe(
       403,
     );

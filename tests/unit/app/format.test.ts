@@ -1,16 +1,16 @@
-/** Words with numbers (src/app/format.ts): counts with their nouns, bitrates with enough precision. */
+/** Words with numbers: bitrates with enough precision (src/app/format.ts), counts with their nouns (src/app/sync/words.ts). */
 import { describe, expect, it } from 'vitest';
-import { countOf, formatBitrate, isAre } from '../../../src/app/format';
+import { formatBitrate } from '../../../src/app/format';
+import { countOf, verbFor } from '../../../src/app/sync/words';
 
 describe('counts', () => {
-  it('puts the noun in the plural when the count is not one', () => {
+  it('puts the noun in the plural when the count is not one, and the verb with it', () => {
     expect(countOf(1, 'item')).toBe('1 item');
     expect(countOf(4, 'item')).toBe('4 items');
     expect(countOf(0, 'file')).toBe('0 files');
     expect(countOf(2, 'offline play')).toBe('2 offline plays');
-    expect(countOf(1200, 'item')).toBe('1,200 items');
-    expect(`${countOf(4, 'item')} ${isAre(4)} being prepared`).toBe('4 items are being prepared');
-    expect(`${countOf(1, 'item')} ${isAre(1)} being prepared`).toBe('1 item is being prepared');
+    expect(`${countOf(4, 'item')} ${verbFor(4, 'is')} being prepared`).toBe('4 items are being prepared');
+    expect(`${countOf(1, 'item')} ${verbFor(1, 'is')} being prepared`).toBe('1 item is being prepared');
   });
 });
 

@@ -9,14 +9,14 @@ const plain = { canSync: false, canUpload: false, isAdministrator: false };
 describe('navigation', () => {
   it('gives an administrator every destination', () => {
     expect(ids(tabEntries(admin))).toEqual(['home', 'search', 'downloads', 'jobs']);
-    expect(ids(moreEntries(admin))).toEqual(['browse', 'upload', 'camera-uploads', 'admin']);
-    expect(ids(headerEntries(admin))).toEqual(['search', 'browse', 'jobs', 'downloads', 'upload', 'admin']);
+    expect(ids(moreEntries(admin))).toEqual(['browse', 'upload', 'camera-uploads', 'account', 'admin']);
+    expect(ids(headerEntries(admin))).toEqual(['search', 'browse', 'jobs', 'downloads', 'upload', 'account', 'admin']);
   });
 
   it('offers no Sync jobs without EnableSync, no Upload without EnableCameraUpload, no Dashboard to others — but always Downloads', () => {
     expect(ids(tabEntries(plain))).toEqual(['home', 'search', 'downloads']);
-    expect(ids(moreEntries(plain))).toEqual(['browse', 'camera-uploads']);
-    expect(ids(headerEntries(plain))).toEqual(['search', 'browse', 'downloads']);
+    expect(ids(moreEntries(plain))).toEqual(['browse', 'camera-uploads', 'account']);
+    expect(ids(headerEntries(plain))).toEqual(['search', 'browse', 'downloads', 'account']);
   });
 
   it('puts a page under its section: a job under Sync jobs, the users tab under Dashboard, the offline player under Downloads', () => {

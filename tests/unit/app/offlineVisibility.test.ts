@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CredentialRow, LocalItem } from '../../../sw/db';
-import { groupByServer, stateText, viewersByServer, visibleItems } from '../../../src/app/offline/library';
+import { groupByServer, viewersByServer, visibleItems } from '../../../src/app/offline/library';
+import { describeItemSync, syncProgressText } from '../../../src/shared/syncProgress';
 import { makeCredential, verifyCredential } from '../../../src/app/offline/offlineSignIn';
 
 const item = (id: string, serverId: string, users: string[], bytes = 10): LocalItem =>
@@ -62,17 +63,17 @@ describe('offline sign-in verifier', () => {
   });
 });
 
-describe('stateText', () => {
+describe('the words of a row on "On this device" (the shared progress model)', () => {
   it.each([
-    [['synced', undefined, 10, 10, false], 'Available offline'],
-    [['media', 'user', 25, 100, false], 'Paused at 25 %'],
-    [['media', 'quota', 50, 100, false], 'Stopped: storage full (50 %)'],
-    [['media', 'error', 10, 100, false], 'Waiting to retry (10 %)'],
-    [['media', undefined, 0, 100, false], 'Queued'],
-    [['media', undefined, 40, 100, false], 'Downloading 40 %'],
-    [['media', undefined, 40, 100, true], 'Downloading in the background 40 %'],
+    [['synced', undefined, 10, 10, false], 'On this device'],
+    [['media', 'user', 25, 100, false], 'Paused at 25 B of 100 B'],
+    [['media', 'quota', 50, 100, false], 'Stopped: storage full at 50 B of 100 B'],
+    [['media', 'error', 10, 100, false], 'Waiting to retry at 10 B of 100 B'],
+    [['media', undefined, 0, 100, false], 'Ready to download · 100 B'],
+    [['media', undefined, 40, 100, false], 'Downloading 40 B of 100 B'],
+    [['media', undefined, 40, 100, true], 'Downloading in the background 40 B of 100 B'],
     [['extras', undefined, 100, 100, false], 'Finishing…'],
   ] as const)('%j → %s', ([step, blocked, bytes, size, byBrowser], text) => {
-    expect(stateText(step, blocked, bytes, size, byBrowser)).toBe(text);
+    expect(syncProgressText(describeItemSync(undefined, { step, blocked, bytes, size, byBrowser }), { thisDevice: true })).toBe(text);
   });
 });

@@ -5,6 +5,7 @@ import type { SyncDialogOptions, SyncJob } from '../../../src/shared/api/sync';
 import { formFromJob, jobUpdateFromForm } from '../../../src/app/sync/jobSettings';
 import { categorySelection, itemsSelection } from '../../../src/app/sync/selection';
 import {
+  alreadyThereText,
   estimateParams,
   estimatedSize,
   initialForm,
@@ -197,5 +198,30 @@ describe('editing a job', () => {
   it('clears Bitrate and ItemLimit with null when they are no longer wanted', () => {
     const update = jobUpdateFromForm(job, { ...formFromJob(job), qualityId: 'low', itemLimit: '' });
     expect(update).toMatchObject({ Quality: 'low', Bitrate: null, ItemLimit: null });
+  });
+});
+
+describe('alreadyThereText (issue 15 §4)', () => {
+  const on = (OnTarget: number, Coming: number, ItemCount: number, jobs = ['Weekend']) => ({
+    OnTarget,
+    Coming,
+    ItemCount,
+    Jobs: jobs.map((Name, i) => ({ Id: `j${i}`, Name })),
+  });
+
+  it.each([
+    [on(2, 0, 5), '2 of 5 are already on this device through job “Weekend”: they are not downloaded twice.'],
+    [on(1, 0, 5), '1 of 5 is already on this device through job “Weekend”: it is not downloaded twice.'],
+    [on(1, 0, 1), 'It is already on this device through job “Weekend”: it is not downloaded twice.'],
+    [on(3, 0, 3, ['A', 'B']), 'All 3 are already on this device through jobs “A”, “B”: they are not downloaded twice.'],
+    [on(0, 2, 4), '2 of 4 are already on the way to this device through job “Weekend”: they are not downloaded twice.'],
+    [on(1, 1, 4), '1 of 4 is already on this device, and 1 more is on the way through job “Weekend”: they are not downloaded twice.'],
+  ] as const)('%j → %s', (a, text) => {
+    expect(alreadyThereText(a, 'this device')).toBe(text);
+  });
+
+  it('says nothing when none of the selection is there', () => {
+    expect(alreadyThereText(on(0, 0, 5), 'this device')).toBeUndefined();
+    expect(alreadyThereText(undefined, 'this device')).toBeUndefined();
   });
 });

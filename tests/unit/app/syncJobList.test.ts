@@ -49,11 +49,42 @@ describe('SyncJobList', () => {
     expect(cards).toHaveLength(2);
     expect(cards[0]!.text()).toContain('Chrome on Linux');
     expect(cards[0]!.find('[data-testid="status"]').text()).toBe('Converting');
-    expect(cards[0]!.find('[role="progressbar"]').attributes('aria-valuenow')).toBe('25');
+    // The wire's 25 (of the conversion's 0–50 half) is "Converting 50 %": the bar is the current phase only.
+    expect(cards[0]!.find('[role="progressbar"]').attributes('aria-valuenow')).toBe('50');
+    expect(cards[0]!.find('[data-testid="progress-text"]').text()).toBe('Converting 50 %');
     expect(cards[0]!.text()).toContain('1.9 MB');
     expect(cards[1]!.find('[data-testid="status"]').text()).toBe('Ready to download');
     expect(cards[1]!.text()).toContain('6 items · 2.5 Mbps');
     expect(cards[1]!.attributes('href')).toBe('/jobs/j2');
+  });
+
+  it('shows conversion and download apart from the server’s summary ("Ready to download 50 %" mixed them)', () => {
+    const wrapper = mountList({
+      jobs: [
+        aJob({
+          Status: 'Transferring',
+          Progress: 60,
+          ItemCount: 3,
+          SyncSummary: {
+            Queued: 0,
+            Converting: 1,
+            ConvertingPercent: 30,
+            Ready: 1,
+            Synced: 1,
+            Failed: 0,
+            Cancelled: 0,
+            Removed: 0,
+            ThroughOtherJob: 0,
+            BytesServed: 3_000_000,
+            BytesTotal: 5_000_000,
+          },
+        }),
+      ],
+    });
+    const card = wrapper.find('[data-testid="job-card"]');
+    expect(card.find('[data-testid="status"]').text()).toBe('Downloading');
+    expect(card.find('[data-testid="progress-text"]').text()).toBe('Downloading 3.0 MB of 5.0 MB');
+    expect(card.find('[role="progressbar"]').attributes('aria-valuenow')).toBe('60');
   });
 
   it('names the user when given names (the admin view)', () => {

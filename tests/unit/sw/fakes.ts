@@ -14,6 +14,7 @@ import {
   type BackgroundFetchPort,
   type BlockList,
   type Clock,
+  type ControlStoragePort,
   type FileRequestInit,
   type FileResponse,
   type ItemProgress,
@@ -191,7 +192,13 @@ export class FakeServer implements ApiPort {
     this.items = this.items.filter((i) => i.ready.SyncJobItemId !== jobItemId);
   }
 
-  async fetchFile(jobItemId: string, start: number, end: number | undefined, ifRange: string | undefined): Promise<FileResponse> {
+  async fetchFile(
+    jobItemId: string,
+    start: number,
+    end: number | undefined,
+    ifRange: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<FileResponse> {
     this.call('file');
     const it = this.find(jobItemId);
     if (this.mutateOnNextFile === it) {
@@ -235,6 +242,8 @@ export class FakeServer implements ApiPort {
     for (let i = 0; i < slice.length; i += 1000) parts.push(slice.subarray(i, i + 1000));
     const body = new ReadableStream<Uint8Array>({
       pull(c) {
+        // As fetch does: an aborted request's body errors with the abort's reason.
+        if (signal?.aborted) return c.error(signal.reason);
         const p = parts.shift();
         if (p) c.enqueue(p);
         else if (broken) c.error(new TypeError('network error'));
@@ -248,7 +257,18 @@ export class FakeServer implements ApiPort {
       etag: it.etag,
       contentType: 'video/mp4',
       body,
-      blob: () => new Response(body).blob(),
+      blob: async (onBytes) => {
+        if (!onBytes) return new Response(body).blob();
+        const reader = body.getReader();
+        const got: Uint8Array[] = [];
+        let received = 0;
+        for (let r = await reader.read(); !r.done; r = await reader.read()) {
+          got.push(r.value);
+          received += r.value.length;
+          onBytes(received);
+        }
+        return new Blob(got as BlobPart[]);
+      },
     };
   }
 
@@ -393,6 +413,35 @@ export class FakeStorage implements StoragePort {
   }
 }
 
+/** The storage as the worker's event handlers see it (pause switches, last run, badge). */
+export class FakeControlStorage extends FakeStorage implements ControlStoragePort {
+  paused = false;
+  lastRun?: RunSummary;
+  badge = 0;
+  async updateItem(id: string, changes: Partial<LocalItem>): Promise<LocalItem | undefined> {
+    const item = this.items.get(id);
+    if (!item) return undefined;
+    this.items.set(id, structuredClone({ ...item, ...changes }));
+    return this.getItem(id);
+  }
+  async sessionFor(serverId: string): Promise<ServerRow | undefined> {
+    return this.servers.find((s) => s.serverId === serverId);
+  }
+  async pausedAll(): Promise<boolean> {
+    return this.paused;
+  }
+  async setPausedAll(paused: boolean): Promise<void> {
+    this.paused = paused;
+  }
+  async saveLastRun(summary: RunSummary): Promise<void> {
+    this.lastRun = summary;
+  }
+  async addToBadge(count: number): Promise<number> {
+    this.badge += count;
+    return this.badge;
+  }
+}
+
 export class FakeClock implements Clock {
   t = 1_000_000;
   sleeps: number[] = [];
@@ -409,8 +458,12 @@ export class FakeClock implements Clock {
 export class RecordingNotifier implements Notifier {
   events: ItemProgress[] = [];
   summaries: RunSummary[] = [];
+  removed: string[] = [];
   progress(item: ItemProgress): void {
     this.events.push(item);
+  }
+  itemRemoved(id: string): void {
+    this.removed.push(id);
   }
   runStarted(): void {}
   runFinished(summary: RunSummary): void {
