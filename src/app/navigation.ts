@@ -60,7 +60,7 @@ function allowed(id: Destination, rights: NavRights): boolean {
 
 /** The desktop header's links, left to right. */
 export function headerEntries(rights: NavRights): NavEntry[] {
-  return (['search', 'browse', 'jobs', 'downloads', 'upload', 'admin'] as const)
+  return (['search', 'browse', 'jobs', 'downloads', 'upload', 'account', 'admin'] as const)
     .filter((id) => allowed(id, rights))
     .map((id) => ENTRIES[id]);
 }
