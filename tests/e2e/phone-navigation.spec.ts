@@ -106,7 +106,8 @@ test('an administrator on a phone: tabs with a badged Downloads, More holds the 
     // The switcher used to be display:none under 480 px: the way to another server was gone on phones.
     await expect(sheet.getByTestId('server-switcher')).toBeVisible();
     await expect(sheet.getByTestId('server-switcher')).toContainText('Add a server…');
-    for (const id of ['browse', 'upload', 'camera-uploads', 'admin']) await expect(sheet.getByTestId(`more-${id}`)).toBeVisible();
+    for (const id of ['browse', 'upload', 'camera-uploads', 'account', 'admin'])
+      await expect(sheet.getByTestId(`more-${id}`)).toBeVisible();
     await snapshot(page, 'phone-more');
     await page.keyboard.press('Escape');
     await expect(sheet).toHaveCount(0);
@@ -155,7 +156,7 @@ test('at desktop size the header carries every link and there is no tab bar', as
   const page = await context.newPage();
   await signIn(page, server.url, server.user, server.password);
   const nav = page.getByRole('banner').getByRole('navigation', { name: 'Main' });
-  for (const name of ['Search', 'Browse', 'Sync jobs', 'Downloads', 'Upload', 'Dashboard']) {
+  for (const name of ['Search', 'Browse', 'Sync jobs', 'Downloads', 'Upload', 'Account', 'Dashboard']) {
     await expect(nav.getByRole('link', { name, exact: true })).toBeVisible();
   }
   await expect(page.getByTestId('tab-bar')).toBeHidden();
