@@ -1,6 +1,7 @@
 /** Bench media, generated on the spot with ffmpeg's lavfi sources (never committed, like test media). */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { writeClip, type ClipSpec } from '../src/server/library/demoLibrary.js';
 import type { MediaBinaries } from '../src/server/media/binaries.js';
@@ -22,10 +23,11 @@ export async function makeVideo(out: string, spec: ClipSpec): Promise<string> {
  * Runs ffmpeg with `args` and resolves with the wall time in ms. stdout and stderr are drained as the
  * runner drains them (`-progress pipe:1` would otherwise block on a full pipe).
  */
-export function timeFfmpeg(args: readonly string[]): Promise<number> {
+export function timeFfmpeg(args: readonly string[], niceness = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(binaries().ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    if (niceness && child.pid) os.setPriority(child.pid, niceness);
     let stderr = '';
     child.stdout.resume();
     child.stderr.on('data', (c: Buffer) => {

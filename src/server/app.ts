@@ -51,6 +51,7 @@ import { registerPlaybackRoutes } from './routes/playback.js';
 import { registerSyncAdminRoutes } from './routes/syncAdmin.js';
 import { registerCors } from './http/cors.js';
 import { DEFAULT_MAX_UPLOAD_BYTES } from './config.js';
+import { sweepAfterCrash } from './convert/startupSweep.js';
 import { CameraUploadsRepo } from './uploads/cameraUploadsRepo.js';
 import { CameraUploadService } from './uploads/cameraUploadService.js';
 import { cameraUploadsRoot } from './uploads/uploadPaths.js';
@@ -140,6 +141,8 @@ export async function buildApp(
       startSyncPrepareTask(syncParts.service, outputs, log, deps.onClose);
     },
   };
+  // After a SIGKILL: our orphaned ffmpeg processes and nobody's upload parts go before any new work.
+  sweepAfterCrash({ dataDir: config.dataDir, db, uploadIncomingDir: path.join(cameraUploadsRoot(config.dataDir), '.incoming'), log });
   // Durable queue (§9.6): Converting items and outputs go back to Queued, partial files go, work resumes.
   syncParts.service.recoverAfterRestart();
   await queue.start();

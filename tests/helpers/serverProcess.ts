@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { TEST_TOOLCHAIN_CACHE } from './toolchain.js';
 
@@ -7,6 +8,8 @@ export interface ServerProcess {
   child: ChildProcess;
   /** SIGKILL the whole process group (the server and any ffmpeg it spawned), like a power cut. */
   killHard(): Promise<void>;
+  /** SIGKILL the server process alone: its ffmpeg children live on as orphans (an OOM kill, `kill -9 <pid>`). */
+  killServerOnly(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +60,17 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       }
       await exited;
     },
+    async killServerOnly() {
+      // tsx runs the server in a child node process: kill it first, then the wrapper, nothing else.
+      for (const pid of [...childPids(child.pid!), child.pid!]) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
+      await exited;
+    },
     async stop() {
       try {
         process.kill(-child.pid!, 'SIGTERM');
@@ -66,4 +80,19 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       await exited;
     },
   };
+}
+
+/** Pids whose parent is `ppid` (Linux /proc). */
+export function childPids(ppid: number): number[] {
+  const out: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === ppid) out.push(Number(name));
+    } catch {
+      // Exited while we looked.
+    }
+  }
+  return out;
 }

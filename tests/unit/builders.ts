@@ -29,6 +29,11 @@ export interface SourceSpec {
   videoProfile?: string;
   fps?: number;
   rotation?: number;
+  /** Display aspect ratio ("16:9"); differs from width:height for an anamorphic source. */
+  aspectRatio?: string;
+  interlaced?: boolean;
+  /** Colour transfer as ffprobe names it: smpte2084 (PQ), arib-std-b67 (HLG), bt709. */
+  colorTransfer?: string;
   videoBitrate?: number;
   audio?: AudioSpec[];
   subtitles?: SubtitleSpec[];
@@ -54,6 +59,14 @@ export function aVideoStream(spec: SourceSpec = {}, index = 0): MediaStream {
     AverageFrameRate: spec.fps ?? 24,
     BitRate: spec.videoBitrate ?? 3_500_000,
     ...(spec.rotation !== undefined ? { Rotation: spec.rotation } : {}),
+    ...(spec.aspectRatio ? { AspectRatio: spec.aspectRatio } : {}),
+    ...(spec.interlaced !== undefined ? { IsInterlaced: spec.interlaced } : {}),
+    ...(spec.colorTransfer
+      ? {
+          ColorTransfer: spec.colorTransfer,
+          VideoRange: ['smpte2084', 'arib-std-b67'].includes(spec.colorTransfer) ? 'HDR' : 'SDR',
+        }
+      : {}),
     IsDefault: true,
     IsForced: false,
     IsExternal: false,

@@ -142,7 +142,7 @@ describe('buildFfmpegArgs', () => {
     expect(buildFfmpegArgs(plan, { ...io, threads: 0, fullSpeed: true })).toEqual([
       ...head,
       '-vf',
-      'fps=30,scale=1280:720',
+      'fps=30,scale=1280:720,setsar=1',
       '-map',
       '0:0',
       '-map',
@@ -209,7 +209,7 @@ describe('buildFfmpegArgs', () => {
     const args = buildFfmpegArgs(plan, io);
     expect(args.slice(head.length, head.length + 6)).toEqual([
       '-filter_complex',
-      '[0:0][0:2]overlay,scale=trunc(iw/2)*2:trunc(ih/2)*2[v]',
+      '[0:0][0:2]overlay,scale=trunc(iw/2)*2:trunc(ih/2)*2,setsar=1[v]',
       '-map',
       '[v]',
       '-map',
@@ -240,7 +240,9 @@ describe('buildFfmpegArgs', () => {
       reasons: [],
     };
     const args = buildFfmpegArgs(plan, { ...io, inputPath: "/media/It's: A [Film].mkv" });
-    expect(args[args.indexOf('-filter_complex') + 1]).toBe("[0:0]subtitles=/media/It\\\\\\'s\\\\: A \\[Film\\].mkv:si=1,scale=640:360[v]");
+    expect(args[args.indexOf('-filter_complex') + 1]).toBe(
+      "[0:0]subtitles=/media/It\\\\\\'s\\\\: A \\[Film\\].mkv:si=1,scale=640:360,setsar=1[v]",
+    );
   });
 
   it('audio-only transcode: one stream to MP3 without cover art', () => {
@@ -308,6 +310,128 @@ describe('buildFfmpegArgs', () => {
       '-f',
       'ipod',
       '/work/k/song.m4a',
+    ]);
+  });
+});
+
+describe('buildFfmpegArgs — picture and track fixes', () => {
+  const encode = (video: Partial<TranscodePlan['video']>): TranscodePlan => ({
+    kind: 'transcode',
+    container: 'mp4',
+    video: {
+      streamIndex: 0,
+      codec: 'h264',
+      maxBitrate: 4_000_000,
+      bitrate: 3_600_000,
+      bufsize: 8_000_000,
+      profile: 'high',
+      pixFmt: 'yuv420p',
+      keyframeIntervalSeconds: 3,
+      gop: 75,
+      ...video,
+    },
+    audio: [{ streamIndex: 1, action: 'copy', codec: 'aac' }],
+    subtitles: [],
+    reasons: [],
+  });
+  const x264 = (rate: string[], colour: string[] = []) => [
+    '-map',
+    '0:0',
+    '-map',
+    '0:1',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-profile:v',
+    'high',
+    ...rate,
+    '-pix_fmt',
+    'yuv420p',
+    ...colour,
+    '-g',
+    '75',
+    '-force_key_frames',
+    'expr:gte(t,n_forced*3)',
+    '-c:a:0',
+    'copy',
+    '-disposition:a:0',
+    'default',
+    '-max_muxing_queue_size',
+    '1024',
+    '-movflags',
+    '+faststart',
+    '-f',
+    'mp4',
+    '/work/k/Movie.partial-1.mp4',
+  ];
+  const rate = ['-b:v', '3600k', '-maxrate', '4000k', '-bufsize', '8000k'];
+  const bt709 = ['-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709'];
+  const all = { ...io, threads: 0 };
+
+  it('deinterlace: bwdif by each frame’s field order before scaling, square pixels', () => {
+    const args = buildFfmpegArgs(encode({ deinterlace: true, width: 768, height: 576 }), all);
+    expect(args).toEqual([...head, '-vf', 'bwdif=mode=send_frame:parity=auto:deint=all,scale=768:576,setsar=1', ...x264(rate)]);
+  });
+
+  it('tone-map with zimg: scale first, PQ → linear → Hable → BT.709, tagged BT.709', () => {
+    const args = buildFfmpegArgs(encode({ toneMap: { from: 'pq' }, width: 1280, height: 720 }), { ...all, filters: { zscale: true } });
+    expect(args).toEqual([
+      ...head,
+      '-vf',
+      'scale=1280:720,zscale=tin=smpte2084:min=bt2020nc:pin=bt2020:t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,' +
+        'tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p,setsar=1',
+      ...x264(rate, bt709),
+    ]);
+  });
+
+  it('tone-map without zimg (npm 4.1 build): BT.2020 → BT.709 matrix in scale, still tagged BT.709', () => {
+    const args = buildFfmpegArgs(encode({ toneMap: { from: 'hlg' }, width: 1280, height: 720 }), all);
+    expect(args).toEqual([...head, '-vf', 'scale=1280:720:in_color_matrix=bt2020:out_color_matrix=bt709,setsar=1', ...x264(rate, bt709)]);
+  });
+
+  it('anamorphic: a 720x576 16:9 source planned at 1024x576 is scaled there with square pixels', () => {
+    const args = buildFfmpegArgs(encode({ width: 1024, height: 576 }), all);
+    expect(args).toEqual([...head, '-vf', 'scale=1024:576,setsar=1', ...x264(rate)]);
+  });
+
+  it('audio selection: only the kept tracks are mapped, the user’s first as default', () => {
+    const plan: RemuxPlan = {
+      kind: 'remux',
+      container: 'mp4',
+      video: { copy: true, streamIndex: 0, codec: 'h264' },
+      audio: [
+        { streamIndex: 3, action: 'copy', codec: 'aac', language: 'ger' },
+        { streamIndex: 1, action: 'copy', codec: 'aac', language: 'eng' },
+      ],
+      subtitles: [],
+      reasons: [],
+    };
+    expect(buildFfmpegArgs(plan, all)).toEqual([
+      ...head,
+      '-map',
+      '0:0',
+      '-map',
+      '0:3',
+      '-map',
+      '0:1',
+      '-c:v',
+      'copy',
+      '-c:a:0',
+      'copy',
+      '-disposition:a:0',
+      'default',
+      '-c:a:1',
+      'copy',
+      '-disposition:a:1',
+      '0',
+      '-max_muxing_queue_size',
+      '1024',
+      '-movflags',
+      '+faststart',
+      '-f',
+      'mp4',
+      '/work/k/Movie.partial-1.mp4',
     ]);
   });
 });

@@ -10,6 +10,8 @@ export interface PendingEntry {
   owner: string;
   /** Rising number given when the entry was queued: FIFO order. */
   seq: number;
+  /** No video encode (remux, subtitle extraction, a song): may run beside a transcode (inProcessQueue.ts). */
+  light?: boolean;
 }
 
 /**

@@ -26,6 +26,13 @@ export interface FfmpegOutputOptions {
   fullSpeed?: boolean;
   /** Embedded text subtitles written as sidecars by the same command, so the source is read once. */
   subtitleOutputs?: readonly SubtitleOutput[];
+  /** Optional filters this ffmpeg build has (ffmpegFilters.ts); without zscale HDR gets the fallback. */
+  filters?: FilterSupport;
+}
+
+export interface FilterSupport {
+  /** zscale (zimg): Debian's ffmpeg has it, the npm 4.1 static build does not. */
+  zscale: boolean;
 }
 
 export interface SubtitleOutput {
@@ -159,18 +166,44 @@ function escapeFilterPath(p: string): string {
   return inOption.replace(/[\\'[\],;]/g, (c) => `\\${c}`);
 }
 
-function videoFilters(video: VideoEncode): string[] {
-  const filters: string[] = [];
-  if (video.framerate) filters.push(`fps=${video.framerate}`);
+/**
+ * Deinterlace first (bwdif takes its field order from each frame: parity=auto), then the frame-rate cap,
+ * then scale to the planned size — before tone-mapping, so a 4K HDR source is mapped at 1080p, not at 4× the
+ * cost — and square pixels (setsar=1: an anamorphic source was planned at its display size).
+ */
+function videoFilters(video: VideoEncode, filters: FilterSupport = { zscale: false }): string[] {
+  const chain: string[] = [];
+  if (video.deinterlace) chain.push('bwdif=mode=send_frame:parity=auto:deint=all');
+  if (video.framerate) chain.push(`fps=${video.framerate}`);
   // Without known dimensions, still force even ones: yuv420p can't encode an odd width or height.
-  filters.push(video.width && video.height ? `scale=${video.width}:${video.height}` : 'scale=trunc(iw/2)*2:trunc(ih/2)*2');
-  return filters;
+  const size = video.width && video.height ? `${video.width}:${video.height}` : 'trunc(iw/2)*2:trunc(ih/2)*2';
+  const zscale = video.toneMap !== undefined && filters.zscale;
+  // Fallback without zimg: convert the BT.2020 matrix to BT.709 so hues are right; brightness is not
+  // mapped (PQ levels shown as SDR look flat), which is still better than a picture labelled HDR.
+  const matrix = video.toneMap !== undefined && !zscale ? ':in_color_matrix=bt2020:out_color_matrix=bt709' : '';
+  chain.push(`scale=${size}${matrix}`);
+  if (zscale) chain.push(...toneMapChain(video.toneMap!.from));
+  chain.push('setsar=1');
+  return chain;
+}
+
+/** HDR → SDR BT.709 through linear light (README §3): zimg linearises, Hable tone-maps, zimg re-encodes. */
+function toneMapChain(from: 'pq' | 'hlg'): string[] {
+  const transfer = from === 'pq' ? 'smpte2084' : 'arib-std-b67';
+  return [
+    `zscale=tin=${transfer}:min=bt2020nc:pin=bt2020:t=linear:npl=100`,
+    'format=gbrpf32le',
+    'zscale=p=bt709',
+    'tonemap=hable:desat=0',
+    'zscale=t=bt709:m=bt709:r=tv',
+    'format=yuv420p',
+  ];
 }
 
 /** The video part: either a plain -vf chain, or a filter graph that first burns a subtitle in. */
-function videoGraph(plan: TranscodePlan, inputPath: string): { label: string; args: string[] } {
+function videoGraph(plan: TranscodePlan, inputPath: string, filters?: FilterSupport): { label: string; args: string[] } {
   const burned = plan.subtitles.find((s) => s.action === 'burn');
-  const chain = videoFilters(plan.video).join(',');
+  const chain = videoFilters(plan.video, filters).join(',');
   const v = `0:${plan.video.streamIndex}`;
   if (!burned) return { label: v, args: ['-vf', chain] };
   if (/^(pgssub|dvdsub|dvbsub)$/.test(burned.codec)) {
@@ -194,6 +227,8 @@ function encoderArgs(video: VideoEncode): string[] {
   if (video.codec === 'hevc') args.push('-tag:v', 'hvc1');
   args.push('-b:v', kbps(video.bitrate), '-maxrate', kbps(video.maxBitrate), '-bufsize', kbps(video.bufsize));
   args.push('-pix_fmt', video.pixFmt);
+  // A tone-mapped picture is SDR BT.709: say so, or players keep reading the source's HDR tags.
+  if (video.toneMap) args.push('-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709');
   if (video.gop) args.push('-g', String(video.gop));
   // Keyframes at fixed times so segments (HLS) and seeks can start at any multiple of N seconds.
   args.push('-force_key_frames', `expr:gte(t,n_forced*${video.keyframeIntervalSeconds})`);
@@ -221,7 +256,7 @@ function remuxArgs(plan: RemuxPlan, o: FfmpegOutputOptions): string[] {
 
 function transcodeArgs(plan: TranscodePlan, o: FfmpegOutputOptions): string[] {
   const subs = embeddedSubtitles(plan.subtitles);
-  const graph = videoGraph(plan, o.inputPath);
+  const graph = videoGraph(plan, o.inputPath, o.filters);
   return [
     ...preamble(o.inputPath),
     ...graph.args,
@@ -320,9 +355,9 @@ export function videoEncoderArgs(video: VideoEncode): string[] {
   return encoderArgs(video);
 }
 
-/** The `-vf` chain of a video transcode (frame rate cap, scale), without any burned-in subtitle. */
-export function videoFilterChain(video: VideoEncode): string {
-  return videoFilters(video).join(',');
+/** The `-vf` chain of a video transcode (deinterlace, frame rate cap, scale, tone-map), without any burned-in subtitle. */
+export function videoFilterChain(video: VideoEncode, filters?: FilterSupport): string {
+  return videoFilters(video, filters).join(',');
 }
 
 /** ffmpeg's encoder name for an audio codec (throws for one we can't encode). */

@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import { spawn } from 'node:child_process';
+import { trackChild } from './childRecords.js';
 import { StderrTail } from './stderrTail.js';
 
 export const KILL_GRACE_MS = 400;
@@ -38,16 +39,18 @@ export interface RunProcessOptions {
   /** OS scheduling priority (nice, 0–19): background conversions yield the CPU to playback and the UI. */
   niceness?: number;
   onStdout?: (chunk: string) => void;
+  /** Every stderr chunk (the tail alone may miss an early "partial file" line in a long run). */
+  onStderr?: (chunk: string) => void;
   stderrLines?: number;
 }
 
-/** Resolves when the process exits with 0; rejects with FfmpegError or AbortedError. */
-export function runProcess(binary: string, args: readonly string[], options: RunProcessOptions = {}): Promise<void> {
+/** Resolves with the end of stderr when the process exits with 0; rejects with FfmpegError or AbortedError. */
+export function runProcess(binary: string, args: readonly string[], options: RunProcessOptions = {}): Promise<string> {
   const { signal } = options;
   if (signal?.aborted) return Promise.reject(new AbortedError());
   return new Promise((resolve, reject) => {
     const tail = new StderrTail(options.stderrLines ?? 20);
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = trackChild(spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true }), binary);
     if (options.niceness && child.pid) {
       try {
         os.setPriority(child.pid, options.niceness);
@@ -65,7 +68,10 @@ export function runProcess(binary: string, args: readonly string[], options: Run
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
     child.stdout.on('data', (c: string) => options.onStdout?.(c));
-    child.stderr.on('data', (c: string) => tail.push(c));
+    child.stderr.on('data', (c: string) => {
+      tail.push(c);
+      options.onStderr?.(c);
+    });
     let spawnError: NodeJS.ErrnoException | undefined;
     child.on('error', (err) => {
       spawnError = err;
@@ -75,7 +81,7 @@ export function runProcess(binary: string, args: readonly string[], options: Run
       if (killTimer) clearTimeout(killTimer);
       if (signal?.aborted) reject(new AbortedError());
       else if (spawnError) reject(new Error(spawnFailure(binary, spawnError)));
-      else if (code === 0) resolve();
+      else if (code === 0) resolve(tail.text());
       else reject(new FfmpegError(code, sig, tail.text()));
     });
   });

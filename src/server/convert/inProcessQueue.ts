@@ -11,6 +11,7 @@ import { pickNext, type PendingEntry } from './fairness.js';
 import { isAbortError } from './ffmpegProcess.js';
 import type { OutputStore } from './outputStore.js';
 import { runConversion, type RunConversionOptions } from './runner.js';
+import type { ConversionPlan } from '../../shared/profile/decision.js';
 import type { SyncOptionsSource } from './syncSettings.js';
 
 export interface InProcessQueueDeps {
@@ -27,6 +28,18 @@ export interface InProcessQueueDeps {
 interface Running {
   controller: AbortController;
   done: Promise<void>;
+  light: boolean;
+  /** ffmpeg has exited; only the light tail (hash, probe, fsync) is left: it no longer holds a slot. */
+  finishing?: boolean;
+}
+
+/**
+ * Work with no video encode: a remux copies video (~100–200× real time, mostly I/O), a direct item only
+ * hashes and extracts subtitles, a song's audio encode takes seconds. One of these may run beside the
+ * MaxConcurrentConversions transcodes instead of waiting minutes behind one for a few seconds of work.
+ */
+function isLight(plan: ConversionPlan): boolean {
+  return plan.kind !== 'transcode';
 }
 
 export class InProcessQueue extends ConversionEmitter implements ConversionQueue {
@@ -56,7 +69,8 @@ export class InProcessQueue extends ConversionEmitter implements ConversionQueue
     if (this.started) return;
     // A crash left 'converting' rows and half-written files: both go, and those outputs run again.
     await this.deps.store.cleanupOrphans({ resetConverting: true, keep: new Set(this.running.keys()) });
-    for (const record of this.deps.store.queuedWithReferences()) this.enqueue(record.key, record.priority, record.ownerUserId);
+    for (const record of this.deps.store.queuedWithReferences())
+      this.enqueue(record.key, record.priority, record.ownerUserId, isLight(record.plan));
     this.started = true;
     this.unsubscribe = this.deps.settings.onChange(() => this.pump());
     this.deps.log.info({ queued: this.pending.size }, 'conversion queue started');
@@ -78,7 +92,7 @@ export class InProcessQueue extends ConversionEmitter implements ConversionQueue
     if (record.status === 'ready' || record.status === 'failed') return;
     if (priority < record.priority) this.deps.store.setPriority(key, priority);
     if (this.running.has(key)) return;
-    this.enqueue(key, Math.min(priority, record.priority), record.ownerUserId);
+    this.enqueue(key, Math.min(priority, record.priority), record.ownerUserId, isLight(record.plan));
     this.pump();
   }
 
@@ -104,10 +118,10 @@ export class InProcessQueue extends ConversionEmitter implements ConversionQueue
     return { running: [...this.running.keys()], pending };
   }
 
-  private enqueue(key: string, priority: number, owner: string | null): void {
+  private enqueue(key: string, priority: number, owner: string | null, light: boolean): void {
     const existing = this.pending.get(key);
     if (existing) existing.priority = Math.min(existing.priority, priority);
-    else this.pending.set(key, { key, priority, owner: owner ?? '', seq: ++this.seq });
+    else this.pending.set(key, { key, priority, owner: owner ?? '', seq: ++this.seq, light });
   }
 
   private concurrency(): number {
@@ -115,8 +129,17 @@ export class InProcessQueue extends ConversionEmitter implements ConversionQueue
   }
 
   private pump(): void {
-    while (this.started && this.running.size < this.concurrency()) {
-      const next = pickNext(this.pending.values(), this.lastServed);
+    while (this.started) {
+      const running = [...this.running.values()].filter((r) => !r.finishing);
+      let next: PendingEntry | undefined;
+      if (running.length < this.concurrency()) next = pickNext(this.pending.values(), this.lastServed);
+      else if (running.length === this.concurrency() && running.some((r) => !r.light)) {
+        // Every slot is taken and a transcode is among them: one extra lane for light work.
+        next = pickNext(
+          [...this.pending.values()].filter((e) => e.light),
+          this.lastServed,
+        );
+      }
       if (!next) return;
       this.pending.delete(next.key);
       this.lastServed.set(next.owner, ++this.served);
@@ -130,6 +153,7 @@ export class InProcessQueue extends ConversionEmitter implements ConversionQueue
     if (!record || (record.status !== 'queued' && record.status !== 'converting')) return;
     const options = this.deps.settings.get();
     const controller = new AbortController();
+    let heavyDone = false;
     store.markConverting(key);
     this.emit('started', { key, progress: 0 });
     log.info({ key, plan: record.plan.kind, source: record.sourcePath }, 'conversion started');
@@ -143,12 +167,19 @@ export class InProcessQueue extends ConversionEmitter implements ConversionQueue
       onProgress: (p) => {
         if (p < 100 && !controller.signal.aborted) this.throttle.report(key, p);
       },
+      onHeavyWorkDone: () => {
+        heavyDone = true;
+        const r = this.running.get(key);
+        if (!r || r.controller !== controller) return;
+        r.finishing = true;
+        this.pump();
+      },
       log,
     }).then(
       (result) => this.finish(key, controller, { result }),
       (error: unknown) => this.finish(key, controller, { error }),
     );
-    this.running.set(key, { controller, done });
+    this.running.set(key, { controller, done, light: isLight(record.plan), finishing: heavyDone });
   }
 
   /**

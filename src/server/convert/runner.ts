@@ -11,13 +11,15 @@ import type { Logger } from 'pino';
 import type { MediaSourceInfo } from '../../shared/api/items.js';
 import { TICKS_PER_SECOND } from '../../shared/api/items.js';
 import type { ConversionPlan, SubtitleAction } from '../../shared/profile/decision.js';
-import { MediaProber } from '../library/probe.js';
+import { MediaProber, type ProbeResult } from '../library/probe.js';
 import type { MediaBinaries } from '../media/binaries.js';
 import { BlockDigests, DEFAULT_BLOCK_SIZE, writeBlockHashes } from './blockHashes.js';
 import type { ConversionJob, ConversionResult, SubtitleFile } from './conversionTypes.js';
 import { buildFfmpegArgs, buildSubtitleExtractArgs, type SubtitleOutput } from './ffmpegArgs.js';
-import { ProgressTracker } from './ffmpegProgress.js';
-import { AbortedError, runProcess } from './ffmpegProcess.js';
+import { outTimeSeconds, ProgressReader, ProgressTracker } from './ffmpegProgress.js';
+import { incompleteReason, TruncationWatch, unreadableSourceReason } from './completeness.js';
+import { filterSupport } from './ffmpegFilters.js';
+import { AbortedError, FfmpegError, runProcess } from './ffmpegProcess.js';
 import { isBareName, partialName } from './outputLayout.js';
 import { decodeSubtitleBytes } from './subtitleText.js';
 
@@ -30,6 +32,11 @@ export interface RunConversionOptions {
   signal?: AbortSignal;
   /** 0–100; rising; 100 only once everything is written, hashed and probed. */
   onProgress?: (percent: number) => void;
+  /**
+   * ffmpeg is done with the media: what is left (hashing, probing, fsync, sidecars) is light, so the queue
+   * may start the next conversion beside it instead of leaving the cores idle for that tail.
+   */
+  onHeavyWorkDone?: () => void;
   log?: Logger;
 }
 
@@ -62,46 +69,9 @@ export async function runConversion(o: RunConversionOptions): Promise<Conversion
     const embedded = sidecars.filter((s) => !s.action.external);
     const external = sidecars.filter((s) => s.action.external);
 
-    let mediaPath: string;
-    let size: number;
-    let sha256: string;
     const blocks = new BlockDigests(DEFAULT_BLOCK_SIZE);
-    if (plan.kind === 'direct') {
-      // The original is served as is; embedded text subtitles are read out one by one (cheap: no video decode).
-      mediaPath = job.sourcePath;
-      for (const s of embedded) {
-        const args = buildSubtitleExtractArgs({
-          inputPath: job.sourcePath,
-          streamIndex: s.action.index,
-          format: s.format,
-          outputPath: s.partial,
-        });
-        await runProcess(o.binaries.ffmpeg, args, { signal });
-      }
-      report(10);
-      ({ size, sha256 } = await hashFile(mediaPath, signal, blocks));
-    } else {
-      const duration = job.durationSeconds ?? (await probeDuration(prober, job.sourcePath, o.log));
-      const partial = path.join(job.outputDir, partialName(job.fileName));
-      temps.push(partial);
-      const subtitleOutputs: SubtitleOutput[] = embedded.map((s) => ({ streamIndex: s.action.index, format: s.format, path: s.partial }));
-      const args = buildFfmpegArgs(plan, {
-        inputPath: job.sourcePath,
-        outputPath: partial,
-        threads: o.threads,
-        fullSpeed: o.fullSpeed,
-        subtitleOutputs,
-      });
-      // The last few percent are hashing and probing: the encoder's 100 % is not "done".
-      const tracker = new ProgressTracker(duration, (pct) => report(Math.min(pct, 99) * 0.97));
-      o.log?.debug({ key: job.key, args }, 'ffmpeg start');
-      // Unless the admin asked for full speed, conversions run at a lower priority than playback and the API.
-      await runProcess(o.binaries.ffmpeg, args, { signal, niceness: o.fullSpeed ? 0 : 10, onStdout: (c) => tracker.reader.push(c) });
-      report(97);
-      ({ size, sha256 } = await hashFile(partial, signal, blocks));
-      mediaPath = path.join(job.outputDir, job.fileName);
-      await commit(partial, mediaPath);
-    }
+    const ctx: MediaStep = { o, prober, blocks, embedded, temps, report };
+    const { size, sha256, probed } = plan.kind === 'direct' ? await serveSource(ctx) : await convertMedia(ctx);
 
     await writeBlockHashes(job.outputDir, DEFAULT_BLOCK_SIZE, blocks.finish());
     for (const s of external) await convertSidecar(o, job, s, temps, signal);
@@ -109,7 +79,6 @@ export async function runConversion(o: RunConversionOptions): Promise<Conversion
     await fsyncDir(job.outputDir);
     report(99);
 
-    const probed = await prober.probe(mediaPath);
     const mediaSource = toMediaSource(job, probed, size);
     const subtitleFiles: SubtitleFile[] = sidecars.map((s) => ({
       Name: s.name,
@@ -132,6 +101,84 @@ export async function runConversion(o: RunConversionOptions): Promise<Conversion
     await Promise.all(temps.map((t) => fs.promises.rm(t, { force: true })));
     throw describeDiskFailure(err, path.dirname(job.outputDir));
   }
+}
+
+/** What the media step of a run shares with the rest of it. */
+interface MediaStep {
+  o: RunConversionOptions;
+  prober: MediaProber;
+  blocks: BlockDigests;
+  /** Embedded text subtitles to write as sidecars (same pass as the media, or one by one beside a direct source). */
+  embedded: PlannedSidecar[];
+  temps: string[];
+  report: (pct: number) => void;
+}
+
+interface MediaDone {
+  size: number;
+  sha256: string;
+  probed: ProbeResult;
+}
+
+/** A direct plan: the original as is; its embedded text subtitles read out one by one (no video decode). */
+async function serveSource({ o, prober, blocks, embedded, report }: MediaStep): Promise<MediaDone> {
+  const job = o.output;
+  for (const s of embedded) {
+    const args = buildSubtitleExtractArgs({
+      inputPath: job.sourcePath,
+      streamIndex: s.action.index,
+      format: s.format,
+      outputPath: s.partial,
+    });
+    await runProcess(o.binaries.ffmpeg, args, { signal: o.signal });
+  }
+  report(10);
+  // One read for SHA-256 and block digests, beside the probe and the completeness check.
+  const [hashed, probed] = await Promise.all([
+    hashFile(job.sourcePath, o.signal, blocks),
+    prober.probe(job.sourcePath),
+    job.plan.kind === 'direct' && job.plan.mediaType === 'Photo' ? undefined : checkSourceComplete(o, job.sourcePath, job.durationSeconds),
+  ]);
+  return { ...hashed, probed };
+}
+
+/** ffmpeg into a temporary file, checked for completeness, hashed and probed, then given its final name. */
+async function convertMedia({ o, prober, blocks, embedded, temps, report }: MediaStep): Promise<MediaDone> {
+  const job = o.output;
+  const plan = job.plan;
+  const duration = job.durationSeconds ?? (await probeDuration(prober, job.sourcePath, o.log));
+  const partial = path.join(job.outputDir, partialName(job.fileName));
+  temps.push(partial);
+  const subtitleOutputs: SubtitleOutput[] = embedded.map((s) => ({ streamIndex: s.action.index, format: s.format, path: s.partial }));
+  const args = buildFfmpegArgs(plan, {
+    inputPath: job.sourcePath,
+    outputPath: partial,
+    threads: o.threads,
+    fullSpeed: o.fullSpeed,
+    subtitleOutputs,
+    ...(plan.kind === 'transcode' && plan.video.toneMap ? { filters: await filterSupport(o.binaries) } : {}),
+  });
+  // The last few percent are hashing and probing: the encoder's 100 % is not "done".
+  const tracker = new ProgressTracker(duration, (pct) => report(Math.min(pct, 99) * 0.97));
+  const watch = new TruncationWatch();
+  o.log?.debug({ key: job.key, args }, 'ffmpeg start');
+  // Conversions run at a lower priority than playback and the API (nice, not a thread cap: a cap only
+  // idles cores), unless the admin asked for full speed.
+  await runProcess(o.binaries.ffmpeg, args, {
+    signal: o.signal,
+    niceness: o.fullSpeed ? 0 : 10,
+    onStdout: (chunk) => tracker.reader.push(chunk),
+    onStderr: (chunk) => watch.push(chunk),
+  }).catch(throwWithPlainReason);
+  watch.finish();
+  o.onHeavyWorkDone?.();
+  report(97);
+  // The output is read once for both digests while ffprobe looks at it, before it takes its final name.
+  const [hashed, probed] = await Promise.all([hashFile(partial, o.signal, blocks), prober.probe(partial)]);
+  const incomplete = incompleteReason(duration, probed.runTimeTicks ? probed.runTimeTicks / TICKS_PER_SECOND : undefined, watch);
+  if (incomplete) throw new Error(incomplete);
+  await commit(partial, path.join(job.outputDir, job.fileName));
+  return { ...hashed, probed };
 }
 
 const UNWRITABLE = new Set(['ENOTDIR', 'EACCES', 'EPERM', 'EROFS', 'EEXIST']);
@@ -193,6 +240,35 @@ async function convertSidecar(
   }
 }
 
+/**
+ * A source served as is gets no conversion to notice that it was cut off, so its packets are read once
+ * without decoding (`-c copy` to the null muxer: hundreds of times real time) and judged like an output.
+ */
+/** ffmpeg's refusal of a broken source, with the plain reason (completeness.ts) as the first line. */
+function throwWithPlainReason(err: unknown): never {
+  const why = err instanceof FfmpegError ? unreadableSourceReason(err.stderrTail) : undefined;
+  throw why ? new Error(`${why}\n${(err as Error).message}`) : err;
+}
+
+async function checkSourceComplete(o: RunConversionOptions, sourcePath: string, duration: number | undefined): Promise<void> {
+  const watch = new TruncationWatch();
+  let lastSeconds: number | undefined;
+  const reader = new ProgressReader((fields) => {
+    const t = outTimeSeconds(fields);
+    if (t !== undefined && t > 0) lastSeconds = Math.max(lastSeconds ?? 0, t);
+  });
+  const args = ['-hide_banner', '-nostdin', '-v', 'error', '-progress', 'pipe:1', '-nostats', '-i', sourcePath];
+  args.push('-map', '0:v?', '-map', '0:a?', '-c', 'copy', '-f', 'null', '-');
+  await runProcess(o.binaries.ffmpeg, args, {
+    signal: o.signal,
+    onStdout: (chunk) => reader.push(chunk),
+    onStderr: (chunk) => watch.push(chunk),
+  }).catch(throwWithPlainReason);
+  watch.finish();
+  const incomplete = incompleteReason(duration, lastSeconds, watch);
+  if (incomplete) throw new Error(incomplete);
+}
+
 async function probeDuration(prober: MediaProber, file: string, log?: Logger): Promise<number | undefined> {
   try {
     const r = await prober.probe(file);
@@ -246,7 +322,7 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-function toMediaSource(job: ConversionJob, probed: Awaited<ReturnType<MediaProber['probe']>>, size: number): MediaSourceInfo {
+function toMediaSource(job: ConversionJob, probed: ProbeResult, size: number): MediaSourceInfo {
   const audio = probed.streams.filter((s) => s.Type === 'Audio');
   const defaultAudio = audio.find((s) => s.IsDefault) ?? audio[0];
   const source: MediaSourceInfo = {

@@ -8,6 +8,7 @@
  * reported as "no image", never thrown into a scan.
  */
 import { execFile } from 'node:child_process';
+import { trackChild } from '../convert/childRecords.js';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -269,14 +270,17 @@ export class ImageService {
 
   private ffmpeg(args: string[]): Promise<void> {
     return new Promise((resolve, reject) => {
-      execFile(
+      trackChild(
+        execFile(
+          this.opts.ffmpegPath,
+          args,
+          { timeout: this.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024 },
+          (err, _o, stderr) => {
+            if (err) reject(new Error(`ffmpeg: ${String(stderr).trim().split('\n').pop() || err.message}`));
+            else resolve();
+          },
+        ),
         this.opts.ffmpegPath,
-        args,
-        { timeout: this.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024 },
-        (err, _o, stderr) => {
-          if (err) reject(new Error(`ffmpeg: ${String(stderr).trim().split('\n').pop() || err.message}`));
-          else resolve();
-        },
       );
     });
   }

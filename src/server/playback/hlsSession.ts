@@ -11,6 +11,7 @@
  * - The encoder is paused (SIGSTOP) when it runs far ahead of the player and resumed when needed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { trackChild } from '../convert/childRecords.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { HttpError } from '../http/errors.js';
@@ -246,7 +247,7 @@ export class HlsSession {
     });
     const stderr = new StderrTail(20);
     // Never through a shell: the source path is an argument, not code.
-    const child = spawn(this.env.ffmpeg, args, { stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true });
+    const child = trackChild(spawn(this.env.ffmpeg, args, { stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true }), this.env.ffmpeg);
     const run: EncoderRun = {
       name,
       startSegment: segment,

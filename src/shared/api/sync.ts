@@ -254,7 +254,7 @@ export interface SyncOptions {
 
 export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   UploadSpeedLimitBytes: 0,
-  TranscodingCpuCoreLimit: 1,
+  TranscodingCpuCoreLimit: 0,
   EnableFullSpeedTranscoding: false,
   MaxConcurrentConversions: 1,
 };

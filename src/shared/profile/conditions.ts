@@ -10,7 +10,7 @@ export type PropertyValue = number | string | boolean;
 /** Property name (Width, AudioChannels, …) → value; a missing key means the source doesn't say. */
 export type SourceProperties = Partial<Record<string, PropertyValue>>;
 
-const STRING_PROPERTIES = new Set(['VideoProfile', 'AudioProfile', 'VideoCodecTag', 'VideoRange']);
+const STRING_PROPERTIES = new Set(['VideoProfile', 'AudioProfile', 'VideoCodecTag', 'VideoRange', 'VideoRangeType']);
 const BOOLEAN_PROPERTIES = new Set(['IsAnamorphic', 'IsInterlaced', 'IsAvc', 'IsSecondaryAudio', 'Has64BitOffsets']);
 
 function positiveNumber(value: number | undefined): number | undefined {
@@ -28,6 +28,31 @@ export function videoBitDepth(stream: MediaStream): number | undefined {
 
 export function videoFramerate(stream: MediaStream): number | undefined {
   return positiveNumber(stream.RealFrameRate) ?? positiveNumber(stream.AverageFrameRate);
+}
+
+/** "16:9" → 1.777…; undefined for anything that isn't two positive numbers. */
+export function parseRatio(ratio: string | undefined): number | undefined {
+  const m = ratio ? /^\s*(\d+(?:\.\d+)?)\s*[:/]\s*(\d+(?:\.\d+)?)\s*$/.exec(ratio) : null;
+  if (!m) return undefined;
+  const r = Number(m[1]) / Number(m[2]);
+  return Number.isFinite(r) && r > 0 ? r : undefined;
+}
+
+/** Pixels that are not square: the display aspect ratio differs from width:height by more than 1 %. */
+function isAnamorphic(video: MediaStream): boolean | undefined {
+  const dar = parseRatio(video.AspectRatio);
+  if (dar === undefined || !video.Width || !video.Height) return undefined;
+  const stored = video.Width / video.Height;
+  return Math.abs(dar - stored) / stored > 0.01;
+}
+
+/** Emby/Jellyfin's VideoRangeType from the colour transfer: HDR10 (PQ), HLG, else SDR; unknown without one. */
+function videoRangeType(video: MediaStream): string | undefined {
+  const trc = video.ColorTransfer?.toLowerCase();
+  if (!trc) return video.VideoRange === 'SDR' ? 'SDR' : undefined;
+  if (trc === 'smpte2084') return 'HDR10';
+  if (trc === 'arib-std-b67') return 'HLG';
+  return 'SDR';
 }
 
 function put(props: SourceProperties, key: string, value: PropertyValue | undefined): void {
@@ -54,6 +79,8 @@ export function videoProperties(video: MediaStream | undefined, source: MediaSou
   put(props, 'IsAvc', video.IsAVC);
   put(props, 'VideoCodecTag', video.CodecTag);
   put(props, 'VideoRange', video.VideoRange);
+  put(props, 'VideoRangeType', videoRangeType(video));
+  put(props, 'IsAnamorphic', isAnamorphic(video));
   return props;
 }
 

@@ -130,7 +130,7 @@ describe('InProcessQueue with real ffmpeg', () => {
     expect(fs.existsSync(store.layout.dir(a.key))).toBe(false);
   });
 
-  it('marks a corrupt source failed with the stderr tail, and keeps it failed until retry', async () => {
+  it('marks a corrupt source failed with a plain reason and the stderr tail, and keeps it failed until retry', async () => {
     const { db, store, queue, runs } = setup();
     const rec = ensureFor(store, clips.corruptMkv, aRemuxPlan());
     addJobItem(db, rec.key);
@@ -138,7 +138,7 @@ describe('InProcessQueue with real ffmpeg', () => {
     const failed = next(queue, 'failed', rec.key);
     await queue.schedule(rec.key, 1);
     const e = await failed;
-    expect(e.error).toMatch(/^ffmpeg exited with code \d+:\n.+/s);
+    expect(e.error).toMatch(/^the file is not media ffmpeg can read \(Invalid data found\)\nffmpeg exited with code \d+:\n.+/s);
     expect(store.get(rec.key)).toMatchObject({ status: 'failed', errorMessage: e.error });
 
     expect(store.ensure({ key: rec.key, itemId: 'i1', sourcePath: clips.corruptMkv, plan: aRemuxPlan(), priority: 1 }).status).toBe(
@@ -252,5 +252,48 @@ describe('InProcessQueue ordering', () => {
     expect(queue.snapshot()).toEqual({ running: [k1, k2], pending: [] });
     expect(runs).toEqual([k1, k2]);
     gate.resolve();
+  });
+  it('runs one remux beside a running transcode, but never a second transcode or a second extra remux', async () => {
+    const gate = deferred<void>();
+    const { db, store, queue, runs } = setup(async (o) => {
+      await gate.promise;
+      return fakeResult(o.output.fileName);
+    });
+    const transcode = (n: number) =>
+      ensureFor(store, clips.h264Ac3Mkv, aTranscodePlan({ video: aVideoEncode({ width: 100 + 2 * n }) })).key;
+    const remux = (container: string) => ensureFor(store, clips.h264Ac3Mkv, aRemuxPlan({ container })).key;
+    const t1 = transcode(1);
+    const t2 = transcode(2);
+    const r1 = remux('mp4');
+    const r2 = remux('mkv');
+    for (const k of [t1, t2, r1, r2]) addJobItem(db, k);
+    await queue.start();
+    for (const k of [t1, t2, r1, r2]) await queue.schedule(k, 1);
+    expect(queue.snapshot()).toEqual({ running: [t1, r1], pending: [t2, r2] });
+    expect(runs).toEqual([t1, r1]);
+    gate.resolve();
+  });
+  it('starts the next conversion while the last one only hashes and probes its output', async () => {
+    const tail = deferred<void>();
+    const { db, store, queue, runs } = setup(async (o) => {
+      if (runs.length === 1) {
+        o.onHeavyWorkDone?.();
+        await tail.promise;
+      }
+      return fakeResult(o.output.fileName);
+    });
+    const t1 = ensureFor(store, clips.h264Ac3Mkv, aTranscodePlan({ video: aVideoEncode({ width: 120 }) })).key;
+    const t2 = ensureFor(store, clips.h264Ac3Mkv, aTranscodePlan({ video: aVideoEncode({ width: 122 }) })).key;
+    for (const k of [t1, t2]) addJobItem(db, k);
+    const secondReady = next(queue, 'ready', t2);
+    // Both are rebuilt from their job items at start; the first holds the only slot until ffmpeg is done.
+    await queue.start();
+    try {
+      await secondReady;
+      expect(runs).toEqual([t1, t2]);
+      expect(store.get(t1)!.status).toBe('converting');
+    } finally {
+      tail.resolve();
+    }
   });
 });

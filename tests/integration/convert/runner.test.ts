@@ -204,12 +204,12 @@ describe('runConversion', () => {
     expect(fs.readdirSync(job.outputDir)).toEqual([]);
   });
 
-  it('fails on a corrupt source with the end of ffmpeg stderr in the message', async () => {
+  it('fails on a corrupt source with a plain reason first, then the end of ffmpeg stderr', async () => {
     const job = jobFor(clips.corruptMkv, aRemuxPlan());
     const err = (await runConversion({ output: job, binaries, threads: 1, fullSpeed: false }).catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(Error);
-    expect(err.message).toMatch(/^ffmpeg exited with code \d+:\n/);
-    expect(err.message.split('\n').length).toBeLessThanOrEqual(21);
+    expect(err.message).toMatch(/^the file is not media ffmpeg can read \(Invalid data found\)\nffmpeg exited with code \d+:\n/);
+    expect(err.message.split('\n').length).toBeLessThanOrEqual(22);
     expect(err.message).toMatch(/corrupt\.mkv|Invalid data|EBML|matroska/i);
     expect(leftovers(job.outputDir)).toEqual([]);
   });

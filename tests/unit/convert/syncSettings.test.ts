@@ -6,10 +6,10 @@ import { SettingsRepo } from '../../../src/server/system/settingsRepo.js';
 import { isBareName, outputFileName, partialName, isPartialName } from '../../../src/server/convert/outputLayout.js';
 
 describe('SyncOptions', () => {
-  it('defaults to one conversion at a time on one core', () => {
+  it('defaults to one conversion at a time on every core (0: no thread cap; nice keeps the box responsive)', () => {
     expect(normalizeSyncOptions({})).toEqual({
       UploadSpeedLimitBytes: 0,
-      TranscodingCpuCoreLimit: 1,
+      TranscodingCpuCoreLimit: 0,
       EnableFullSpeedTranscoding: false,
       MaxConcurrentConversions: 1,
     });
@@ -39,7 +39,7 @@ describe('SyncOptions', () => {
     s.onChange((o) => seen.push(o.MaxConcurrentConversions));
     s.update({ MaxConcurrentConversions: 3, TemporaryPath: '/scratch' });
     expect(seen).toEqual([3]);
-    expect(s.get()).toMatchObject({ MaxConcurrentConversions: 3, TranscodingCpuCoreLimit: 1 });
+    expect(s.get()).toMatchObject({ MaxConcurrentConversions: 3, TranscodingCpuCoreLimit: 0 });
     expect(s.workDir()).toBe('/scratch');
   });
 });

@@ -138,7 +138,7 @@ describe('decideConversion — video', () => {
     expect(plan.audio).toEqual([{ streamIndex: 1, action: 'encode', codec: 'aac', bitrate: 192_000, channels: 2 }]);
   });
 
-  it("puts the user's audio language first, then the default track, then the rest", () => {
+  it("keeps the user's audio language first, then the original (first) track, and drops the other dubs", () => {
     const source = {
       container: 'mkv',
       audio: [
@@ -151,7 +151,6 @@ describe('decideConversion — video', () => {
     expect(plan.audio.map((a) => [a.streamIndex, a.language, a.action])).toEqual([
       [3, 'fre', 'copy'],
       [1, 'eng', 'encode'],
-      [2, 'ger', 'copy'],
     ]);
     expect(orderAudioStreams(aSource(source).MediaStreams, 'fr').map((s) => s.Language)).toEqual(['fre', 'eng', 'ger']);
     expect(orderAudioStreams(aSource(source).MediaStreams).map((s) => s.Language)).toEqual(['eng', 'ger', 'fre']);
