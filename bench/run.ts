@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { runConversionBench } from './conversion.js';
 import { runDownloadBench } from './download.js';
 import { runExpansionBench } from './expansion.js';
+import { runItemQueriesBench } from './itemQueries.js';
 import { runManyFilesBench } from './manyFiles.js';
 import { binaries } from './media.js';
 import { formatTable, machineInfo, writeResults, type BenchNote, type BenchResult } from './report.js';
@@ -19,6 +20,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 const MODULES: Array<[string, () => Promise<BenchResult[]>]> = [
   ['expansion', runExpansionBench],
+  ['items', runItemQueriesBench],
   ['conversion', runConversionBench],
   ['many', runManyFilesBench],
   ['workers', runWorkersBench],

@@ -9,8 +9,9 @@ import { AuthService } from './auth/authService.js';
 import { DevicesRepo } from './auth/devicesRepo.js';
 import { TokensRepo } from './auth/tokensRepo.js';
 import { UsersRepo } from './auth/usersRepo.js';
+import { UsersService } from './auth/usersService.js';
 import type { ServerConfig } from './config.js';
-import { openDatabase } from './db/connection.js';
+import { openDatabase, transactionOf } from './db/connection.js';
 import { registerAuth } from './http/authPlugin.js';
 import { registerErrorHandling } from './http/errorHandler.js';
 import { registerTolerantInput } from './http/tolerantInput.js';
@@ -25,11 +26,14 @@ import { registerUserRoutes } from './routes/users.js';
 import { registerSessionRoutes } from './routes/sessions.js';
 import { registerDeviceRoutes } from './routes/devices.js';
 import { DevicesService } from './auth/devicesService.js';
-import { PasswordChange } from './auth/passwordChange.js';
 import { createLogger } from './logger.js';
 import { ItemsRepo } from './library/itemsRepo.js';
 import { ItemDtoMapper } from './library/itemDto.js';
 import { CollectionsService } from './library/collectionsService.js';
+import { ItemImages } from './library/itemImages.js';
+import { EntryFoldersRepo } from './library/entryFoldersRepo.js';
+import { LibraryBrowser } from './library/libraryBrowser.js';
+import { MediaFiles } from './library/mediaFiles.js';
 import { UserDataRepo } from './userdata/userDataRepo.js';
 import { UserDataService } from './userdata/userDataService.js';
 import { registerItemRoutes } from './routes/items.js';
@@ -81,14 +85,17 @@ export async function buildApp(
   const users = new UsersRepo(db);
   const tokens = new TokensRepo(db);
   const devices = new DevicesRepo(db);
-  const auth = new AuthService(db, users, tokens, devices);
+  const transaction = transactionOf(db);
+  const auth = new AuthService(transaction, users, tokens, devices);
+  const usersService = new UsersService({ users, tokens, devices, transaction });
   const chosen = await toolchainChoice;
   const binaries = chosen;
   const items = new ItemsRepo(db);
   const userDataRepo = new UserDataRepo(db);
   const itemDtos = new ItemDtoMapper(items, userDataRepo, serverId);
-  const userData = new UserDataService(db, userDataRepo, items);
-  const collections = new CollectionsService(db, items);
+  const userData = new UserDataService({ repo: userDataRepo, items, users, transaction });
+  const collections = new CollectionsService({ folders: new EntryFoldersRepo(db), items, users, transaction });
+  const libraryBrowser = new LibraryBrowser({ items, dtos: itemDtos, users });
   const library = wireLibrary(config, db, binaries, log);
   const syncSettings = new SyncSettings(settings, config.dataDir);
   const outputs = new OutputStore(db, syncSettings.workDir(), log);
@@ -97,7 +104,6 @@ export async function buildApp(
   const playbackParts = wirePlayback(config, binaries, log);
   const syncParts = wireSync({ db, log, serverId, users, devices, items, itemDtos, userData, conversion });
   const deviceManagement = new DevicesService(db, devices, tokens, syncParts.service);
-  const passwordChange = new PasswordChange(db, users, tokens, auth);
   const cameraUploads = new CameraUploadService({
     repo: new CameraUploadsRepo(db),
     root: cameraUploadsRoot(config.dataDir),
@@ -118,13 +124,16 @@ export async function buildApp(
     tokens,
     devices,
     deviceManagement,
-    passwordChange,
     settings,
     auth,
+    usersService,
     items,
     itemDtos,
     userData,
     collections,
+    libraryBrowser,
+    itemImages: new ItemImages(items, library.images, log),
+    mediaFiles: new MediaFiles(items),
     library,
     sync: syncParts.service,
     reconcile: syncParts.reconcile,

@@ -9,9 +9,9 @@ import type { Logger } from 'pino';
 import type { AuthService } from './auth/authService.js';
 import type { DevicesRepo } from './auth/devicesRepo.js';
 import type { DevicesService } from './auth/devicesService.js';
-import type { PasswordChange } from './auth/passwordChange.js';
 import type { TokensRepo } from './auth/tokensRepo.js';
 import type { UsersRepo } from './auth/usersRepo.js';
+import type { UsersService } from './auth/usersService.js';
 import type { ServerConfig } from './config.js';
 import type { Db } from './db/connection.js';
 import type { MediaBinaries } from './media/binaries.js';
@@ -20,6 +20,9 @@ import type { SettingsRepo } from './system/settingsRepo.js';
 import type { ItemsRepo } from './library/itemsRepo.js';
 import type { ItemDtoMapper } from './library/itemDto.js';
 import type { CollectionsService } from './library/collectionsService.js';
+import type { ItemImages } from './library/itemImages.js';
+import type { LibraryBrowser } from './library/libraryBrowser.js';
+import type { MediaFiles } from './library/mediaFiles.js';
 import type { UserDataService } from './userdata/userDataService.js';
 import type { Library } from './library/wireLibrary.js';
 import type { SyncService } from './sync/syncService.js';
@@ -49,15 +52,21 @@ export interface AppDeps {
   devices: DevicesRepo;
   /** Renaming and removing devices, with who may do which (issue 15 §5). */
   deviceManagement: DevicesService;
-  /** POST /Users/{id}/Password: who may, and the sessions that end with the old password (issue 15 §6). */
-  passwordChange: PasswordChange;
   settings: SettingsRepo;
   auth: AuthService;
+  /** Account changes (create, delete, policy, configuration, passwords) and the sessions they end. */
+  usersService: UsersService;
   /** Library read side, item DTOs (sync info provider pluggable), user data, box sets and playlists. */
   items: ItemsRepo;
   itemDtos: ItemDtoMapper;
   userData: UserDataService;
   collections: CollectionsService;
+  /** Browsing as a user: whose library, which items they may see, wire-ready pages. */
+  libraryBrowser: LibraryBrowser;
+  /** Item images as the caller may see them (the item's visibility decides). */
+  itemImages: ItemImages;
+  /** Original media files for streams and downloads, for callers who may see the item. */
+  mediaFiles: MediaFiles;
   library: Library;
   /** Shared conversion outputs (disk usage for the admin). */
   outputs: OutputStore;

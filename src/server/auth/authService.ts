@@ -1,14 +1,16 @@
-import type { Db } from '../db/connection.js';
-import { tx } from '../db/connection.js';
-import { forbidden, HttpError, notFound, unauthorized, badRequest } from '../http/errors.js';
-import { newId } from '../ids.js';
+/**
+ * Sign-in and sessions: verifies a password (or the SHA-1 form old clients send), throttles guessing,
+ * issues one token per user and device, and resolves a token to its user on every request. Account
+ * changes (policy, passwords, deletion) are the users service's (`usersService.ts`).
+ */
+import { badRequest, forbidden, tooManyRequests, unauthorized } from '../errors.js';
 import type { ClientIdentity } from './authHeader.js';
 import type { DevicesRepo } from './devicesRepo.js';
-import { hashPassword, hashToken, newToken, verifyPassword, verifySha1Hex } from './passwords.js';
+import { hashToken, newToken, verifyPassword, verifySha1Hex } from './passwords.js';
 import type { TokenRecord, TokensRepo } from './tokensRepo.js';
 import type { UserRecord, UsersRepo } from './usersRepo.js';
-import { DEFAULT_POLICY, type UserPolicy } from '../../shared/api/users.js';
 import { SignInThrottle } from './signInThrottle.js';
+import type { RunInTransaction } from '../db/connection.js';
 
 export interface AuthContext {
   user: UserRecord;
@@ -36,50 +38,13 @@ export class AuthService {
   private readonly throttle: SignInThrottle;
 
   constructor(
-    private readonly db: Db,
+    private readonly transaction: RunInTransaction,
     private readonly users: UsersRepo,
     private readonly tokens: TokensRepo,
     private readonly devices: DevicesRepo,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.throttle = new SignInThrottle(MAX_FAILURES, FAILURE_WINDOW_MS, () => this.now().getTime());
-  }
-
-  async createUser(name: string, password: string | undefined, policy: Partial<UserPolicy> = {}): Promise<UserRecord> {
-    const clean = name.trim();
-    if (!clean) throw badRequest('Name must not be empty');
-    if (clean.length > 64) throw badRequest('Name is longer than 64 characters');
-    const exists = () => new HttpError(400, 'UserExists', `A user named "${clean}" already exists`);
-    if (this.users.getByName(clean)) throw exists();
-    // Hashing yields to the event loop: another request may create the same name meanwhile.
-    const passwordHash = password ? await hashPassword(password) : null;
-    const record: UserRecord = {
-      id: newId(),
-      name: clean,
-      passwordHash,
-      policy: { ...DEFAULT_POLICY, ...policy },
-      configuration: { PlayDefaultAudioTrack: true },
-      dateCreated: this.now().toISOString(),
-      lastLoginDate: null,
-      lastActivityDate: null,
-      mustChangePassword: false,
-    };
-    try {
-      this.users.insert(record);
-    } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw exists();
-      throw err;
-    }
-    return record;
-  }
-
-  async setPassword(userId: string, password: string | undefined): Promise<void> {
-    this.users.setPasswordHash(userId, password ? await hashPassword(password) : null);
-  }
-
-  async checkPassword(user: UserRecord, pw: string): Promise<boolean> {
-    if (!user.passwordHash) return pw === '';
-    return verifyPassword(user.passwordHash, pw);
   }
 
   async authenticate(input: LoginInput): Promise<{ user: UserRecord; token: string; deviceId: string }> {
@@ -100,7 +65,7 @@ export class AuthService {
     this.throttle.forget(throttleKey);
     const token = newToken();
     const when = this.now().toISOString();
-    tx(this.db, () => {
+    this.transaction(() => {
       this.tokens.deleteForUserDevice(user.id, deviceId);
       this.tokens.insert({
         tokenHash: hashToken(token),
@@ -125,18 +90,16 @@ export class AuthService {
   }
 
   private async verify(user: UserRecord, input: LoginInput): Promise<boolean> {
-    if (input.pw !== undefined) return this.checkPassword(user, input.pw);
-    if (input.passwordSha1 !== undefined) {
+    if (input.passwordSha1 !== undefined && input.pw === undefined) {
       if (!user.passwordHash) return input.passwordSha1 === '' || input.passwordSha1 === 'da39a3ee5e6b4b0d3255bfef95601890afd80709';
       return verifySha1Hex(user.passwordHash, input.passwordSha1);
     }
-    return this.checkPassword(user, '');
+    const pw = input.pw ?? '';
+    return user.passwordHash ? verifyPassword(user.passwordHash, pw) : pw === '';
   }
 
   private throwIfThrottled(key: string): void {
-    if (this.throttle.isBlocked(key)) {
-      throw new HttpError(429, 'TooManyRequests', 'Too many failed sign-ins; try again in a few minutes');
-    }
+    if (this.throttle.isBlocked(key)) throw tooManyRequests('Too many failed sign-ins; try again in a few minutes');
   }
 
   /** Resolves a token to its user and device; undefined when unknown or the user is disabled. */
@@ -156,11 +119,5 @@ export class AuthService {
 
   logout(tokenHash: string): void {
     this.tokens.delete(tokenHash);
-  }
-
-  requireUser(id: string): UserRecord {
-    const u = this.users.get(id);
-    if (!u) throw notFound('User not found');
-    return u;
   }
 }

@@ -65,6 +65,13 @@ export class TokensRepo {
     this.db.prepare('DELETE FROM tokens WHERE user_id = ? AND token_hash <> ?').run(userId, keepTokenHash);
   }
 
+  /** Every session of the user on a device outside `deviceIds` (a device taken out of the user's policy). */
+  deleteForUserOutsideDevices(userId: string, deviceIds: readonly string[]): void {
+    this.db
+      .prepare('DELETE FROM tokens WHERE user_id = ? AND device_id NOT IN (SELECT value FROM json_each(?))')
+      .run(userId, JSON.stringify(deviceIds));
+  }
+
   /** Signs every user out of a device. */
   deleteForDevice(deviceId: string): void {
     this.db.prepare('DELETE FROM tokens WHERE device_id = ?').run(deviceId);

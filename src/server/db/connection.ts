@@ -28,3 +28,10 @@ export function openDatabase(file: string): Db {
 export function tx<T>(db: Db, fn: () => T): T {
   return db.transaction(fn).immediate();
 }
+
+/** Runs `fn` as one transaction: the port services take instead of the database (`transactionOf(db)`). */
+export type RunInTransaction = <T>(fn: () => T) => T;
+
+export function transactionOf(db: Db): RunInTransaction {
+  return (fn) => tx(db, fn);
+}

@@ -54,7 +54,8 @@ export function registerAuth(app: FastifyInstance, auth: AuthService): void {
         }
       : null;
   });
-  // preHandler, after the route is known (404s stay 404s), but before any handler work.
+  // preValidation: after routing (404s stay 404s) and body parsing, before the schema and the handler run,
+  // so a caller without access learns nothing from validation errors either.
   app.addHook('preValidation', async (req) => {
     if (req.is404) return;
     const level: AuthLevel = req.routeOptions.config?.auth ?? 'user';

@@ -4,6 +4,7 @@
  * Sizes are bounded everywhere so no input reaches a recursion or spread limit (issue 14).
  */
 import { Type } from 'typebox';
+import { MAX_TICKS } from '../../shared/api/items.js';
 
 export const Id = Type.String({ minLength: 1, maxLength: 64 });
 export const IdParams = Type.Object({ id: Id });
@@ -19,3 +20,6 @@ export const Paging = {
   StartIndex: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e9 })),
   Limit: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e6 })),
 };
+
+/** A position or duration in ticks (100 ns): `1e300` or `1e309` (Infinity once parsed) is a 400, not a row. */
+export const Ticks = Type.Number({ minimum: 0, maximum: MAX_TICKS });

@@ -3,7 +3,21 @@
  * plain functions over the items repository so the sync core's expansion gets exactly what the user sees.
  * No implicit limits here: routes apply the page size, a sync job takes everything (or its ItemLimit).
  */
-import type { ItemQuery, ItemQueryResult, ItemRow, ItemsRepo } from './itemsRepo.js';
+import { notFound } from '../errors.js';
+import type { ItemQuery, ItemQueryResult, ItemRow } from './itemsRepo.js';
+
+/** What the categories read (`ItemsRepo` fits). */
+export interface CategorySource {
+  getVisible(userId: string, id: string): ItemRow | undefined;
+  query(q: ItemQuery): ItemQueryResult;
+  queryIds(q: ItemQuery): string[];
+  nextUp(q: { userId: string; seriesId?: string; parentId?: string; startIndex?: number; limit?: number }): ItemQueryResult;
+}
+
+/** A parent the user may not see is unknown (404), for browsing and for sync expansion alike. */
+function requireParent(repo: CategorySource, q: { userId: string; parentId?: string }): void {
+  if (q.parentId !== undefined && !repo.getVisible(q.userId, q.parentId)) throw notFound('Item not found');
+}
 
 export interface CategoryQuery {
   userId: string;
@@ -18,7 +32,8 @@ export interface CategoryQuery {
 }
 
 /** Newest non-folder media first (DateCreated desc, then SortName). */
-export function latestItems(repo: ItemsRepo, q: CategoryQuery): ItemRow[] {
+export function latestItems(repo: CategorySource, q: CategoryQuery): ItemRow[] {
+  requireParent(repo, q);
   return repo.query(latestQuery(q)).rows;
 }
 
@@ -29,10 +44,11 @@ export function latestItems(repo: ItemsRepo, q: CategoryQuery): ItemRow[] {
  * items (`latestItemIds`). Reads up to `scan` of the newest items to fill `limit` entries.
  */
 export function latestGrouped(
-  repo: ItemsRepo,
+  repo: CategorySource,
   q: CategoryQuery & { limit: number },
   scan = Math.min(1000, Math.max(200, q.limit * 10)),
 ): ItemRow[] {
+  requireParent(repo, q);
   const rows = repo.query(latestQuery({ ...q, startIndex: 0, limit: scan })).rows;
   const out: ItemRow[] = [];
   const groups = new Map<string, { at: number; count: number }>();
@@ -55,7 +71,8 @@ export function latestGrouped(
 }
 
 /** The ids of `latestItems`, for sync expansion of whole libraries. */
-export function latestItemIds(repo: ItemsRepo, q: CategoryQuery): string[] {
+export function latestItemIds(repo: CategorySource, q: CategoryQuery): string[] {
+  requireParent(repo, q);
   return repo.queryIds(latestQuery(q));
 }
 
@@ -78,7 +95,8 @@ function latestQuery(q: CategoryQuery): ItemQuery {
 }
 
 /** Started, unfinished items (videos unless MediaTypes says otherwise), the most recently played first. */
-export function resumeItems(repo: ItemsRepo, q: CategoryQuery): ItemQueryResult {
+export function resumeItems(repo: CategorySource, q: CategoryQuery): ItemQueryResult {
+  requireParent(repo, q);
   return repo.query({
     userId: q.userId,
     parentId: q.parentId,
@@ -98,6 +116,7 @@ export function resumeItems(repo: ItemsRepo, q: CategoryQuery): ItemQueryResult 
 }
 
 /** The next episode of each series the user is watching, most recently watched series first. */
-export function nextUpEpisodes(repo: ItemsRepo, q: CategoryQuery & { seriesId?: string }): ItemQueryResult {
+export function nextUpEpisodes(repo: CategorySource, q: CategoryQuery & { seriesId?: string }): ItemQueryResult {
+  requireParent(repo, q);
   return repo.nextUp({ userId: q.userId, seriesId: q.seriesId, parentId: q.parentId, startIndex: q.startIndex, limit: q.limit });
 }

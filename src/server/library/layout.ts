@@ -4,6 +4,7 @@
  * naming convention is a unit test (tests/unit/library/layout.test.ts).
  */
 import path from 'node:path';
+import { isUnder } from './paths.js';
 import type { MediaTags } from './probe.js';
 
 export type FileKind = 'video' | 'audio' | 'image' | 'subtitle';
@@ -185,11 +186,6 @@ export function matchEpisode(base: string): EpisodeMatch | undefined {
 function titleFrom(text: string): string | undefined {
   const t = cleanName(text).replace(/^[\s\-–—:.]+|[\s\-–—:.]+$/g, '');
   return t || undefined;
-}
-
-function isUnder(root: string, p: string): boolean {
-  const rel = path.relative(root, p);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
 /** Folders between the root and the file, outermost first. */

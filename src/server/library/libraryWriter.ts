@@ -1,35 +1,45 @@
 /**
- * The library's write side: turns scanned files into `items` rows (with their views, series, seasons,
- * albums and items-by-name), keeps ids stable across rescans, removes what vanished, and records scan
- * issues. Every call that writes runs in one transaction, so readers never see half an item.
- *
- * External subtitles: `media_streams` holds the wire form, where a sidecar stream's `Path` is the bare
- * file name (API.md: no server paths on the wire). The absolute path is kept server-side in
- * `extra.externalSubtitlePaths`, keyed by the stream's Index — read it with `externalSubtitlePath()`.
+ * The library's write side: carries out the scanner's plans (`itemRows.ts`) — a file's row, the views,
+ * series, seasons, albums and items-by-name it hangs from, its links — keeps ids stable across rescans,
+ * removes what vanished, and records scan issues. Every call that writes runs in one transaction, so
+ * readers never see half an item. Statements are built once (typed by Kysely against `tables.ts`) and
+ * prepared once; nothing is prepared inside a loop.
  */
+import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Db } from '../db/connection.js';
 import { tx } from '../db/connection.js';
-import { stableId } from '../ids.js';
+import { createQueryBuilder, type LibraryQueryBuilder } from '../db/queryBuilder.js';
+import type { ItemsTable } from '../db/tables.js';
 import type { ItemType, MediaStream } from '../../shared/api/items.js';
-import type { AudioLayout, PhotoLayout, SidecarSubtitle, VideoLayout, VideoMetadata } from './layout.js';
-import { sortNameOf, videoMetadataFromTags } from './layout.js';
-import type { ItemRow as LibraryItemRow } from './itemsRepo.js';
-import type { ProbeResult } from './probe.js';
+import {
+  planFile,
+  SCANNED_COLUMNS,
+  sidecarKeyOf,
+  withSidecarStreams,
+  type ContainerKind,
+  type ContainerPlan,
+  type FileItemExtra,
+  type LinkPlan,
+  type ScannedFile,
+  type ScannedItemRow,
+} from './itemRows.js';
+import { BY_NAME_TYPES } from './itemTypes.js';
+import type { SidecarSubtitle } from './layout.js';
+import { isUnder } from './paths.js';
 
-export type ViewKind = 'movies' | 'tvshows' | 'music' | 'photos';
-
-const VIEW_NAMES: Record<ViewKind, string> = { movies: 'Movies', tvshows: 'TV Shows', music: 'Music', photos: 'Photos' };
-
-export interface ScannedFile {
-  path: string;
-  size: number;
-  mtimeMs: number;
-  layout: VideoLayout | AudioLayout | PhotoLayout;
-  probe: ProbeResult;
-  sidecars: SidecarSubtitle[];
-  /** Set when the file is cut short: the reason, kept on the item. */
-  incomplete?: string;
-}
+export {
+  albumId,
+  byNameId,
+  externalSubtitlePath,
+  LINK_KINDS,
+  seasonId,
+  sidecarKeyOf,
+  viewId,
+  withSidecarStreams,
+  type FileItemExtra,
+  type ScannedFile,
+  type ViewKind,
+} from './itemRows.js';
 
 export interface KnownFile {
   id: string;
@@ -51,177 +61,103 @@ export interface ScanIssue {
   date: string;
 }
 
-/** Server-side data in `items.extra` for file items. */
-export interface FileItemExtra {
-  externalSubtitlePaths?: Record<string, string>;
-  sidecarKey?: string;
-  artists?: string[];
-  formatName?: string;
-  /** Folder whose artwork (folder.jpg, poster.jpg) belongs to a series, season or album. */
-  folder?: string;
-  /** Why the file is incomplete (cut short); sync fails such an item with this reason (library/completeness.ts). */
-  incomplete?: string;
+export interface ImageSourceRow {
+  id: string;
+  type: ItemType;
+  path: string | null;
+  media_type: string | null;
+  run_time_ticks: number | null;
+  media_streams: string;
+  extra: string;
+  image_tag: string | null;
 }
 
-/** The link kinds in `item_links`, one per items-by-name type. */
-export const LINK_KINDS = {
-  Genre: 'genre',
-  MusicGenre: 'musicgenre',
-  Studio: 'studio',
-  Person: 'person',
-  MusicArtist: 'artist',
-  AlbumArtist: 'albumartist',
-} as const;
+/** What a rescan refreshes on a container that exists already; the other columns keep their first values. */
+const REFRESHED: Record<ContainerKind, ReadonlyArray<keyof ScannedItemRow>> = {
+  view: [],
+  byName: [],
+  series: ['name', 'sort_name', 'production_year', 'parent_id', 'top_parent_id'],
+  season: ['name', 'sort_name', 'parent_id', 'top_parent_id', 'series_id', 'series_name', 'index_number', 'extra'],
+  album: ['name', 'sort_name', 'parent_id', 'top_parent_id', 'album_artist', 'production_year', 'extra'],
+};
 
-export function viewId(kind: ViewKind): string {
-  return stableId(`CollectionFolder:${kind}`);
-}
-export function byNameId(type: 'Genre' | 'MusicGenre' | 'Studio' | 'Person' | 'MusicArtist', name: string): string {
-  return stableId(`${type}:${name.toLowerCase()}`);
-}
-export function seasonId(seriesId: string, seasonNumber: number | undefined): string {
-  return stableId(`Season:${seriesId}:${seasonNumber ?? 'unknown'}`);
-}
-export function albumId(albumKey: string): string {
-  return stableId(`MusicAlbum:${albumKey}`);
-}
-
-/** A sidecar subtitle's absolute path from an item's `extra` JSON; undefined for embedded streams. */
-export function externalSubtitlePath(extraJson: string | FileItemExtra, streamIndex: number): string | undefined {
-  const extra: FileItemExtra = typeof extraJson === 'string' ? (JSON.parse(extraJson || '{}') as FileItemExtra) : extraJson;
-  return extra.externalSubtitlePaths?.[String(streamIndex)];
-}
-
-/** Embedded streams plus one external stream per sidecar, numbered after the embedded ones. */
-export function withSidecarStreams(
-  embedded: readonly MediaStream[],
-  sidecars: readonly SidecarSubtitle[],
-): { streams: MediaStream[]; paths: Record<string, string> } {
-  const streams = embedded.filter((s) => !s.IsExternal);
-  let next = streams.reduce((m, s) => Math.max(m, s.Index), -1) + 1;
-  const paths: Record<string, string> = {};
-  for (const sub of sidecars) {
-    const stream: MediaStream = {
-      Type: 'Subtitle',
-      Index: next,
-      Codec: sub.codec,
-      IsDefault: sub.isDefault,
-      IsForced: sub.isForced,
-      IsExternal: true,
-      IsTextSubtitleStream: true,
-      SupportsExternalStream: true,
-      Path: sub.fileName,
-    };
-    if (sub.language) stream.Language = sub.language;
-    if (sub.title) stream.Title = sub.title;
-    streams.push(stream);
-    paths[String(next)] = sub.path;
-    next++;
-  }
-  return { streams, paths };
-}
-
-export function sidecarKeyOf(sidecars: readonly SidecarSubtitle[]): string {
-  return sidecars.map((s) => s.fileName).join('\u0000');
-}
+/** A named parameter (`@name`), bound when the prepared statement runs. */
+const param = (name: string) => sql.raw<string>(`@${name}`);
 
 /**
- * The columns the scanner writes: the read side's row without what the database fills in (dates), what
- * images and ownership set later, and the playlist listing column — with the item type narrowed.
+ * `INSERT` of the scanned columns with named parameters (`@column`, `@now`), compiled once by Kysely from
+ * the typed column list. A file's insert replaces every scanned column (and its modification date) when
+ * the row exists; a container's is only ever an insert of a missing row.
  */
-type ItemRow = Omit<
-  LibraryItemRow,
-  'type' | 'owner_user_id' | 'date_created' | 'date_modified' | 'image_path' | 'image_tag' | 'playlist_item_id'
-> & { type: ItemType };
-
-const COLUMNS: (keyof ItemRow)[] = [
-  'id',
-  'type',
-  'name',
-  'sort_name',
-  'parent_id',
-  'top_parent_id',
-  'path',
-  'is_folder',
-  'media_type',
-  'collection_type',
-  'container',
-  'size',
-  'mtime_ms',
-  'run_time_ticks',
-  'bitrate',
-  'premiere_date',
-  'production_year',
-  'index_number',
-  'parent_index_number',
-  'series_id',
-  'series_name',
-  'season_id',
-  'season_name',
-  'album_id',
-  'album',
-  'album_artist',
-  'overview',
-  'media_streams',
-  'extra',
-  'scan_id',
-];
-
-function emptyRow(id: string, type: ItemType, name: string): ItemRow {
-  return {
-    id,
-    type,
-    name,
-    sort_name: sortNameOf(name),
-    parent_id: null,
-    top_parent_id: null,
-    path: null,
-    is_folder: 0,
-    media_type: null,
-    collection_type: null,
-    container: null,
-    size: null,
-    mtime_ms: null,
-    run_time_ticks: null,
-    bitrate: null,
-    premiere_date: null,
-    production_year: null,
-    index_number: null,
-    parent_index_number: null,
-    series_id: null,
-    series_name: null,
-    season_id: null,
-    season_name: null,
-    album_id: null,
-    album: null,
-    album_artist: null,
-    overview: null,
-    media_streams: '[]',
-    extra: '{}',
-    scan_id: null,
-  };
+function insertSql(qb: LibraryQueryBuilder, onConflict: 'replace' | 'ignore'): string {
+  // Every value is a named parameter: the columns are what Kysely checks here.
+  const values = Object.fromEntries(SCANNED_COLUMNS.map((c) => [c, param(c)])) as unknown as Insertable<ItemsTable>;
+  const excluded = (c: string) => sql.ref(`excluded.${c}`);
+  const replace = Object.fromEntries([...SCANNED_COLUMNS.filter((c) => c !== 'id'), 'date_modified'].map((c) => [c, excluded(c)]));
+  return qb
+    .insertInto('items')
+    .values({ ...values, date_created: param('now'), date_modified: param('now') })
+    .onConflict((oc) => (onConflict === 'replace' ? oc.column('id').doUpdateSet(replace) : oc.column('id').doNothing()))
+    .compile().sql;
 }
 
-const BY_NAME_TYPES = ['Genre', 'MusicGenre', 'Studio', 'Person', 'MusicArtist'] as const;
-const CONTAINER_TYPES = ['Season', 'Series', 'MusicAlbum'] as const;
+/** `UPDATE items SET <columns> WHERE id = @id` with named parameters. */
+function refreshSql(qb: LibraryQueryBuilder, columns: ReadonlyArray<keyof ScannedItemRow>): string {
+  const set = Object.fromEntries(columns.map((c) => [c, param(c)])) as unknown as Updateable<ItemsTable>;
+  return qb.updateTable('items').set(set).where('id', '=', param('id')).compile().sql;
+}
 
 export class LibraryWriter {
-  private readonly upsertStmt;
-  private readonly existsStmt;
+  private readonly stmts;
 
   constructor(private readonly db: Db) {
-    const cols = COLUMNS.join(', ');
-    const vals = COLUMNS.map((c) => `@${c}`).join(', ');
-    // date_created is set once; date_modified only moves when the caller passes a new one (file changed).
-    const updates = COLUMNS.filter((c) => c !== 'id')
-      .map((c) => `${c} = excluded.${c}`)
-      .join(', ');
-    this.upsertStmt = db.prepare(
-      `INSERT INTO items (${cols}, date_created, date_modified) VALUES (${vals}, @now, @now)
-       ON CONFLICT(id) DO UPDATE SET ${updates},
-         date_modified = CASE WHEN @touchModified = 1 THEN excluded.date_modified ELSE items.date_modified END`,
-    );
-    this.existsStmt = db.prepare('SELECT 1 FROM items WHERE id = ?').pluck();
+    const qb = createQueryBuilder(db);
+    const byName = BY_NAME_TYPES.map((t) => `'${t}'`).join(', ');
+    this.stmts = {
+      upsertFile: db.prepare(insertSql(qb, 'replace')),
+      insertContainer: db.prepare(insertSql(qb, 'ignore')),
+      refresh: Object.fromEntries(
+        (Object.keys(REFRESHED) as ContainerKind[])
+          .filter((k) => REFRESHED[k].length)
+          .map((k) => [k, db.prepare(refreshSql(qb, REFRESHED[k]))]),
+      ) as Partial<Record<ContainerKind, ReturnType<Db['prepare']>>>,
+      exists: db.prepare('SELECT 1 FROM items WHERE id = ?').pluck(),
+      deleteLinks: db.prepare('DELETE FROM item_links WHERE item_id = ?'),
+      addLink: db.prepare(
+        `INSERT INTO item_links (item_id, target_id, kind, role, position) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(item_id, target_id, kind) DO NOTHING`,
+      ),
+      markSeen: db.prepare('UPDATE items SET scan_id = ? WHERE id = ?'),
+      streamsAndExtra: db.prepare('SELECT media_streams, extra FROM items WHERE id = ?'),
+      setSidecars: db.prepare('UPDATE items SET media_streams = ?, extra = ?, date_modified = ?, scan_id = ? WHERE id = ?'),
+      unseenFiles: db.prepare(
+        `SELECT id, path FROM items WHERE is_folder = 0 AND path IS NOT NULL AND mtime_ms IS NOT NULL
+         AND (scan_id IS NULL OR scan_id <> ?)`,
+      ),
+      deleteItem: db.prepare('DELETE FROM items WHERE id = ?'),
+      emptyContainers: db
+        .prepare(
+          `SELECT id FROM items i WHERE i.type IN ('Season', 'Series', 'MusicAlbum', 'CollectionFolder')
+           AND NOT EXISTS (SELECT 1 FROM items c WHERE c.parent_id = i.id)`,
+        )
+        .pluck(),
+      orphanedByName: db
+        .prepare(
+          `SELECT id FROM items i WHERE i.type IN (${byName})
+           AND NOT EXISTS (SELECT 1 FROM item_links l WHERE l.target_id = i.id)`,
+        )
+        .pluck(),
+      setImage: db.prepare('UPDATE items SET image_path = ?, image_tag = ? WHERE id = ?'),
+      image: db.prepare('SELECT image_path, image_tag FROM items WHERE id = ?'),
+      imageSource: db.prepare('SELECT id, type, path, media_type, run_time_ticks, media_streams, extra, image_tag FROM items WHERE id = ?'),
+      issuePaths: db.prepare('SELECT path FROM scan_issues').pluck(),
+      deleteIssue: db.prepare('DELETE FROM scan_issues WHERE path = ?'),
+      upsertIssue: db.prepare(
+        `INSERT INTO scan_issues (path, reason, date) VALUES (?, ?, ?)
+         ON CONFLICT(path) DO UPDATE SET reason = excluded.reason,
+           date = CASE WHEN scan_issues.reason = excluded.reason THEN scan_issues.date ELSE excluded.date END`,
+      ),
+    };
   }
 
   /** File items by path, for the incremental check (same size and mtime → not probed again). */
@@ -253,30 +189,27 @@ export class LibraryWriter {
 
   /** Writes new and changed files with everything they hang from, in one transaction. */
   writeFiles(files: readonly ScannedFile[], scanId: number, now = new Date().toISOString()): WrittenItem[] {
-    return tx(this.db, () => files.map((f) => this.writeFile(f, scanId, now)));
+    const ensured = new Set<string>();
+    return tx(this.db, () => files.map((f) => this.writeFile(f, scanId, now, ensured)));
   }
 
   /** Unchanged files: only their scan id moves, so the end-of-scan sweep knows they are still there. */
   markSeen(ids: readonly string[], scanId: number): void {
-    const stmt = this.db.prepare('UPDATE items SET scan_id = ? WHERE id = ?');
     tx(this.db, () => {
-      for (const id of ids) stmt.run(scanId, id);
+      for (const id of ids) this.stmts.markSeen.run(scanId, id);
     });
   }
 
   /** A sidecar appeared or went away beside an unchanged video: rebuild its streams without probing. */
   updateSidecars(id: string, sidecars: readonly SidecarSubtitle[], scanId: number, now = new Date().toISOString()): void {
     tx(this.db, () => {
-      const row = this.db.prepare('SELECT media_streams, extra FROM items WHERE id = ?').get(id) as
-        { media_streams: string; extra: string } | undefined;
+      const row = this.stmts.streamsAndExtra.get(id) as { media_streams: string; extra: string } | undefined;
       if (!row) return;
       const { streams, paths } = withSidecarStreams(JSON.parse(row.media_streams) as MediaStream[], sidecars);
       const extra = JSON.parse(row.extra || '{}') as FileItemExtra;
       extra.externalSubtitlePaths = paths;
       extra.sidecarKey = sidecarKeyOf(sidecars);
-      this.db
-        .prepare('UPDATE items SET media_streams = ?, extra = ?, date_modified = ?, scan_id = ? WHERE id = ?')
-        .run(JSON.stringify(streams), JSON.stringify(extra), now, scanId, id);
+      this.stmts.setSidecars.run(JSON.stringify(streams), JSON.stringify(extra), now, scanId, id);
     });
   }
 
@@ -287,72 +220,45 @@ export class LibraryWriter {
    */
   removeUnseen(scanId: number, keep: readonly string[]): string[] {
     return tx(this.db, () => {
-      const rows = this.db
-        .prepare(
-          `SELECT id, path FROM items WHERE is_folder = 0 AND path IS NOT NULL AND mtime_ms IS NOT NULL
-           AND (scan_id IS NULL OR scan_id <> ?)`,
-        )
-        .all(scanId) as Array<{ id: string; path: string }>;
-      const del = this.db.prepare('DELETE FROM items WHERE id = ?');
+      const rows = this.stmts.unseenFiles.all(scanId) as Array<{ id: string; path: string }>;
       const removed: string[] = [];
       for (const r of rows) {
-        if (keep.some((k) => isWithin(k, r.path) || k === r.path)) continue;
-        del.run(r.id);
+        if (keep.some((k) => k === r.path || isUnder(k, r.path))) continue;
+        this.stmts.deleteItem.run(r.id);
         removed.push(r.id);
       }
       return removed.concat(this.pruneEmpty());
     });
   }
 
-  /** Seasons, series, albums and views without children, and items-by-name nothing links to. */
+  /** Seasons, series, albums and views without children (until none is left), and items-by-name nothing links to. */
   private pruneEmpty(): string[] {
     const removed: string[] = [];
-    const types = CONTAINER_TYPES.map((t) => `'${t}'`).join(',');
-    for (;;) {
-      const empty = this.db
-        .prepare(
-          `SELECT id FROM items i WHERE (i.type IN (${types}) OR i.type = 'CollectionFolder')
-           AND NOT EXISTS (SELECT 1 FROM items c WHERE c.parent_id = i.id)`,
-        )
-        .pluck()
-        .all() as string[];
-      if (empty.length === 0) break;
-      const del = this.db.prepare('DELETE FROM items WHERE id = ?');
-      for (const id of empty) del.run(id);
+    for (let empty = this.stmts.emptyContainers.all() as string[]; empty.length; empty = this.stmts.emptyContainers.all() as string[]) {
+      for (const id of empty) this.stmts.deleteItem.run(id);
       removed.push(...empty);
     }
-    const byName = BY_NAME_TYPES.map((t) => `'${t}'`).join(',');
-    const orphans = this.db
-      .prepare(
-        `SELECT id FROM items i WHERE i.type IN (${byName})
-         AND NOT EXISTS (SELECT 1 FROM item_links l WHERE l.target_id = i.id)`,
-      )
-      .pluck()
-      .all() as string[];
-    const del = this.db.prepare('DELETE FROM items WHERE id = ?');
-    for (const id of orphans) del.run(id);
+    const orphans = this.stmts.orphanedByName.all() as string[];
+    for (const id of orphans) this.stmts.deleteItem.run(id);
     return removed.concat(orphans);
   }
 
   setImage(id: string, imagePath: string | null, imageTag: string | null): void {
-    this.db.prepare('UPDATE items SET image_path = ?, image_tag = ? WHERE id = ?').run(imagePath, imageTag, id);
+    this.stmts.setImage.run(imagePath, imageTag, id);
   }
 
   imageOf(id: string): { imagePath: string; imageTag: string } | undefined {
-    const r = this.db.prepare('SELECT image_path, image_tag FROM items WHERE id = ?').get(id) as
-      { image_path: string | null; image_tag: string | null } | undefined;
+    const r = this.stmts.image.get(id) as { image_path: string | null; image_tag: string | null } | undefined;
     return r?.image_path && r.image_tag ? { imagePath: r.image_path, imageTag: r.image_tag } : undefined;
   }
 
   itemExists(id: string): boolean {
-    return this.existsStmt.get(id) !== undefined;
+    return this.stmts.exists.get(id) !== undefined;
   }
 
   /** What the image extractor needs about one item. */
   imageSource(id: string): ImageSourceRow | undefined {
-    return this.db
-      .prepare(`SELECT id, type, path, media_type, run_time_ticks, media_streams, extra, image_tag FROM items WHERE id = ?`)
-      .get(id) as ImageSourceRow | undefined;
+    return this.stmts.imageSource.get(id) as ImageSourceRow | undefined;
   }
 
   /** File items still without an image (a previous scan's extraction failed or never ran). */
@@ -385,17 +291,8 @@ export class LibraryWriter {
   replaceIssues(issues: ReadonlyArray<{ path: string; reason: string }>, now = new Date().toISOString()): void {
     tx(this.db, () => {
       const current = new Set(issues.map((i) => i.path));
-      const existing = this.db.prepare('SELECT path FROM scan_issues').pluck().all() as string[];
-      const del = this.db.prepare('DELETE FROM scan_issues WHERE path = ?');
-      for (const p of existing) {
-        if (!current.has(p)) del.run(p);
-      }
-      const up = this.db.prepare(
-        `INSERT INTO scan_issues (path, reason, date) VALUES (?, ?, ?)
-         ON CONFLICT(path) DO UPDATE SET reason = excluded.reason,
-           date = CASE WHEN scan_issues.reason = excluded.reason THEN scan_issues.date ELSE excluded.date END`,
-      );
-      for (const i of issues) up.run(i.path, i.reason, now);
+      for (const p of this.stmts.issuePaths.all() as string[]) if (!current.has(p)) this.stmts.deleteIssue.run(p);
+      for (const i of issues) this.stmts.upsertIssue.run(i.path, i.reason, now);
     });
   }
 
@@ -403,232 +300,31 @@ export class LibraryWriter {
     return this.db.prepare('SELECT path, reason, date FROM scan_issues ORDER BY path').all() as ScanIssue[];
   }
 
-  // -------------------------------------------------------------------------------------------
-
-  private writeFile(f: ScannedFile, scanId: number, now: string): WrittenItem {
-    const id = stableId(f.path);
-    const existed = this.itemExists(id);
-    const layout = f.layout;
-    const row = emptyRow(id, layout.type, layout.name);
-    const { streams, paths } = withSidecarStreams(f.probe.streams, f.sidecars);
-    const extra: FileItemExtra = {
-      sidecarKey: sidecarKeyOf(f.sidecars),
-      formatName: f.probe.formatName,
-    };
-    if (Object.keys(paths).length) extra.externalSubtitlePaths = paths;
-    if (f.incomplete) extra.incomplete = f.incomplete;
-    Object.assign(row, {
-      path: f.path,
-      container: f.probe.container ?? null,
-      size: f.size,
-      mtime_ms: Math.floor(f.mtimeMs),
-      run_time_ticks: f.probe.runTimeTicks ?? null,
-      bitrate: f.probe.bitrate ?? null,
-      media_streams: JSON.stringify(streams),
-      premiere_date: premiereDate(f.probe.tags.date),
-      scan_id: scanId,
-    });
-    const links: Array<{ target: string; kind: string; role?: string }> = [];
-
-    if (layout.type === 'Photo') {
-      const view = this.ensureView('photos', now);
-      // ffprobe gives stills a nominal duration and bitrate; neither means anything for a photo.
-      Object.assign(row, { media_type: 'Photo', parent_id: view, top_parent_id: view, run_time_ticks: null, bitrate: null });
-    } else if (layout.type === 'Audio') {
-      const view = this.ensureView('music', now);
-      extra.artists = layout.artists;
-      let parent = view;
-      let album: string | null = null;
-      if (layout.album && layout.albumKey) {
-        album = this.ensureAlbum(layout, view, now);
-        parent = album;
-      }
-      Object.assign(row, {
-        media_type: 'Audio',
-        parent_id: parent,
-        top_parent_id: view,
-        album_id: album,
-        album: layout.album ?? null,
-        album_artist: layout.albumArtist ?? null,
-        index_number: layout.indexNumber ?? null,
-        parent_index_number: layout.parentIndexNumber ?? null,
-        production_year: layout.year ?? null,
-      });
-      layout.artists.forEach((a) => links.push({ target: this.ensureByName('MusicArtist', a, now), kind: LINK_KINDS.MusicArtist }));
-      if (layout.albumArtist) {
-        links.push({ target: this.ensureByName('MusicArtist', layout.albumArtist, now), kind: LINK_KINDS.AlbumArtist });
-      }
-      for (const g of layout.genres) {
-        const gid = this.ensureByName('MusicGenre', g, now);
-        links.push({ target: gid, kind: LINK_KINDS.MusicGenre });
-        if (album) this.addLink(album, gid, LINK_KINDS.MusicGenre);
-      }
-    } else {
-      const meta = videoMetadataFromTags(f.probe.tags);
-      const kind: ViewKind = layout.type === 'Episode' ? 'tvshows' : 'movies';
-      const view = this.ensureView(kind, now);
-      Object.assign(row, {
-        media_type: 'Video',
-        parent_id: view,
-        top_parent_id: view,
-        production_year: layout.type === 'Episode' ? null : (layout.year ?? null),
-      });
-      if (layout.type === 'Episode') {
-        const series = this.ensureSeries(layout.series, view, now);
-        this.addMetadataLinks(series, meta, now, false);
-        let parent = series;
-        let season: string | null = null;
-        const seasonName = layout.seasonNumber === undefined ? null : seasonDisplayName(layout.seasonNumber);
-        if (layout.seasonNumber !== undefined) {
-          season = this.ensureSeason(series, layout, view, now);
-          parent = season;
-        }
-        Object.assign(row, {
-          parent_id: parent,
-          series_id: series,
-          series_name: layout.series.name,
-          season_id: season,
-          season_name: seasonName,
-          index_number: layout.indexNumber ?? null,
-          parent_index_number: layout.seasonNumber ?? null,
-          production_year: f.probe.tags.year ?? layout.series.year ?? null,
-        });
-        if (layout.indexNumberEnd !== undefined) (extra as Record<string, unknown>).indexNumberEnd = layout.indexNumberEnd;
-      }
-      row.overview = meta.overview ?? null;
-      links.push(...this.metadataLinks(meta, now));
-    }
-
-    row.extra = JSON.stringify(extra);
-    this.upsertStmt.run({ ...row, now, touchModified: 1 });
-    this.db.prepare('DELETE FROM item_links WHERE item_id = ?').run(id);
-    links.forEach((l, i) => this.addLink(id, l.target, l.kind, l.role, i));
-    return { id, change: existed ? 'updated' : 'added' };
+  private writeFile(f: ScannedFile, scanId: number, now: string, ensured: Set<string>): WrittenItem {
+    const plan = planFile(f, scanId);
+    const existed = this.itemExists(plan.row.id);
+    for (const c of plan.containers) this.ensureContainer(c, now, ensured);
+    this.stmts.upsertFile.run({ ...plan.row, now });
+    this.stmts.deleteLinks.run(plan.row.id);
+    plan.links.forEach((l, i) => this.addLink(l, i));
+    for (const l of plan.containerLinks) this.addLink(l, 0);
+    return { id: plan.row.id, change: existed ? 'updated' : 'added' };
   }
 
-  private metadataLinks(meta: VideoMetadata, now: string): Array<{ target: string; kind: string; role?: string }> {
-    const links: Array<{ target: string; kind: string; role?: string }> = [];
-    for (const g of meta.genres) links.push({ target: this.ensureByName('Genre', g, now), kind: LINK_KINDS.Genre });
-    for (const s of meta.studios) links.push({ target: this.ensureByName('Studio', s, now), kind: LINK_KINDS.Studio });
-    for (const p of meta.people) links.push({ target: this.ensureByName('Person', p.name, now), kind: LINK_KINDS.Person, role: p.type });
-    return links;
+  /**
+   * Inserts a container if missing; an existing series, season or album gets its kind's columns refreshed
+   * (the latest file names it). Views and items-by-name never change once written, so each is looked at
+   * once per batch (`ensured`).
+   */
+  private ensureContainer(c: ContainerPlan, now: string, ensured: Set<string>): void {
+    const refresh = REFRESHED[c.kind];
+    if (refresh.length === 0 && ensured.has(c.row.id)) return;
+    ensured.add(c.row.id);
+    if (!this.itemExists(c.row.id)) this.stmts.insertContainer.run({ ...c.row, now });
+    else if (refresh.length) this.stmts.refresh[c.kind]!.run(Object.fromEntries([['id', c.row.id], ...refresh.map((k) => [k, c.row[k]])]));
   }
 
-  /** Series gather their episodes' genres and studios (additive: a rescan of one episode never drops them). */
-  private addMetadataLinks(target: string, meta: VideoMetadata, now: string, people: boolean): void {
-    for (const l of this.metadataLinks({ ...meta, people: people ? meta.people : [] }, now)) this.addLink(target, l.target, l.kind, l.role);
+  private addLink(l: LinkPlan, position: number): void {
+    this.stmts.addLink.run(l.itemId, l.target, l.kind, l.role ?? null, position);
   }
-
-  private addLink(itemId: string, target: string, kind: string, role?: string, position = 0): void {
-    this.db
-      .prepare(
-        `INSERT INTO item_links (item_id, target_id, kind, role, position) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(item_id, target_id, kind) DO NOTHING`,
-      )
-      .run(itemId, target, kind, role ?? null, position);
-  }
-
-  private insertIfMissing(row: ItemRow, now: string, update: Partial<ItemRow> = {}): string {
-    if (!this.itemExists(row.id)) {
-      this.upsertStmt.run({ ...row, now, touchModified: 0 });
-    } else if (Object.keys(update).length) {
-      const sets = Object.keys(update)
-        .map((k) => `${k} = @${k}`)
-        .join(', ');
-      this.db.prepare(`UPDATE items SET ${sets} WHERE id = @id`).run({ ...update, id: row.id });
-    }
-    return row.id;
-  }
-
-  private ensureView(kind: ViewKind, now: string): string {
-    const row = emptyRow(viewId(kind), 'CollectionFolder', VIEW_NAMES[kind]);
-    Object.assign(row, { is_folder: 1, collection_type: kind });
-    return this.insertIfMissing(row, now);
-  }
-
-  private ensureSeries(series: VideoLayoutEpisode['series'], view: string, now: string): string {
-    const row = emptyRow(stableId(series.key), 'Series', series.name);
-    const update = {
-      name: series.name,
-      sort_name: sortNameOf(series.name),
-      production_year: series.year ?? null,
-      parent_id: view,
-      top_parent_id: view,
-    };
-    Object.assign(row, update, { is_folder: 1, path: series.key, extra: JSON.stringify({ folder: series.key }) });
-    return this.insertIfMissing(row, now, update);
-  }
-
-  private ensureSeason(series: string, layout: VideoLayoutEpisode, view: string, now: string): string {
-    const n = layout.seasonNumber;
-    const name = seasonDisplayName(n);
-    const row = emptyRow(seasonId(series, n), 'Season', name);
-    const update = {
-      name,
-      sort_name: sortNameOf(name),
-      parent_id: series,
-      top_parent_id: view,
-      series_id: series,
-      series_name: layout.series.name,
-      index_number: n ?? null,
-      // Season folders are optional ("Show/S01E02.mkv"): the series folder's artwork is the fallback.
-      extra: JSON.stringify({ folder: layout.seasonFolder }),
-    };
-    Object.assign(row, update, { is_folder: 1 });
-    return this.insertIfMissing(row, now, update);
-  }
-
-  private ensureAlbum(layout: AudioLayout, view: string, now: string): string {
-    const row = emptyRow(albumId(layout.albumKey!), 'MusicAlbum', layout.album!);
-    const update = {
-      name: layout.album!,
-      sort_name: sortNameOf(layout.album!),
-      parent_id: view,
-      top_parent_id: view,
-      album_artist: layout.albumArtist ?? null,
-      production_year: layout.year ?? null,
-      extra: JSON.stringify({ folder: layout.folder }),
-    };
-    Object.assign(row, update, { is_folder: 1 });
-    const id = this.insertIfMissing(row, now, update);
-    if (layout.albumArtist) this.addLink(id, this.ensureByName('MusicArtist', layout.albumArtist, now), LINK_KINDS.AlbumArtist);
-    return id;
-  }
-
-  private ensureByName(type: (typeof BY_NAME_TYPES)[number], name: string, now: string): string {
-    const row = emptyRow(byNameId(type, name), type, name);
-    // Emby shows Genre, Studio and MusicArtist as folders of their items; a Person is not one.
-    row.is_folder = type === 'Person' ? 0 : 1;
-    return this.insertIfMissing(row, now);
-  }
-}
-
-type VideoLayoutEpisode = Extract<VideoLayout, { type: 'Episode' }>;
-
-export interface ImageSourceRow {
-  id: string;
-  type: ItemType;
-  path: string | null;
-  media_type: string | null;
-  run_time_ticks: number | null;
-  media_streams: string;
-  extra: string;
-  image_tag: string | null;
-}
-
-function seasonDisplayName(n: number | undefined): string {
-  if (n === undefined) return 'Season Unknown';
-  return n === 0 ? 'Specials' : `Season ${n}`;
-}
-
-/** A full date tag ("2019-05-04") becomes PremiereDate; a bare year stays ProductionYear only. */
-function premiereDate(date: string | undefined): string | null {
-  if (!date || !/^\d{4}-\d{2}-\d{2}/.test(date)) return null;
-  const t = Date.parse(date.slice(0, 10) + 'T00:00:00Z');
-  return Number.isFinite(t) ? new Date(t).toISOString() : null;
-}
-
-function isWithin(root: string, p: string): boolean {
-  const r = root.endsWith('/') ? root : root + '/';
-  return p.startsWith(r);
 }

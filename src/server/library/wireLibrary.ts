@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import type { ServerConfig } from '../config.js';
 import type { Db } from '../db/connection.js';
 import type { Toolchain } from '../media/toolchain.js';
-import type { LibraryServices } from '../routes/library.js';
 import { ensureDemoLibrary } from './demoLibrary.js';
 import { ImageService } from './images.js';
 import { LibraryWriter } from './libraryWriter.js';
@@ -12,6 +11,13 @@ import { MediaProber } from './probe.js';
 import { LibraryScanner } from './scanner.js';
 import { LibraryWatcher } from './watcher.js';
 import { cameraUploadsRoot } from '../uploads/uploadPaths.js';
+
+/** The library services a server wires once (app.ts) and the library routes use. */
+export interface LibraryServices {
+  scanner: LibraryScanner;
+  writer: LibraryWriter;
+  images: ImageService;
+}
 
 export interface Library extends LibraryServices {
   /** First run with no media folder: the demo library; then the first scan and the watcher. */

@@ -1,134 +1,77 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../appDeps.js';
+/** Box sets and playlists: each route is its schema and one `CollectionsService` (or browser) call. */
+import { Type } from 'typebox';
+import type { Api, AppDeps } from '../appDeps.js';
 import { caller } from '../http/authPlugin.js';
-import { badRequest, notFound } from '../http/errors.js';
-import { normalizeId } from '../ids.js';
-import { clampLimit, dtoContext, idList, libraryUser, visibleItem } from './libraryAccess.js';
+import { CsvStrings, Id, IdParams, Paging } from '../http/schemas.js';
+import { clampLimit } from './libraryAccess.js';
 
-const csv = { type: 'array', items: { type: 'string', maxLength: 200 }, maxItems: 10_000 } as const;
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
+const Name = Type.Optional(Type.String({ maxLength: 256 }));
+const Ids = Type.Optional(CsvStrings);
+const UserId = Type.Optional(Id);
 
-const createCollectionBody = {
-  type: 'object',
-  properties: {
-    Name: { type: 'string', maxLength: 256 },
-    Ids: csv,
-    ParentId: { type: 'string', maxLength: 64 },
-    IsLocked: { type: 'boolean' },
-  },
-} as const;
-const createPlaylistBody = {
-  type: 'object',
-  properties: {
-    Name: { type: 'string', maxLength: 256 },
-    Ids: csv,
-    UserId: { type: 'string', maxLength: 64 },
-    MediaType: { type: 'string', maxLength: 32 },
-  },
-} as const;
-const idsQuery = { type: 'object', properties: { Ids: csv, UserId: { type: 'string', maxLength: 64 } } } as const;
-const entryIdsQuery = { type: 'object', properties: { EntryIds: csv } } as const;
-const playlistItemsQuery = {
-  type: 'object',
-  properties: {
-    UserId: { type: 'string', maxLength: 64 },
-    StartIndex: { type: 'integer', minimum: 0, maximum: 1e9 },
-    Limit: { type: 'integer', minimum: 0, maximum: 1e6 },
-    Fields: csv,
-    EnableImages: { type: 'boolean' },
-    EnableUserData: { type: 'boolean' },
-    ImageTypeLimit: { type: 'integer' },
-    EnableImageTypes: csv,
-  },
-} as const;
-const moveParams = {
-  type: 'object',
-  required: ['id', 'entryId', 'newIndex'],
-  properties: {
-    id: { type: 'string', maxLength: 64 },
-    entryId: { type: 'string', maxLength: 64 },
-    newIndex: { type: 'integer', minimum: 0, maximum: 1e6 },
-  },
-} as const;
+const CreateCollectionBody = Type.Object({ Name, Ids, ParentId: Type.Optional(Id), IsLocked: Type.Optional(Type.Boolean()) });
+const CreatePlaylistBody = Type.Object({ Name, Ids, UserId, MediaType: Type.Optional(Type.String({ maxLength: 32 })) });
+const IdsQuery = Type.Object({ Ids, UserId });
+const EntryIdsQuery = Type.Object({ EntryIds: Ids });
+const PlaylistItemsQuery = Type.Object({
+  UserId,
+  ...Paging,
+  Fields: Ids,
+  EnableImages: Type.Optional(Type.Boolean()),
+  EnableUserData: Type.Optional(Type.Boolean()),
+  ImageTypeLimit: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+  EnableImageTypes: Ids,
+});
+const MoveParams = Type.Object({ id: Id, entryId: Id, newIndex: Type.Integer({ minimum: 0, maximum: 1e6 }) });
 
-/** Ids that must all name items: a malformed one is a bad argument, not a silent drop. */
-function requiredIds(raw: readonly string[] | undefined): string[] {
-  const ids = idList(raw) ?? [];
-  if (ids.length !== (raw?.length ?? 0)) throw badRequest('Ids must be item ids');
-  return ids;
-}
-
-function folderId(raw: string): string {
-  const id = normalizeId(raw);
-  if (!id) throw notFound('Item not found');
-  return id;
-}
-
-export function registerCollectionRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registerCollectionRoutes(app: Api, deps: AppDeps): void {
   const { collections } = deps;
+  const folderItems = { schema: { params: IdParams, querystring: IdsQuery } };
 
-  app.post('/Collections', { schema: { body: createCollectionBody } }, async (req) => {
-    const body = req.body as { Name?: string; Ids?: string[] };
-    if (!body.Name?.trim()) throw badRequest('Name is required');
-    const id = collections.create({ type: 'BoxSet', name: body.Name, owner: caller(req).user, itemIds: requiredIds(body.Ids) });
-    return { Id: id };
-  });
-  app.post('/Collections/:id/Items', { schema: { params: idParams, querystring: idsQuery } }, async (req, reply) => {
-    const ids = requiredIds((req.query as { Ids?: string[] }).Ids);
-    collections.addItems(caller(req).user, folderId((req.params as { id: string }).id), 'BoxSet', ids);
+  app.post('/Collections', { schema: { body: CreateCollectionBody } }, async (req) => ({
+    Id: collections.createBoxSet(caller(req), req.body.Name, req.body.Ids),
+  }));
+  app.post('/Collections/:id/Items', folderItems, async (req, reply) => {
+    collections.addItems(caller(req), undefined, req.params.id, 'BoxSet', req.query.Ids);
     return reply.status(204).send();
   });
-  const removeFromCollection = async (req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
-    const ids = requiredIds((req.query as { Ids?: string[] }).Ids);
-    collections.removeItems(caller(req).user, folderId((req.params as { id: string }).id), ids);
-    return reply.status(204).send();
-  };
-  app.delete('/Collections/:id/Items', { schema: { params: idParams, querystring: idsQuery } }, removeFromCollection);
-  app.post('/Collections/:id/Items/Delete', { schema: { params: idParams, querystring: idsQuery } }, removeFromCollection);
-
-  app.post('/Playlists', { schema: { body: createPlaylistBody } }, async (req) => {
-    const body = req.body as { Name?: string; Ids?: string[]; UserId?: string; MediaType?: string };
-    if (!body.Name?.trim()) throw badRequest('Name is required');
-    const owner = libraryUser(deps, req, body.UserId);
-    const id = collections.create({
-      type: 'Playlist',
-      name: body.Name,
-      owner,
-      itemIds: requiredIds(body.Ids),
-      mediaType: body.MediaType,
+  for (const [method, url] of [
+    ['DELETE', '/Collections/:id/Items'],
+    ['POST', '/Collections/:id/Items/Delete'],
+  ] as const) {
+    app.route({
+      method,
+      url,
+      ...folderItems,
+      handler: async (req, reply) => {
+        collections.removeItems(caller(req), req.params.id, req.query.Ids);
+        return reply.status(204).send();
+      },
     });
-    return { Id: id };
-  });
+  }
 
-  app.get('/Playlists/:id/Items', { schema: { params: idParams, querystring: playlistItemsQuery } }, async (req) => {
-    const q = req.query as { UserId?: string; StartIndex?: number; Limit?: number; Fields?: string[] };
-    const user = libraryUser(deps, req, q.UserId);
-    const playlist = visibleItem(deps, user.id, (req.params as { id: string }).id);
-    if (playlist.type !== 'Playlist') throw notFound('Playlist not found');
-    const { rows, total } = deps.items.query({
-      userId: user.id,
-      parentId: playlist.id,
-      startIndex: q.StartIndex,
-      limit: clampLimit(q.Limit),
-    });
-    return { Items: deps.itemDtos.toDtos(rows, dtoContext(req, user, q.Fields)), TotalRecordCount: total, StartIndex: q.StartIndex ?? 0 };
+  app.post('/Playlists', { schema: { body: CreatePlaylistBody } }, async (req) => ({
+    Id: collections.createPlaylist(caller(req), req.body.UserId, {
+      name: req.body.Name,
+      itemIds: req.body.Ids,
+      mediaType: req.body.MediaType,
+    }),
+  }));
+  app.get('/Playlists/:id/Items', { schema: { params: IdParams, querystring: PlaylistItemsQuery } }, async (req) => {
+    const q = req.query;
+    const page = { startIndex: q.StartIndex, limit: clampLimit(q.Limit), fields: q.Fields };
+    return deps.libraryBrowser.playlistItems(caller(req), q.UserId, req.params.id, page);
   });
-  app.post('/Playlists/:id/Items', { schema: { params: idParams, querystring: idsQuery } }, async (req, reply) => {
-    const q = req.query as { Ids?: string[]; UserId?: string };
-    const user = libraryUser(deps, req, q.UserId);
-    collections.addItems(user, folderId((req.params as { id: string }).id), 'Playlist', requiredIds(q.Ids));
+  app.post('/Playlists/:id/Items', folderItems, async (req, reply) => {
+    collections.addItems(caller(req), req.query.UserId, req.params.id, 'Playlist', req.query.Ids);
     return reply.status(204).send();
   });
-  app.delete('/Playlists/:id/Items', { schema: { params: idParams, querystring: entryIdsQuery } }, async (req, reply) => {
-    const entryIds = idList((req.query as { EntryIds?: string[] }).EntryIds) ?? [];
-    collections.removeEntries(caller(req).user, folderId((req.params as { id: string }).id), entryIds);
+  app.delete('/Playlists/:id/Items', { schema: { params: IdParams, querystring: EntryIdsQuery } }, async (req, reply) => {
+    collections.removeEntries(caller(req), req.params.id, req.query.EntryIds);
     return reply.status(204).send();
   });
-  app.post('/Playlists/:id/Items/:entryId/Move/:newIndex', { schema: { params: moveParams } }, async (req, reply) => {
-    const p = req.params as { id: string; entryId: string; newIndex: number };
-    const entryId = normalizeId(p.entryId);
-    if (!entryId) throw notFound('Playlist entry not found');
-    collections.moveEntry(caller(req).user, folderId(p.id), entryId, p.newIndex);
+  app.post('/Playlists/:id/Items/:entryId/Move/:newIndex', { schema: { params: MoveParams } }, async (req, reply) => {
+    collections.moveEntry(caller(req), req.params.id, req.params.entryId, req.params.newIndex);
     return reply.status(204).send();
   });
 }

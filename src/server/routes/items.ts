@@ -1,125 +1,87 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../appDeps.js';
-import type { BaseItemDto, QueryResult } from '../../shared/api/items.js';
-import { ALL_FIELDS } from '../library/itemDto.js';
-import type { ByNameCounts, ItemQuery, ItemRow, SortOrder } from '../library/itemsRepo.js';
-import { latestGrouped, latestItems, nextUpEpisodes, resumeItems } from '../library/categories.js';
-import { clampLimit, dtoContext, idList, libraryUser, optionalItemId, visibleItem } from './libraryAccess.js';
+/**
+ * Library browsing (API.md §5.2): `/Users/{uid}/Items` and its relatives. Each route is a schema, one
+ * `LibraryBrowser` call and, where the wire names differ, `toBrowseQuery` (wire query → parsed query).
+ */
+import { Type, type Static } from 'typebox';
+import type { Api, AppDeps } from '../appDeps.js';
+import { caller } from '../http/authPlugin.js';
+import { CsvStrings, Id, IdParams, Paging, UserIdParams } from '../http/schemas.js';
+import type { BrowseQuery, ByNameKind } from '../library/libraryBrowser.js';
+import type { SortOrder } from '../library/itemsRepo.js';
+import { clampLimit, idList, optionalItemId } from './libraryAccess.js';
 
-const str = { type: 'string', maxLength: 500 } as const;
-const csv = { type: 'array', items: { type: 'string', maxLength: 200 }, maxItems: 10_000 } as const;
-const bool = { type: 'boolean' } as const;
-const startIndex = { type: 'integer', minimum: 0, maximum: 1e9 } as const;
-const limit = { type: 'integer', minimum: 0, maximum: 1e6 } as const;
+const Text = Type.String({ maxLength: 500 });
+const Name = Type.String({ maxLength: 200 });
+const flag = Type.Optional(Type.Boolean());
+const text = Type.Optional(Text);
+const csv = Type.Optional(CsvStrings);
 
 /** Accepted and ignored (but GroupItems, read by Latest): image and user-data switches clients always send. */
 const presentation = {
-  EnableImages: bool,
-  ImageTypeLimit: { type: 'integer' },
+  EnableImages: flag,
+  ImageTypeLimit: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
   EnableImageTypes: csv,
-  EnableUserData: bool,
-  GroupItems: bool,
-  CollapseBoxSetItems: bool,
-  IsMissing: bool,
-  IsVirtualUnaired: bool,
-  IsSpecialSeason: bool,
-  MinDate: str,
-  Format: str,
-  api_key: str,
-} as const;
-
-const itemsQuerySchema = {
-  type: 'object',
-  properties: {
-    UserId: str,
-    ParentId: str,
-    Recursive: bool,
-    IncludeItemTypes: csv,
-    ExcludeItemTypes: csv,
-    MediaTypes: csv,
-    Fields: csv,
-    SortBy: csv,
-    SortOrder: csv,
-    StartIndex: startIndex,
-    Limit: limit,
-    // Emby separates genre names with '|' (names may hold commas).
-    Genres: { type: 'string', maxLength: 5000 },
-    GenreIds: csv,
-    StudioIds: csv,
-    PersonIds: csv,
-    PersonTypes: csv,
-    ArtistIds: csv,
-    AlbumArtistIds: csv,
-    Years: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 9999 }, maxItems: 1000 },
-    IsPlayed: bool,
-    IsFavorite: bool,
-    IsFolder: bool,
-    Filters: csv,
-    SearchTerm: { type: 'string', maxLength: 200 },
-    Ids: csv,
-    NameStartsWith: { type: 'string', maxLength: 200 },
-    NameStartsWithOrGreater: { type: 'string', maxLength: 200 },
-    NameLessThan: { type: 'string', maxLength: 200 },
-    EnableTotalRecordCount: bool,
-    ...presentation,
-  },
-} as const;
-
-interface ItemsQueryInput {
-  UserId?: string;
+  EnableUserData: flag,
   /** Latest: several new episodes of a series (songs of an album) as the series (album); default true. */
-  GroupItems?: boolean;
-  ParentId?: string;
-  Recursive?: boolean;
-  IncludeItemTypes?: string[];
-  ExcludeItemTypes?: string[];
-  MediaTypes?: string[];
-  Fields?: string[];
-  SortBy?: string[];
-  SortOrder?: string[];
-  StartIndex?: number;
-  Limit?: number;
-  Genres?: string;
-  GenreIds?: string[];
-  StudioIds?: string[];
-  PersonIds?: string[];
-  PersonTypes?: string[];
-  ArtistIds?: string[];
-  AlbumArtistIds?: string[];
-  Years?: number[];
-  IsPlayed?: boolean;
-  IsFavorite?: boolean;
-  IsFolder?: boolean;
-  Filters?: string[];
-  SearchTerm?: string;
-  Ids?: string[];
-  NameStartsWith?: string;
-  NameStartsWithOrGreater?: string;
-  NameLessThan?: string;
-  EnableTotalRecordCount?: boolean;
-  SeriesId?: string;
-  SeasonId?: string;
-  Season?: number;
-}
+  GroupItems: flag,
+  CollapseBoxSetItems: flag,
+  IsMissing: flag,
+  IsVirtualUnaired: flag,
+  IsSpecialSeason: flag,
+  MinDate: text,
+  Format: text,
+  api_key: text,
+};
 
-const userParams = {
-  type: 'object',
-  required: ['userId'],
-  properties: { userId: { type: 'string', maxLength: 64 } },
-} as const;
-const userItemParams = {
-  type: 'object',
-  required: ['userId', 'id'],
-  properties: { userId: { type: 'string', maxLength: 64 }, id: { type: 'string', maxLength: 64 } },
-} as const;
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
+const ItemsQuery = Type.Object({
+  UserId: text,
+  ParentId: text,
+  Recursive: flag,
+  IncludeItemTypes: csv,
+  ExcludeItemTypes: csv,
+  MediaTypes: csv,
+  Fields: csv,
+  SortBy: csv,
+  SortOrder: csv,
+  ...Paging,
+  // Emby separates genre names with '|' (names may hold commas).
+  Genres: Type.Optional(Type.String({ maxLength: 5000 })),
+  GenreIds: csv,
+  StudioIds: csv,
+  PersonIds: csv,
+  PersonTypes: csv,
+  ArtistIds: csv,
+  AlbumArtistIds: csv,
+  Years: Type.Optional(Type.Array(Type.Integer({ minimum: 0, maximum: 9999 }), { maxItems: 1000 })),
+  IsPlayed: flag,
+  IsFavorite: flag,
+  IsFolder: flag,
+  Filters: csv,
+  SearchTerm: Type.Optional(Name),
+  Ids: csv,
+  NameStartsWith: Type.Optional(Name),
+  NameStartsWithOrGreater: Type.Optional(Name),
+  NameLessThan: Type.Optional(Name),
+  EnableTotalRecordCount: flag,
+  ...presentation,
+});
+type ItemsQueryInput = Static<typeof ItemsQuery>;
+
+const ShowsQuery = Type.Object({
+  ...ItemsQuery.properties,
+  SeriesId: text,
+  SeasonId: text,
+  Season: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })),
+});
+
+const UserItemParams = Type.Object({ userId: Id, id: Id });
 
 function sortOrders(raw: string[] | undefined): SortOrder[] | undefined {
   return raw?.map((s) => (s.toLowerCase().startsWith('desc') ? 'Descending' : 'Ascending'));
 }
 
-/** Wire query → repository query. `Filters` folds into the boolean filters Emby also accepts directly. */
-export function toItemQuery(userId: string, q: ItemsQueryInput): ItemQuery {
+/** Wire query → parsed query. `Filters` folds into the boolean filters Emby also accepts directly. */
+export function toBrowseQuery(q: ItemsQueryInput): BrowseQuery {
   const filters = new Set((q.Filters ?? []).map((f) => f.toLowerCase()));
   let isPlayed = q.IsPlayed;
   if (filters.has('isplayed')) isPlayed = true;
@@ -128,7 +90,6 @@ export function toItemQuery(userId: string, q: ItemsQueryInput): ItemQuery {
   if (filters.has('isfolder')) isFolder = true;
   if (filters.has('isnotfolder')) isFolder = false;
   return {
-    userId,
     parentId: optionalItemId(q.ParentId),
     recursive: q.Recursive ?? false,
     includeItemTypes: q.IncludeItemTypes,
@@ -158,166 +119,81 @@ export function toItemQuery(userId: string, q: ItemsQueryInput): ItemQuery {
     nameFrom: q.NameStartsWithOrGreater || undefined,
     nameBefore: q.NameLessThan || undefined,
     enableTotalRecordCount: q.EnableTotalRecordCount,
+    fields: q.Fields,
   };
 }
 
-/** Items-by-name listings: the item type and which links count (album artists are a subset of artists). */
-const BY_NAME_ROUTES: Array<{ path: string; type: string; kinds: string[] }> = [
-  { path: '/Genres', type: 'Genre', kinds: ['genre'] },
-  { path: '/MusicGenres', type: 'MusicGenre', kinds: ['musicgenre'] },
-  { path: '/Studios', type: 'Studio', kinds: ['studio'] },
-  { path: '/Persons', type: 'Person', kinds: ['person'] },
-  { path: '/Artists', type: 'MusicArtist', kinds: ['artist', 'albumartist'] },
-  { path: '/Artists/AlbumArtists', type: 'MusicArtist', kinds: ['albumartist'] },
+/** The moving categories' options (Latest, Resume, Next Up). */
+function toCategoryInput(q: ItemsQueryInput) {
+  return {
+    parentId: optionalItemId(q.ParentId),
+    startIndex: q.StartIndex,
+    limit: clampLimit(q.Limit),
+    includeItemTypes: q.IncludeItemTypes,
+    mediaTypes: q.MediaTypes,
+    enableTotalRecordCount: q.EnableTotalRecordCount,
+    fields: q.Fields,
+  };
+}
+
+/** Items-by-name listings by path. */
+const BY_NAME_ROUTES: Array<{ path: string } & ByNameKind> = [
+  { path: '/Genres', type: 'Genre', linkKinds: ['genre'] },
+  { path: '/MusicGenres', type: 'MusicGenre', linkKinds: ['musicgenre'] },
+  { path: '/Studios', type: 'Studio', linkKinds: ['studio'] },
+  { path: '/Persons', type: 'Person', linkKinds: ['person'] },
+  { path: '/Artists', type: 'MusicArtist', linkKinds: ['artist', 'albumartist'] },
+  { path: '/Artists/AlbumArtists', type: 'MusicArtist', linkKinds: ['albumartist'] },
 ];
 
-export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
-  const { items, itemDtos } = deps;
+export function registerItemRoutes(app: Api, deps: AppDeps): void {
+  const browser = deps.libraryBrowser;
+  const items = { schema: { querystring: ItemsQuery } };
+  const userItems = { schema: { params: UserIdParams, querystring: ItemsQuery } };
+  const shows = { schema: { params: IdParams, querystring: ShowsQuery } };
 
-  const page = (req: FastifyRequest, userId: string, q: ItemsQueryInput, rows: ItemRow[], total: number): QueryResult<BaseItemDto> => {
-    const user = deps.users.get(userId)!;
-    return {
-      Items: itemDtos.toDtos(rows, dtoContext(req, user, q.Fields)),
-      TotalRecordCount: total,
-      StartIndex: q.StartIndex ?? 0,
-    };
-  };
+  app.get('/Users/:userId/Items', userItems, async (req) => browser.list(caller(req), req.params.userId, toBrowseQuery(req.query)));
+  app.get('/Items', items, async (req) => browser.list(caller(req), req.query.UserId, toBrowseQuery(req.query)));
 
-  const listItems = (req: FastifyRequest, rawUserId: string | undefined) => {
-    const q = req.query as ItemsQueryInput;
-    const user = libraryUser(deps, req, rawUserId);
-    const { rows, total } = items.query(toItemQuery(user.id, q));
-    return page(req, user.id, q, rows, total);
-  };
-
-  app.get('/Users/:userId/Items', { schema: { params: userParams, querystring: itemsQuerySchema } }, async (req) =>
-    listItems(req, (req.params as { userId: string }).userId),
+  app.get('/Users/:userId/Views', userItems, async (req) =>
+    browser.views(caller(req), req.params.userId, { fields: req.query.Fields, startIndex: req.query.StartIndex }),
   );
-  app.get('/Items', { schema: { querystring: itemsQuerySchema } }, async (req) => listItems(req, (req.query as ItemsQueryInput).UserId));
 
-  app.get('/Users/:userId/Views', { schema: { params: userParams, querystring: itemsQuerySchema } }, async (req) => {
-    const q = req.query as ItemsQueryInput;
-    const user = libraryUser(deps, req, (req.params as { userId: string }).userId);
-    const rows = items.views(user.id);
-    return page(req, user.id, q, rows, rows.length);
+  app.get('/Users/:userId/Items/:id', { schema: { params: UserItemParams, querystring: ItemsQuery } }, async (req) =>
+    browser.item(caller(req), req.params.userId, req.params.id, req.query.Fields),
+  );
+
+  app.get('/Users/:userId/Items/Latest', userItems, async (req) => {
+    const q = req.query;
+    const input = { ...toCategoryInput(q), startIndex: undefined, limit: clampLimit(q.Limit ?? 20) ?? 20, isPlayed: q.IsPlayed };
+    return browser.latest(caller(req), req.params.userId, { ...input, group: q.GroupItems !== false });
   });
 
-  app.get('/Users/:userId/Items/:id', { schema: { params: userItemParams, querystring: itemsQuerySchema } }, async (req) => {
-    const p = req.params as { userId: string; id: string };
-    const user = libraryUser(deps, req, p.userId);
-    const row = visibleItem(deps, user.id, p.id);
-    const ctx = dtoContext(req, user, (req.query as ItemsQueryInput).Fields);
-    return itemDtos.toDto(row, { ...ctx, fields: new Set([...ALL_FIELDS, ...ctx.fields]) });
+  app.get('/Users/:userId/Items/Resume', userItems, async (req) =>
+    browser.resume(caller(req), req.params.userId, toCategoryInput(req.query)),
+  );
+
+  app.get('/Shows/NextUp', { schema: { querystring: ShowsQuery } }, async (req) =>
+    browser.nextUp(caller(req), req.query.UserId, { ...toCategoryInput(req.query), seriesId: optionalItemId(req.query.SeriesId) }),
+  );
+
+  app.get('/Shows/:id/Seasons', shows, async (req) => {
+    const q = { ...toBrowseQuery({ ...req.query, ParentId: undefined }), recursive: false, includeItemTypes: ['Season'] };
+    return browser.seriesChildren(caller(req), req.query.UserId, req.params.id, q);
   });
 
-  app.get('/Users/:userId/Items/Latest', { schema: { params: userParams, querystring: itemsQuerySchema } }, async (req) => {
-    const q = req.query as ItemsQueryInput;
-    const user = libraryUser(deps, req, (req.params as { userId: string }).userId);
-    const query = {
-      userId: user.id,
-      parentId: optionalItemId(q.ParentId),
-      limit: clampLimit(q.Limit ?? 20) ?? 20,
-      includeItemTypes: q.IncludeItemTypes,
-      mediaTypes: q.MediaTypes,
-      isPlayed: q.IsPlayed,
-    };
-    const rows = q.GroupItems === false ? latestItems(items, query) : latestGrouped(items, query);
-    // Emby answers Latest with a plain array, not a QueryResult.
-    return itemDtos.toDtos(rows, dtoContext(req, user, q.Fields));
-  });
-
-  app.get('/Users/:userId/Items/Resume', { schema: { params: userParams, querystring: itemsQuerySchema } }, async (req) => {
-    const q = req.query as ItemsQueryInput;
-    const user = libraryUser(deps, req, (req.params as { userId: string }).userId);
-    const { rows, total } = resumeItems(items, {
-      userId: user.id,
-      parentId: optionalItemId(q.ParentId),
-      startIndex: q.StartIndex,
-      limit: clampLimit(q.Limit),
-      includeItemTypes: q.IncludeItemTypes,
-      mediaTypes: q.MediaTypes,
-      enableTotalRecordCount: q.EnableTotalRecordCount,
-    });
-    return page(req, user.id, q, rows, total);
-  });
-
-  const showsQuery = {
-    ...itemsQuerySchema,
-    properties: { ...itemsQuerySchema.properties, SeriesId: str, SeasonId: str, Season: { type: 'integer', minimum: 0, maximum: 100000 } },
-  } as const;
-
-  app.get('/Shows/NextUp', { schema: { querystring: showsQuery } }, async (req) => {
-    const q = req.query as ItemsQueryInput;
-    const user = libraryUser(deps, req, q.UserId);
-    const seriesId = optionalItemId(q.SeriesId);
-    const { rows, total } = nextUpEpisodes(items, {
-      userId: user.id,
-      seriesId,
-      parentId: optionalItemId(q.ParentId),
-      startIndex: q.StartIndex,
-      limit: clampLimit(q.Limit),
-    });
-    return page(req, user.id, q, rows, total);
-  });
-
-  app.get('/Shows/:id/Seasons', { schema: { params: idParams, querystring: showsQuery } }, async (req) => {
-    const q = req.query as ItemsQueryInput;
-    const user = libraryUser(deps, req, q.UserId);
-    const series = visibleItem(deps, user.id, (req.params as { id: string }).id);
-    const { rows, total } = items.query({
-      ...toItemQuery(user.id, { ...q, ParentId: undefined }),
-      parentId: series.id,
-      recursive: false,
-      includeItemTypes: ['Season'],
-    });
-    return page(req, user.id, q, rows, total);
-  });
-
-  app.get('/Shows/:id/Episodes', { schema: { params: idParams, querystring: showsQuery } }, async (req) => {
-    const q = req.query as ItemsQueryInput;
-    const user = libraryUser(deps, req, q.UserId);
-    const series = visibleItem(deps, user.id, (req.params as { id: string }).id);
-    const { rows, total } = items.query({
-      ...toItemQuery(user.id, { ...q, ParentId: undefined }),
-      parentId: series.id,
+  app.get('/Shows/:id/Episodes', shows, async (req) => {
+    const q = {
+      ...toBrowseQuery({ ...req.query, ParentId: undefined }),
       recursive: true,
       includeItemTypes: ['Episode'],
-      seasonId: optionalItemId(q.SeasonId),
-      parentIndexNumber: q.Season,
-    });
-    return page(req, user.id, q, rows, total);
+      seasonId: optionalItemId(req.query.SeasonId),
+      parentIndexNumber: req.query.Season,
+    };
+    return browser.seriesChildren(caller(req), req.query.UserId, req.params.id, q);
   });
 
   for (const route of BY_NAME_ROUTES) {
-    app.get(route.path, { schema: { querystring: itemsQuerySchema } }, async (req) => {
-      const q = req.query as ItemsQueryInput;
-      const user = libraryUser(deps, req, q.UserId);
-      const { rows, total } = items.itemsByName({
-        ...toItemQuery(user.id, q),
-        byNameType: route.type,
-        linkKinds: route.kinds,
-      });
-      const dtos = itemDtos.toDtos(rows, dtoContext(req, user, q.Fields));
-      return {
-        Items: dtos.map((dto, i) => withCounts(dto, rows[i]!)),
-        TotalRecordCount: total,
-        StartIndex: q.StartIndex ?? 0,
-      };
-    });
+    app.get(route.path, items, async (req) => browser.itemsByName(caller(req), req.query.UserId, toBrowseQuery(req.query), route));
   }
-}
-
-/** Counts of the items a genre, studio, person or artist has under the requested scope (Emby's fields). */
-type ByNameDto = BaseItemDto & { MovieCount: number; SeriesCount: number; EpisodeCount: number; SongCount: number; AlbumCount: number };
-
-function withCounts(dto: BaseItemDto, c: ByNameCounts): ByNameDto {
-  return {
-    ...dto,
-    ChildCount: c.item_count,
-    MovieCount: c.movie_count,
-    SeriesCount: c.series_count,
-    EpisodeCount: c.episode_count,
-    SongCount: c.song_count,
-    AlbumCount: c.album_count,
-  };
 }

@@ -1,58 +1,38 @@
-import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
+/**
+ * Library upkeep and images: `POST /Library/Refresh` and `GET /Library/ScanReport` (administrators), and
+ * `GET|HEAD /Items/{id}/Images/{type}` for whoever may see the item (`ItemImages` decides).
+ */
 import fs from 'node:fs';
-import { notFound } from '../http/errors.js';
-import { normalizeId } from '../ids.js';
-import type { ImageService, ImageVariantOptions } from '../library/images.js';
-import { contentTypeOf } from '../library/images.js';
-import type { LibraryWriter } from '../library/libraryWriter.js';
-import type { LibraryScanner, ScanReport } from '../library/scanner.js';
+import { Type } from 'typebox';
+import type { Api } from '../appDeps.js';
+import { caller } from '../http/authPlugin.js';
+import { Id } from '../http/schemas.js';
+import type { ItemImages } from '../library/itemImages.js';
+import type { LibraryServices } from '../library/wireLibrary.js';
+import type { ScanReport } from '../library/scanner.js';
 import type { ScanProgressSnapshot } from '../library/scanProgress.js';
 
-/** The library services a server wires once (app.ts) and these routes use. */
-export interface LibraryServices {
-  scanner: LibraryScanner;
-  writer: LibraryWriter;
-  images: ImageService;
-}
+const ImageParams = Type.Object({
+  id: Id,
+  type: Type.String({ minLength: 1, maxLength: 32 }),
+  index: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+});
 
-const imageParams = {
-  type: 'object',
-  required: ['id', 'type'],
-  properties: {
-    id: { type: 'string', minLength: 1, maxLength: 64 },
-    type: { type: 'string', minLength: 1, maxLength: 32 },
-    index: { type: 'integer', minimum: 0, maximum: 1000 },
-  },
-} as const;
+const dimension = Type.Optional(Type.Integer({ minimum: 1, maximum: 8192 }));
+/** Names arrive in any case (MaxWidth, maxwidth): the tolerant-input hook renames them to these. */
+const ImageQuery = Type.Object({
+  maxWidth: dimension,
+  maxHeight: dimension,
+  width: dimension,
+  height: dimension,
+  fillWidth: dimension,
+  fillHeight: dimension,
+  quality: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  tag: Type.Optional(Type.String({ maxLength: 64 })),
+});
 
-const dimension = { type: 'integer', minimum: 1, maximum: 8192 } as const;
-const imageQuery = {
-  type: 'object',
-  properties: {
-    maxWidth: dimension,
-    maxHeight: dimension,
-    width: dimension,
-    height: dimension,
-    fillWidth: dimension,
-    fillHeight: dimension,
-    quality: { type: 'integer', minimum: 1, maximum: 100 },
-    tag: { type: 'string', maxLength: 64 },
-  },
-} as const;
-
-interface ImageQuery {
-  maxWidth?: number;
-  maxHeight?: number;
-  width?: number;
-  height?: number;
-  fillWidth?: number;
-  fillHeight?: number;
-  quality?: number;
-  tag?: string;
-}
-
-export function registerLibraryRoutes(app: FastifyInstance, deps: { library: LibraryServices }): void {
-  const { scanner, writer, images } = deps.library;
+export function registerLibraryRoutes(app: Api, deps: { library: LibraryServices; itemImages: ItemImages }): void {
+  const { scanner, writer } = deps.library;
 
   app.post('/Library/Refresh', { config: { auth: 'admin' } }, async (req, reply) => {
     // Answer at once; the scan reports through events and /Library/ScanReport.
@@ -67,55 +47,29 @@ export function registerLibraryRoutes(app: FastifyInstance, deps: { library: Lib
   // Ours, for any signed-in user: "Preparing the library…" while the demo is generated or a scan runs.
   app.get('/Library/Status', async () => ({ IsScanning: scanner.isScanning, ...scanner.progress.snapshot() }));
 
-  const imageHandler = async (
-    req: { params: unknown; query: unknown; headers: Record<string, string | string[] | undefined>; log: FastifyBaseLogger },
-    reply: FastifyReply,
-  ) => {
-    const { id: rawId, type } = req.params as { id: string; type: string };
-    const id = normalizeId(rawId);
-    // Only Primary is stored; Backdrop, Logo… are honestly absent rather than a stand-in.
-    if (!id || type.toLowerCase() !== 'primary') throw notFound('Image not found');
-    const image = writer.imageOf(id);
-    if (!image || !fs.existsSync(image.imagePath)) throw notFound('Image not found');
-    // Names arrive in any case (MaxWidth, maxwidth): the tolerant-input hook renames them to the schema's.
-    const q = req.query as ImageQuery;
-    const opts: ImageVariantOptions = {
-      maxWidth: q.maxWidth ?? q.fillWidth,
-      maxHeight: q.maxHeight ?? q.fillHeight,
-      width: q.width,
-      height: q.height,
-      quality: q.quality,
-    };
-    let file = image.imagePath;
-    let key = image.imageTag;
-    try {
-      const v = await images.variant(id, { path: image.imagePath, tag: image.imageTag }, opts);
-      file = v.path;
-      key = v.key;
-    } catch (err) {
-      // A format ffmpeg cannot scale (HEIC on the bundled build): the original beats no image.
-      req.log.warn({ err, id }, 'image resize failed; serving the original');
-    }
-    const etag = `"${key}"`;
-    // A URL carrying the current tag names immutable content (the tag is a hash of the bytes).
-    const immutable = q.tag !== undefined && q.tag === image.imageTag;
-    reply.header('ETag', etag);
-    reply.header('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=0, must-revalidate');
-    const inm = req.headers['if-none-match'];
-    const tags = (Array.isArray(inm) ? inm.join(',') : (inm ?? '')).split(',').map((t) => t.trim());
-    if (tags.includes(etag) || tags.includes('*')) return reply.code(304).send();
-    const st = await fs.promises.stat(file);
-    reply.header('Content-Type', file === image.imagePath ? contentTypeOf(file) : 'image/jpeg');
-    reply.header('Content-Length', st.size);
-    return reply.send(fs.createReadStream(file));
-  };
-
   for (const url of ['/Items/:id/Images/:type', '/Items/:id/Images/:type/:index']) {
     // exposeHeadRoute answers HEAD with the same headers and no body.
     app.get(
       url,
-      { config: { auth: 'user' }, exposeHeadRoute: true, schema: { params: imageParams, querystring: imageQuery } },
-      imageHandler,
+      { config: { auth: 'user' }, exposeHeadRoute: true, schema: { params: ImageParams, querystring: ImageQuery } },
+      async (req, reply) => {
+        const q = req.query;
+        const size = { maxWidth: q.maxWidth ?? q.fillWidth, maxHeight: q.maxHeight ?? q.fillHeight, width: q.width, height: q.height };
+        const image = await deps.itemImages.file(caller(req).user.id, req.params.id, req.params.type, { ...size, quality: q.quality });
+        // A URL carrying the current tag names immutable content (the tag is a hash of the bytes). Never
+        // `public`: what an image shows depends on who asks (private items, library access), so no shared
+        // cache may keep one for the next caller — only the caller's own browser.
+        const immutable = q.tag !== undefined && q.tag === image.tag;
+        reply.header('ETag', image.etag);
+        reply.header('Cache-Control', immutable ? 'private, max-age=31536000, immutable' : 'private, max-age=0, must-revalidate');
+        const inm = req.headers['if-none-match'];
+        const tags = (Array.isArray(inm) ? inm.join(',') : (inm ?? '')).split(',').map((t) => t.trim());
+        if (tags.includes(image.etag) || tags.includes('*')) return reply.code(304).send();
+        const st = await fs.promises.stat(image.path);
+        reply.header('Content-Type', image.contentType);
+        reply.header('Content-Length', st.size);
+        return reply.send(fs.createReadStream(image.path));
+      },
     );
   }
 }

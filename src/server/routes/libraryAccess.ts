@@ -1,39 +1,15 @@
 /**
- * Shared by the library routes: whose library a request reads (the `{uid}` rule), the DTO context for that
- * user, and the item look-up that answers 404 for what the user may not see.
+ * Input helpers shared by the library routes (ids and paging as Emby clients send them), and the item
+ * look-up other route files use.
  */
-import type { FastifyRequest } from 'fastify';
 import type { AppDeps } from '../appDeps.js';
-import { caller, resolveUserId } from '../http/authPlugin.js';
-import { notFound } from '../http/errors.js';
+import { notFound } from '../errors.js';
 import { normalizeId } from '../ids.js';
-import type { UserRecord } from '../auth/usersRepo.js';
 import type { ItemRow } from '../library/itemsRepo.js';
-import { parseFields, type DtoContext } from '../library/itemDto.js';
 
-/** `{uid}` / `UserId` must be the caller unless an administrator asks (403), and must exist (404). */
-export function libraryUser(deps: AppDeps, req: FastifyRequest, raw: string | undefined): UserRecord {
-  const id = resolveUserId(req, raw ? (normalizeId(raw) ?? raw) : undefined);
-  const user = deps.users.get(id);
-  if (!user) throw notFound('User not found');
-  return user;
-}
-
-export function dtoContext(req: FastifyRequest, user: UserRecord, fields: readonly string[] | undefined): DtoContext {
-  return {
-    userId: user.id,
-    deviceId: caller(req).deviceId,
-    fields: parseFields(fields),
-    enableSync: user.policy.EnableSync,
-  };
-}
-
-/** An item the user may see, else 404 (an id that is not a GUID is simply unknown). */
-export function visibleItem(deps: AppDeps, userId: string, raw: string | undefined): ItemRow {
-  const id = normalizeId(raw);
-  const row = id ? deps.items.getVisible(userId, id) : undefined;
-  if (!row) throw notFound('Item not found');
-  return row;
+/** An item the user may see, else 404 (the playback routes' look-up; the rule is `LibraryBrowser`'s). */
+export function visibleItem(deps: Pick<AppDeps, 'libraryBrowser'>, userId: string, raw: string | undefined): ItemRow {
+  return deps.libraryBrowser.visibleItem(userId, raw);
 }
 
 /** Optional GUID input: absent stays absent, a malformed one is an unknown item. */

@@ -1,12 +1,12 @@
-import type { FastifyInstance } from 'fastify';
 import os from 'node:os';
-import type { AppDeps } from '../appDeps.js';
+import type { Api, AppDeps } from '../appDeps.js';
 import { SERVER_VERSION } from '../version.js';
 import type { SystemInfoPublic } from '../../shared/api/users.js';
 import { caller } from '../http/authPlugin.js';
 import { toMediaToolchainInfo } from '../media/toolchainInfo.js';
 
-export function registerSystemRoutes(app: FastifyInstance, deps: AppDeps): void {
+/** Server identity for clients choosing a server (API.md §2); the public parts need no token. */
+export function registerSystemRoutes(app: Api, deps: AppDeps): void {
   const info = (req: { protocol: string; host: string }): SystemInfoPublic => ({
     Id: deps.serverId,
     ServerName: os.hostname() || 'Stowaway',

@@ -1,98 +1,70 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../appDeps.js';
+/**
+ * Played state, favourites and playback reports (API.md §5.12): each route is its schema and one
+ * `UserDataService` call.
+ */
+import { Type } from 'typebox';
+import type { Api, AppDeps } from '../appDeps.js';
 import { caller } from '../http/authPlugin.js';
-import { normalizeId } from '../ids.js';
-import { notFound } from '../http/errors.js';
-import { libraryUser, visibleItem } from './libraryAccess.js';
+import { Id, Ticks } from '../http/schemas.js';
 
-const userItemParams = {
-  type: 'object',
-  required: ['userId', 'id'],
-  properties: { userId: { type: 'string', maxLength: 64 }, id: { type: 'string', maxLength: 64 } },
-} as const;
+const UserItemParams = Type.Object({ userId: Id, id: Id });
+const PlayedQuery = Type.Object({ DatePlayed: Type.Optional(Type.String({ maxLength: 40 })) });
 
-const playedQuery = {
-  type: 'object',
-  properties: { DatePlayed: { type: 'string', maxLength: 40 } },
-} as const;
-
+/** Ignored, but bounded: Emby sends -1 for "none". */
+const index = Type.Optional(Type.Integer({ minimum: -1, maximum: 1_000_000 }));
 /** Playback reports: what Emby clients send; only ItemId and PositionTicks change user data. */
-const playbackBody = {
-  type: 'object',
-  required: ['ItemId'],
-  properties: {
-    ItemId: { type: 'string', maxLength: 64 },
-    PositionTicks: { type: 'number', minimum: 0 },
-    MediaSourceId: { type: 'string', maxLength: 64 },
-    PlaySessionId: { type: 'string', maxLength: 128 },
-    IsPaused: { type: 'boolean' },
-    IsMuted: { type: 'boolean' },
-    CanSeek: { type: 'boolean' },
-    AudioStreamIndex: { type: 'integer' },
-    SubtitleStreamIndex: { type: 'integer' },
-    VolumeLevel: { type: 'integer' },
-    PlayMethod: { type: 'string', maxLength: 32 },
-    EventName: { type: 'string', maxLength: 64 },
-    RepeatMode: { type: 'string', maxLength: 32 },
-    Failed: { type: 'boolean' },
-  },
-} as const;
+const PlaybackBody = Type.Object({
+  ItemId: Id,
+  PositionTicks: Type.Optional(Ticks),
+  MediaSourceId: Type.Optional(Type.String({ maxLength: 64 })),
+  PlaySessionId: Type.Optional(Type.String({ maxLength: 128 })),
+  IsPaused: Type.Optional(Type.Boolean()),
+  IsMuted: Type.Optional(Type.Boolean()),
+  CanSeek: Type.Optional(Type.Boolean()),
+  AudioStreamIndex: index,
+  SubtitleStreamIndex: index,
+  VolumeLevel: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+  PlayMethod: Type.Optional(Type.String({ maxLength: 32 })),
+  EventName: Type.Optional(Type.String({ maxLength: 64 })),
+  RepeatMode: Type.Optional(Type.String({ maxLength: 32 })),
+  Failed: Type.Optional(Type.Boolean()),
+});
 
-interface PlaybackInput {
-  ItemId: string;
-  PositionTicks?: number;
-}
-
+/** `DatePlayed` as sent, or now when absent or unreadable (Emby's tolerance). */
 function playedDate(raw: string | undefined): Date {
   const t = raw ? Date.parse(raw) : NaN;
   return Number.isFinite(t) ? new Date(t) : new Date();
 }
 
-export function registerUserDataRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registerUserDataRoutes(app: Api, deps: AppDeps): void {
   const { userData } = deps;
-  type P = { userId: string; id: string };
+  const userItem = { schema: { params: UserItemParams } };
+  const report = { schema: { body: PlaybackBody } };
 
-  app.post('/Users/:userId/PlayedItems/:id', { schema: { params: userItemParams, querystring: playedQuery } }, async (req) => {
-    const p = req.params as P;
-    const user = libraryUser(deps, req, p.userId);
-    const item = visibleItem(deps, user.id, p.id);
-    return userData.markPlayed(user.id, item.id, playedDate((req.query as { DatePlayed?: string }).DatePlayed));
-  });
-  app.delete('/Users/:userId/PlayedItems/:id', { schema: { params: userItemParams } }, async (req) => {
-    const p = req.params as P;
-    const user = libraryUser(deps, req, p.userId);
-    return userData.markUnplayed(user.id, visibleItem(deps, user.id, p.id).id);
-  });
-  app.post('/Users/:userId/FavoriteItems/:id', { schema: { params: userItemParams } }, async (req) => {
-    const p = req.params as P;
-    const user = libraryUser(deps, req, p.userId);
-    return userData.setFavorite(user.id, visibleItem(deps, user.id, p.id).id, true);
-  });
-  app.delete('/Users/:userId/FavoriteItems/:id', { schema: { params: userItemParams } }, async (req) => {
-    const p = req.params as P;
-    const user = libraryUser(deps, req, p.userId);
-    return userData.setFavorite(user.id, visibleItem(deps, user.id, p.id).id, false);
-  });
+  app.post('/Users/:userId/PlayedItems/:id', { schema: { params: UserItemParams, querystring: PlayedQuery } }, async (req) =>
+    userData.markPlayed(caller(req), req.params.userId, req.params.id, playedDate(req.query.DatePlayed)),
+  );
+  app.delete('/Users/:userId/PlayedItems/:id', userItem, async (req) =>
+    userData.markUnplayed(caller(req), req.params.userId, req.params.id),
+  );
+  app.post('/Users/:userId/FavoriteItems/:id', userItem, async (req) =>
+    userData.setFavorite(caller(req), req.params.userId, req.params.id, true),
+  );
+  app.delete('/Users/:userId/FavoriteItems/:id', userItem, async (req) =>
+    userData.setFavorite(caller(req), req.params.userId, req.params.id, false),
+  );
 
-  const itemOf = (raw: string): string => {
-    const id = normalizeId(raw);
-    if (!id) throw notFound('Item not found');
-    return id;
-  };
-
-  // Start changes nothing (Emby records the session only); Progress keeps the position; Stopped decides.
-  app.post('/Sessions/Playing', { schema: { body: playbackBody } }, async (req, reply) => {
-    visibleItem(deps, caller(req).user.id, (req.body as PlaybackInput).ItemId);
+  // Start changes nothing; Progress keeps the position; Stopped decides (the resume rules).
+  app.post('/Sessions/Playing', report, async (req, reply) => {
+    userData.reportStart(caller(req), req.body);
     return reply.status(204).send();
   });
-  app.post('/Sessions/Playing/Progress', { schema: { body: playbackBody } }, async (req, reply) => {
-    const body = req.body as PlaybackInput;
-    userData.reportProgress(caller(req).user.id, { ItemId: itemOf(body.ItemId), PositionTicks: body.PositionTicks });
+  app.post('/Sessions/Playing/Progress', report, async (req, reply) => {
+    userData.reportProgress(caller(req), req.body);
     return reply.status(204).send();
   });
-  app.post('/Sessions/Playing/Stopped', { schema: { body: playbackBody } }, async (req, reply) => {
-    const body = req.body as PlaybackInput;
-    userData.reportStopped(caller(req).user.id, { ItemId: itemOf(body.ItemId), PositionTicks: body.PositionTicks });
+  app.post('/Sessions/Playing/Stopped', report, async (req, reply) => {
+    userData.reportStopped(caller(req), req.body);
     return reply.status(204).send();
   });
   app.post('/Sessions/Playing/Ping', async (_req, reply) => reply.status(204).send());

@@ -109,7 +109,8 @@ export class CameraUploadService {
 
   history(caller: UploadCaller, deviceId: string): UploadRecord[] {
     if (deviceId !== caller.deviceId && !caller.policy.IsAdministrator) throw forbidden('Only your own device’s history');
-    return this.d.repo.history(deviceId);
+    // A DeviceId is not a credential (API.md §2): another user signed in with the same one sees only their own.
+    return this.d.repo.history(deviceId).filter((r) => caller.policy.IsAdministrator || r.userId === caller.userId);
   }
 
   /** Opens (or finds again) a resumable session; a file already uploaded from this device is a duplicate at once. */

@@ -177,3 +177,5 @@ export function dateToDotNetTicks(d: Date | string): number {
   return Number(TICKS_AT_UNIX_EPOCH + BigInt(ms) * 10000n);
 }
 export const TICKS_PER_SECOND = 10_000_000;
+/** The largest position or runtime in ticks we accept (~28 years): beyond it a number is no longer exact. */
+export const MAX_TICKS = Number.MAX_SAFE_INTEGER;

@@ -144,6 +144,35 @@ describe('users and policy', () => {
     await signIn(server.url, 'fay', 'two');
   });
 
+  it('a password change ends the user’s other sessions and keeps the one that made it', async () => {
+    await createUser(server.url, admin, 'ida', 'one');
+    const phone = await signIn(server.url, 'ida', 'one', 'ida-phone');
+    const laptop = await signIn(server.url, 'ida', 'one', 'ida-laptop');
+    expect((await phone.req('POST', `/Users/${phone.userId}/Password`, { CurrentPw: 'one', NewPw: 'two' })).status).toBe(204);
+    expect((await phone.req('GET', '/System/Info')).status).toBe(200);
+    expect((await laptop.req('GET', '/System/Info')).status).toBe(401);
+    // An administrator's reset ends every session of that user; the administrator's own stays.
+    const tablet = await signIn(server.url, 'ida', 'two', 'ida-tablet');
+    expect((await admin.req('POST', `/Users/${phone.userId}/Password`, { NewPw: 'three' })).status).toBe(204);
+    for (const s of [phone, tablet]) expect((await s.req('GET', '/System/Info')).status).toBe(401);
+    expect((await admin.req('GET', '/System/Info')).status).toBe(200);
+    // …and a reset to no password as well.
+    const again = await signIn(server.url, 'ida', 'three', 'ida-phone');
+    expect((await admin.req('POST', `/Users/${again.userId}/Password`, { ResetPassword: true })).status).toBe(204);
+    expect((await again.req('GET', '/System/Info')).status).toBe(401);
+    await signIn(server.url, 'ida', '', 'ida-phone');
+  });
+
+  it('a device taken out of the user’s policy loses its session at once', async () => {
+    const jo = await createUser(server.url, admin, 'jo');
+    const allowed = await signIn(server.url, 'jo', 'pw', 'jo-allowed');
+    const removed = await signIn(server.url, 'jo', 'pw', 'jo-removed');
+    await admin.json('POST', `/Users/${jo.userId}/Policy`, { EnableAllDevices: false, EnabledDevices: ['jo-allowed'] });
+    expect((await allowed.req('GET', '/System/Info')).status).toBe(200);
+    expect((await removed.req('GET', '/System/Info')).status).toBe(401);
+    await expect(signIn(server.url, 'jo', 'pw', 'jo-removed')).rejects.toThrow(/403/);
+  });
+
   it('deletes a user (admin) and their tokens stop working', async () => {
     const gus = await createUser(server.url, admin, 'gus');
     expect((await admin.req('DELETE', `/Users/${gus.userId}`)).status).toBe(204);

@@ -1,12 +1,18 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authHeader, createUser, sessionFor, type Session } from '../../helpers/server.js';
+import { makeClip, makeImage, tempDir } from '../../helpers/media.js';
+import { authHeader, createUser, sessionFor, signIn, type Session } from '../../helpers/server.js';
 import { startSyncFixture, type SyncFixture } from '../sync/fixture.js';
 
 /**
  * Authorization of every route the server registers, driven by `deps.routeCatalog` so a new route is
- * covered the day it is added: who may call it at all (401), who may call it as an administrator only
- * (403), whose data a `{uid}` lets you reach (403/404), and that nothing of another user ever shows up in
- * what a user is answered. The /Sync routes' finer rules live in tests/integration/sync/authorization.test.ts.
+ * covered the day it is added, for every kind of caller: anonymous, a bad token (header or URL), a
+ * disabled user, another user, a user limited to some libraries, a user who signed in with someone
+ * else's DeviceId (a DeviceId is not a credential), the owner, and an administrator. Checked: who may call
+ * a route at all (401), who only as an administrator (403), whose data a `{uid}` lets you reach
+ * (403/404), that an item a caller may not see is unknown on every route that names one — images and
+ * streams included (404) — and that nothing of another user ever shows up in what a user is answered.
+ * The /Sync routes' finer rules live in tests/integration/sync/authorization.test.ts.
  */
 
 /** Routes that answer without a token (API.md §2), and the app shell's static files. */
@@ -46,6 +52,14 @@ let f: SyncFixture;
 let alice: Session;
 let bob: Session;
 let dave: Session;
+/** Limited to the TV Shows library. */
+let carol: Session;
+/** Signed in with Alice's DeviceId. */
+let mallory: Session;
+/** Alice's camera uploads: private to her (the item id is derived from the path, so it can be guessed). */
+let alicePhotoId: string;
+let aliceVideoId: string;
+let alicePlaylistId: string;
 let routes: Route[];
 const bobSecret = {
   playlistName: 'Bobs Secret Playlist',
@@ -78,6 +92,12 @@ beforeAll(async () => {
   const auth = (await res.json()) as { AccessToken: string; User: { Id: string } };
   bob = sessionFor(f.server.url, auth.AccessToken, auth.User.Id, bobSecret.deviceId);
   await f.reportTarget(bob);
+  carol = await createUser(f.server.url, f.admin, 'carol', 'pw', { EnableAllFolders: false, EnabledFolders: [f.ids['TV Shows']] });
+  await f.admin.json('POST', '/Users/New', { Name: 'mallory', Password: 'pw' });
+  mallory = await signIn(f.server.url, 'mallory', 'pw', alice.deviceId);
+  ({ alicePhotoId, aliceVideoId } = await uploadPrivateMedia(alice));
+  alicePlaylistId = (await alice.json('POST', '/Playlists', { Name: 'Alice Private', Ids: [alicePhotoId, aliceVideoId] })).Id;
+
   bobPlaylistId = (await bob.json('POST', '/Playlists', { Name: bobSecret.playlistName, Ids: [f.ids['Pilot']] })).Id;
   bobJobId = (await bob.json('POST', '/Sync/Jobs', { TargetId: bob.deviceId, ItemIds: f.ids['Direct Movie'], Name: bobSecret.jobName })).Job
     .Id;
@@ -87,7 +107,8 @@ beforeAll(async () => {
   routes = [];
   for (const r of f.server.built.deps.routeCatalog) {
     for (const method of [r.method].flat()) {
-      if (method === 'HEAD' || method === 'OPTIONS') continue;
+      // HEAD routes are GET's twins (exposeHeadRoute): checked too, they answer the same statuses.
+      if (method === 'OPTIONS') continue;
       const schema = r.schema as { querystring?: { properties?: object }; body?: { properties?: object } } | undefined;
       routes.push({
         method,
@@ -98,8 +119,36 @@ beforeAll(async () => {
       });
     }
   }
-}, 60_000);
+}, 90_000);
 afterAll(() => f.server.close());
+
+/** A photo and a video sent from Alice's phone, scanned into the library as hers alone. */
+async function uploadPrivateMedia(owner: Session): Promise<{ alicePhotoId: string; aliceVideoId: string }> {
+  const src = tempDir('stowaway-matrix-upload-');
+  const [photo, video] = await Promise.all([makeImage(src, 'secret.jpg'), makeClip(src, 'secret-walk.mp4', { seconds: 1 })]);
+  for (const [file, name, type] of [
+    [photo, 'secret.jpg', 'image/jpeg'],
+    [video, 'secret-walk.mp4', 'video/mp4'],
+  ] as const) {
+    // The body is the file itself: fetch directly (Session.req encodes JSON bodies).
+    const sent = await fetch(`${f.server.url}/Devices/CameraUploads?DeviceId=${owner.deviceId}&Album=Private&Name=${name}`, {
+      method: 'POST',
+      headers: { 'x-emby-authorization': authHeader(owner.deviceId, owner.token), 'content-type': type },
+      body: new Uint8Array(fs.readFileSync(file)),
+    });
+    if (sent.status !== 204) throw new Error(`upload of ${name}: ${sent.status} ${await sent.text()}`);
+  }
+  fs.rmSync(src, { recursive: true, force: true });
+  await f.server.built.deps.library.scanner.scan();
+  const owned = f.server.built.deps.db.prepare('SELECT id, type FROM items WHERE owner_user_id = ?').all(owner.userId) as Array<{
+    id: string;
+    type: string;
+  }>;
+  const photoId = owned.find((r) => r.type === 'Photo')?.id;
+  const videoId = owned.find((r) => r.type !== 'Photo')?.id;
+  if (!photoId || !videoId) throw new Error(`uploads not scanned as Alice's: ${JSON.stringify(owned)}`);
+  return { alicePhotoId: photoId, aliceVideoId: videoId };
+}
 
 /** Concrete values for a route's parameters: `userId` names whose data is asked for; `item` which item. */
 function fillPath(url: string, v: { userId: string; item: string; deviceId: string }): string {
@@ -129,21 +178,34 @@ function fillPath(url: string, v: { userId: string; item: string; deviceId: stri
   });
 }
 
-async function send(route: Route, path: string, headers: Record<string, string>, read = false): Promise<{ status: number; text: string }> {
+async function send(
+  route: Route,
+  path: string,
+  headers: Record<string, string>,
+  read = false,
+  body: object = {},
+): Promise<{ status: number; text: string; headers: Headers }> {
   const hasBody = route.method === 'POST' || route.method === 'PUT';
   const ctrl = new AbortController();
   const res = await fetch(`${f.server.url}${path}`, {
     method: route.method,
     headers: { ...headers, ...(hasBody ? { 'content-type': 'application/json' } : {}) },
-    body: hasBody ? '{}' : undefined,
+    body: hasBody ? JSON.stringify(body) : undefined,
     signal: ctrl.signal,
   });
   const text = read ? await res.text() : '';
   if (!read) ctrl.abort();
-  return { status: res.status, text };
+  return { status: res.status, text, headers: res.headers };
 }
 
 const asUser = (s: Session) => ({ 'X-Emby-Authorization': authHeader(s.deviceId, s.token) });
+const NO_SUCH_USER = '0'.repeat(32);
+
+/** Routes whose path names a library item (`:id` outside /Users/:id, jobs and job items), or whose body does. */
+function namesItem(url: string): boolean {
+  if (/^\/Users\/:id(\/|$)|^\/Sync\/(Jobs|JobItems)\/:id/.test(url)) return false;
+  return url.includes(':id') || /^\/Sessions\/Playing(\/Progress|\/Stopped)?$/.test(url);
+}
 const own = () => ({ userId: alice.userId, item: f.ids['Direct Movie']!, deviceId: alice.deviceId });
 
 describe('authorization matrix for every route', () => {
@@ -177,14 +239,130 @@ describe('authorization matrix for every route', () => {
       expect((await fetch(`${f.server.url}${url}`)).status).toBe(200);
   }, 60_000);
 
-  it('answers 403 to a normal user on every administrator route', async () => {
+  it('answers 403 to every non-administrator on every administrator route, and lets the administrator in', async () => {
     const wrong: string[] = [];
-    for (const route of routes.filter((r) => r.auth === 'admin')) {
-      const { status } = await send(route, fillPath(route.url, { ...own(), userId: bob.userId }), asUser(alice));
-      if (status !== 403) wrong.push(`${route.method} ${route.url} → ${status}`);
+    const adminRoutes = routes.filter((r) => r.auth === 'admin');
+    for (const route of adminRoutes) {
+      for (const [who, s] of Object.entries({ alice, carol, mallory })) {
+        const { status } = await send(route, fillPath(route.url, { ...own(), userId: bob.userId }), asUser(s));
+        if (status !== 403) wrong.push(`${who} ${route.method} ${route.url} → ${status}`);
+      }
+      // An unknown user id: the administrator gets past the access check without deleting anyone.
+      const { status } = await send(route, fillPath(route.url, { ...own(), userId: NO_SUCH_USER }), asUser(f.admin));
+      if (status === 401 || status === 403 || status >= 500) wrong.push(`admin ${route.method} ${route.url} → ${status}`);
     }
+    expect(adminRoutes.length).toBeGreaterThan(10);
     expect(wrong).toEqual([]);
   });
+
+  it('treats an item the caller may not see as unknown on every route that names one (404), and serves it to its owner', async () => {
+    const wrong: string[] = [];
+    const itemRoutes = routes.filter((r) => r.auth !== 'admin' && !isPublic(r.url) && namesItem(r.url));
+    expect(itemRoutes.map((r) => `${r.method} ${r.url}`)).toEqual(
+      expect.arrayContaining([
+        'GET /Items/:id/Images/:type',
+        'HEAD /Items/:id/Images/:type',
+        'GET /Items/:id/Images/:type/:index',
+        'HEAD /Items/:id/Images/:type/:index',
+        'GET /Users/:userId/Items/:id',
+      ]),
+    );
+    const hidden: Array<[string, Session, string]> = [
+      ['another user, Alice’s photo', bob, alicePhotoId],
+      ['another user, Alice’s video', bob, aliceVideoId],
+      ['a user on Alice’s DeviceId, her photo', mallory, alicePhotoId],
+      ['a user on Alice’s DeviceId, her video', mallory, aliceVideoId],
+      ['the administrator, Alice’s photo', f.admin, alicePhotoId],
+      ['a user without the Movies library, a movie', carol, f.ids['Direct Movie']!],
+    ];
+    let ownerAnswered = 0;
+    // HLS answers 400 without a play session before it looks at the item: give one, so the item decides.
+    const query = (r: Route) => (r.queryKeys.includes('PlaySessionId') ? `?PlaySessionId=${'5'.repeat(32)}` : '');
+    // A playlist route names Alice's private playlist (which holds her uploads) instead.
+    const target = (r: Route, item: string) => (r.url.startsWith('/Playlists/') ? alicePlaylistId : item);
+    for (const route of itemRoutes) {
+      for (const [who, s, hiddenItem] of hidden) {
+        const item = target(route, hiddenItem);
+        const path = fillPath(route.url, { userId: s.userId, item, deviceId: s.deviceId }) + query(route);
+        const { status } = await send(route, path, asUser(s), false, { ItemId: item });
+        if (status !== 404 && status !== 403) wrong.push(`${who}: ${route.method} ${route.url} → ${status}`);
+      }
+      // The same request from Alice, about her own things, is not refused: the refusals above are visibility's.
+      for (const item of [target(route, alicePhotoId), target(route, aliceVideoId)]) {
+        const path = fillPath(route.url, { userId: alice.userId, item, deviceId: alice.deviceId }) + query(route);
+        const { status } = await send(route, path, asUser(alice), false, { ItemId: item });
+        if (status === 401 || status === 403 || status >= 500) wrong.push(`owner: ${route.method} ${route.url} → ${status}`);
+        if (status < 300) ownerAnswered++;
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(ownerAnswered).toBeGreaterThan(itemRoutes.length / 2);
+  }, 120_000);
+
+  it('serves an item’s image exactly to those who may see the item, and never into shared caches', async () => {
+    const photo = await alice.json('GET', `/Users/${alice.userId}/Items/${alicePhotoId}`);
+    const episode = await carol.json('GET', `/Users/${carol.userId}/Items/${f.ids['Pilot']}`);
+    const movie = await f.admin.json('GET', `/Users/${f.admin.userId}/Items/${f.ids['Direct Movie']}`);
+    const urls = (id: string, tag: string) => [
+      `/Items/${id}/Images/Primary`,
+      `/Items/${id}/Images/Primary?tag=${tag}`,
+      `/Items/${id}/Images/Primary/0?maxWidth=100&tag=${tag}`,
+      `/Items/${id}/Images/primary?MaxWidth=120`,
+    ];
+    const cases: Array<[string, Session, string, string, number]> = [
+      ['owner', alice, alicePhotoId, photo.ImageTags.Primary, 200],
+      ['administrator', f.admin, f.ids['Direct Movie']!, movie.ImageTags.Primary, 200],
+      ['limited user, own library', carol, f.ids['Pilot']!, episode.ImageTags.Primary, 200],
+      ['another user', bob, alicePhotoId, photo.ImageTags.Primary, 404],
+      ['a user on Alice’s DeviceId', mallory, alicePhotoId, photo.ImageTags.Primary, 404],
+      ['the administrator, Alice’s photo', f.admin, alicePhotoId, photo.ImageTags.Primary, 404],
+      ['limited user, another library', carol, f.ids['Direct Movie']!, movie.ImageTags.Primary, 404],
+    ];
+    const wrong: string[] = [];
+    for (const [who, s, id, tag, expected] of cases) {
+      for (const url of urls(id, tag)) {
+        for (const method of ['GET', 'HEAD']) {
+          // The header, and api_key in the URL as the web app's <img> sends it.
+          for (const [how, path, headers] of [
+            ['header', url, asUser(s)],
+            ['api_key', `${url}${url.includes('?') ? '&' : '?'}api_key=${s.token}`, {}],
+          ] as const) {
+            const res = await fetch(`${f.server.url}${path}`, { method, headers });
+            const body = Buffer.from(await res.arrayBuffer());
+            const label = `${who} ${method} ${url} (${how})`;
+            if (res.status !== expected) wrong.push(`${label} → ${res.status}`);
+            if (expected !== 200) continue;
+            if ((res.headers.get('cache-control') ?? '').includes('public')) wrong.push(`${label}: ${res.headers.get('cache-control')}`);
+            if (method === 'GET' && body.length === 0) wrong.push(`${label}: empty body`);
+          }
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  }, 60_000);
+
+  it('shows a folder-limited user and a user on another’s DeviceId nothing they may not see, on any read', async () => {
+    const leaks: string[] = [];
+    const reads = routes.filter((r) => r.method === 'GET' && r.auth !== 'admin' && !isPublic(r.url) && !NOT_READ.test(r.url));
+    const movies = [f.ids['Direct Movie']!, f.ids['Remux Movie']!];
+    const callers: Array<[string, Session, string[]]> = [
+      ['limited user', carol, [...movies, 'Direct Movie', 'Remux Movie']],
+      // Through Alice's device Mallory reaches the device's sync state, but never Alice's private items.
+      ['user on Alice’s DeviceId', mallory, [alicePhotoId, aliceVideoId, alicePlaylistId, 'Alice Private', 'secret-walk']],
+    ];
+    let answered = 0;
+    for (const [who, s, secrets] of callers) {
+      const query = `?Recursive=true&Fields=BasicSyncInfo,SyncInfo,Path&TargetId=${encodeURIComponent(s.deviceId)}&DeviceId=${encodeURIComponent(s.deviceId)}`;
+      for (const route of reads) {
+        const path = fillPath(route.url, { userId: s.userId, item: f.ids['Pilot']!, deviceId: s.deviceId }) + query;
+        const { status, text } = await send(route, path, asUser(s), true);
+        if (status === 200) answered++;
+        for (const secret of secrets) if (text.includes(secret)) leaks.push(`${who}: ${route.url} (${status}) shows ${secret}`);
+      }
+    }
+    expect(leaks).toEqual([]);
+    expect(answered).toBeGreaterThan(40);
+  }, 60_000);
 
   it('refuses another user’s {uid} in the path, and another UserId in a read’s query (403 or 404)', async () => {
     const wrong: string[] = [];

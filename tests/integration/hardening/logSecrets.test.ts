@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { authHeader, createUser, signIn, startTestServer, type Session, type TestServer } from '../../helpers/server.js';
+import { authHeader, createUser, signIn, startTestServer, type TestServer } from '../../helpers/server.js';
 import { createLogger } from '../../../src/server/logger.js';
 import { ensureAdministrator } from '../../../src/server/system/firstRun.js';
 
@@ -62,11 +62,15 @@ describe('secrets never reach the log', () => {
       await fetch(`${url}/Users/Me?api_key=${carol.token}`),
       await fetch(`${url}/Users/Me?Format=json&API_KEY=${legacyToken}`),
       await fetch(`${url}/Users/Me?ApiKey=${carol.token}`),
+      // Percent-encoded keys authenticate too (the query parser decodes them), so they must be hidden too.
+      await fetch(`${url}/Users/Me?api%5Fkey=${carol.token}`),
+      await fetch(`${url}/Users/Me?%61pi_key=${legacyToken}`),
+      await fetch(`${url}/Users/Me?Api%4Bey=${carol.token}`),
       await fetch(`${url}/Users/Me?api_key=${carol.token}&api_key=${legacyToken}`),
       await fetch(`${url}/emby/Users/Me?X-Emby-Token=${carol.token}&api_key=${carol.token}`),
       await fetch(`${url}/No/Such/Route?api_key=${carol.token}`),
     ];
-    expect(asked.map((r) => r.status).slice(0, 7)).toEqual([200, 200, 200, 200, 200, 200, 200]);
+    expect(asked.map((r) => r.status).slice(0, 10)).toEqual(Array(10).fill(200));
     await new Promise<void>((resolve) => {
       const ws = new WebSocket(`${url.replace('http', 'ws')}/embywebsocket?api_key=${carol.token}&deviceId=${carol.deviceId}`);
       ws.once('open', () => ws.close());
@@ -78,13 +82,11 @@ describe('secrets never reach the log', () => {
     expect(
       (await carol.req('POST', `/Users/${carol.userId}/Password`, { CurrentPw: 'Carol-Initial-pw', NewPw: 'Carol-New-pw' })).status,
     ).toBe(204);
+    expect(
+      (await carol.req('POST', `/Users/${carol.userId}/Password`, { CurrentPw: 'Wrong-Guess-pw', NewPw: 'Carol-New-pw' })).status,
+    ).toBe(403);
+    // (The reset ends Carol's sessions, so her wrong guess above had to come first.)
     expect((await admin.req('POST', `/Users/${carol.userId}/Password`, { NewPw: 'Reset-By-Admin-pw' })).status).toBe(204);
-    // The reset ended Carol's sessions (issue 15 §6): she signs in again to guess wrong.
-    const bad: Session = await signIn(url, 'carol', 'Reset-By-Admin-pw', 'carol-laptop');
-    secrets.push(bad.token);
-    expect((await bad.req('POST', `/Users/${carol.userId}/Password`, { CurrentPw: 'Wrong-Guess-pw', NewPw: 'Carol-New-pw' })).status).toBe(
-      403,
-    );
     await signIn(url, 'carol', 'Reset-By-Admin-pw', 'carol-tablet').then((s) => secrets.push(s.token));
 
     // The log did record these requests (the test is not vacuous)...

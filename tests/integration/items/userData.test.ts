@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, MINUTE_TICKS, names, startLibrary, type TestLibrary } from './library.js';
-import type { Session } from '../../helpers/server.js';
+import { authHeader, type Session } from '../../helpers/server.js';
 import type { UserDataChangedEvent } from '../../../src/server/userdata/userDataService.js';
 
 let lib: TestLibrary;
@@ -144,6 +144,30 @@ describe('playback reports and the resume rules (API.md §5.12)', () => {
     expect(svc.applyPlayedPosition(s.userId, '0123456789abcdef0123456789abcdef', 1, new Date())).toBeUndefined();
     const dto = svc.applyPlayedPosition(s.userId, lib.movies.alien, pct(40), '2024-02-02T00:00:00Z');
     expect(dto).toMatchObject({ Played: false, PlaybackPositionTicks: pct(40), LastPlayedDate: '2024-02-02T00:00:00.000Z' });
+  });
+
+  it('refuses absurd positions (400) and stores nothing; the service clamps what reaches it another way', async () => {
+    const s = await aUser();
+    await stop(s, lib.movies.alien, pct(40));
+    const raw = (path: string, ticks: string) =>
+      fetch(`${lib.server.url}${path}`, {
+        method: 'POST',
+        headers: { 'x-emby-authorization': authHeader(s.deviceId, s.token), 'content-type': 'application/json' },
+        // Raw JSON: 1e309 parses to Infinity, which JSON.stringify could not send.
+        body: `{"ItemId":"${lib.movies.alien}","PositionTicks":${ticks}}`,
+      });
+    for (const path of ['/Sessions/Playing', '/Sessions/Playing/Progress', '/Sessions/Playing/Stopped']) {
+      for (const ticks of ['1e300', '1e309', '9007199254740993', '"1e300"']) {
+        const res = await raw(path, ticks);
+        expect(res.status, `${path} ${ticks}`).toBe(400);
+        expect(await res.json()).toMatchObject({ error: 'BadRequest' });
+      }
+    }
+    expect(await userData(s, lib.movies.alien)).toMatchObject({ Played: false, PlaybackPositionTicks: pct(40) });
+    // Offline actions reach applyPlayedPosition without the route's schema: a non-finite position is the end.
+    const dto = lib.server.built.deps.userData.applyPlayedPosition(s.userId, lib.movies.alien, Infinity, new Date());
+    expect(dto).toMatchObject({ Played: true, PlaybackPositionTicks: 0 });
+    expect(Number.isFinite(dto!.PlayedPercentage ?? 0)).toBe(true);
   });
 
   it('stores progress so Resume shows it, last played first, without counting a play', async () => {

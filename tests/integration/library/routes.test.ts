@@ -1,13 +1,23 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type InjectOptions } from 'fastify';
+import type { Api } from '../../../src/server/appDeps.js';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../../src/server/db/connection.js';
+import { openDatabase, transactionOf, type Db } from '../../../src/server/db/connection.js';
+import { AuthService } from '../../../src/server/auth/authService.js';
+import { DevicesRepo } from '../../../src/server/auth/devicesRepo.js';
+import { TokensRepo } from '../../../src/server/auth/tokensRepo.js';
+import { UsersRepo } from '../../../src/server/auth/usersRepo.js';
+import { UsersService } from '../../../src/server/auth/usersService.js';
+import { registerAuth } from '../../../src/server/http/authPlugin.js';
 import { registerErrorHandling } from '../../../src/server/http/errorHandler.js';
 import { registerTolerantInput } from '../../../src/server/http/tolerantInput.js';
 import { stableId } from '../../../src/server/ids.js';
 import { ImageService } from '../../../src/server/library/images.js';
+import { ItemImages } from '../../../src/server/library/itemImages.js';
+import { ItemsRepo } from '../../../src/server/library/itemsRepo.js';
 import { LibraryWriter } from '../../../src/server/library/libraryWriter.js';
 import { MediaProber } from '../../../src/server/library/probe.js';
 import { LibraryScanner } from '../../../src/server/library/scanner.js';
@@ -35,11 +45,14 @@ describe('library routes (images, refresh, scan report)', () => {
   let media: string;
   let dataDir: string;
   let db: Db;
-  let app: FastifyInstance;
+  let app: Api;
   let scanner: LibraryScanner;
   let movieId: string;
   let photoId: string;
   let tag: string;
+  let token: string;
+  /** `app.inject` with the administrator's token. */
+  const inject = (opts: InjectOptions) => app.inject({ ...opts, headers: { 'x-emby-token': token, ...opts.headers } });
 
   beforeAll(async () => {
     media = tempDir();
@@ -56,10 +69,18 @@ describe('library routes (images, refresh, scan report)', () => {
     movieId = stableId(path.join(media, 'Movies/Wide Shot (2020).mp4'));
     photoId = stableId(path.join(media, 'Photos/Card.png'));
     tag = writer.imageOf(movieId)!.imageTag;
-    app = Fastify();
+    // Images and the scan routes need a signed-in caller (an administrator for the scan routes).
+    const [users, tokens, devices] = [new UsersRepo(db), new TokensRepo(db), new DevicesRepo(db)];
+    const transaction = transactionOf(db);
+    const auth = new AuthService(transaction, users, tokens, devices);
+    await new UsersService({ users, tokens, devices, transaction }).create('admin', 'pw', { IsAdministrator: true });
+    const session = await auth.authenticate({ username: 'admin', pw: 'pw', identity: { deviceId: 'test-device' } });
+    token = session.token;
+    app = Fastify().withTypeProvider<TypeBoxTypeProvider>();
     registerErrorHandling(app);
     registerTolerantInput(app);
-    registerLibraryRoutes(app, { library: { scanner, writer, images } });
+    registerAuth(app, auth);
+    registerLibraryRoutes(app, { library: { scanner, writer, images }, itemImages: new ItemImages(new ItemsRepo(db), images) });
     await app.ready();
   });
 
@@ -71,7 +92,7 @@ describe('library routes (images, refresh, scan report)', () => {
   });
 
   it('serves the primary image with a strong ETag', async () => {
-    const res = await app.inject({ method: 'GET', url: `/Items/${movieId}/Images/Primary` });
+    const res = await inject({ method: 'GET', url: `/Items/${movieId}/Images/Primary` });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('image/jpeg');
     expect(res.headers.etag).toBe(`"${tag}"`);
@@ -82,19 +103,19 @@ describe('library routes (images, refresh, scan report)', () => {
   it('marks a tagged URL immutable, accepts any case of the type and dashed ids', async () => {
     const dashed =
       `${movieId.slice(0, 8)}-${movieId.slice(8, 12)}-${movieId.slice(12, 16)}-${movieId.slice(16, 20)}-${movieId.slice(20)}`.toUpperCase();
-    const res = await app.inject({ method: 'GET', url: `/Items/${dashed}/Images/primary?tag=${tag}&api_key=abc` });
+    const res = await inject({ method: 'GET', url: `/Items/${dashed}/Images/primary?tag=${tag}&api_key=abc` });
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toContain('immutable');
   });
 
   it('answers If-None-Match with 304', async () => {
-    const res = await app.inject({ method: 'GET', url: `/Items/${movieId}/Images/Primary`, headers: { 'if-none-match': `"${tag}"` } });
+    const res = await inject({ method: 'GET', url: `/Items/${movieId}/Images/Primary`, headers: { 'if-none-match': `"${tag}"` } });
     expect(res.statusCode).toBe(304);
     expect(res.body).toBe('');
   });
 
   it('answers HEAD with headers only', async () => {
-    const res = await app.inject({ method: 'HEAD', url: `/Items/${movieId}/Images/Primary` });
+    const res = await inject({ method: 'HEAD', url: `/Items/${movieId}/Images/Primary` });
     expect(res.statusCode).toBe(200);
     expect(res.headers.etag).toBe(`"${tag}"`);
     expect(Number(res.headers['content-length'])).toBeGreaterThan(0);
@@ -102,7 +123,7 @@ describe('library routes (images, refresh, scan report)', () => {
   });
 
   it('resizes on request to the next ladder size, caches the variant on disk and gives it its own ETag', async () => {
-    const res = await app.inject({ method: 'GET', url: `/Items/${movieId}/Images/Primary?MaxWidth=160&quality=80` });
+    const res = await inject({ method: 'GET', url: `/Items/${movieId}/Images/Primary?MaxWidth=160&quality=80` });
     expect(res.statusCode).toBe(200);
     const file = path.join(dataDir, 'out.jpg');
     fs.writeFileSync(file, res.rawPayload);
@@ -111,21 +132,21 @@ describe('library routes (images, refresh, scan report)', () => {
     expect(res.headers.etag).not.toBe(`"${tag}"`);
     const cached = fs.readdirSync(path.join(dataDir, 'images', 'cache', movieId));
     expect(cached).toHaveLength(1);
-    const again = await app.inject({ method: 'GET', url: `/Items/${movieId}/Images/Primary?maxWidth=160&quality=80` });
+    const again = await inject({ method: 'GET', url: `/Items/${movieId}/Images/Primary?maxWidth=160&quality=80` });
     expect(again.headers.etag).toBe(res.headers.etag);
   });
 
   it('never upscales, and fits width and height as a box that keeps the aspect ratio', async () => {
-    const big = await app.inject({ method: 'GET', url: `/Items/${movieId}/Images/Primary?maxWidth=4000` });
+    const big = await inject({ method: 'GET', url: `/Items/${movieId}/Images/Primary?maxWidth=4000` });
     fs.writeFileSync(path.join(dataDir, 'big.jpg'), big.rawPayload);
     expect(imageSize(path.join(dataDir, 'big.jpg'))).toEqual([640, 360]);
-    const fixed = await app.inject({ method: 'GET', url: `/Items/${movieId}/Images/Primary?width=100&height=100` });
+    const fixed = await inject({ method: 'GET', url: `/Items/${movieId}/Images/Primary?width=100&height=100` });
     fs.writeFileSync(path.join(dataDir, 'fixed.jpg'), fixed.rawPayload);
     expect(imageSize(path.join(dataDir, 'fixed.jpg'))).toEqual([120, 68]);
   });
 
   it('serves a photo as its own image, in its own format', async () => {
-    const res = await app.inject({ method: 'GET', url: `/Items/${photoId}/Images/Primary` });
+    const res = await inject({ method: 'GET', url: `/Items/${photoId}/Images/Primary` });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('image/png');
     expect(res.rawPayload.length).toBe(fs.statSync(path.join(media, 'Photos/Card.png')).size);
@@ -133,23 +154,23 @@ describe('library routes (images, refresh, scan report)', () => {
 
   it('gives 404 JSON for unknown items, unknown image types and malformed ids', async () => {
     for (const url of [`/Items/${'0'.repeat(32)}/Images/Primary`, `/Items/${movieId}/Images/Backdrop`, '/Items/not-an-id/Images/Primary']) {
-      const res = await app.inject({ method: 'GET', url });
+      const res = await inject({ method: 'GET', url });
       expect(res.statusCode, url).toBe(404);
       expect(res.json()).toMatchObject({ error: 'NotFound' });
     }
   });
 
   it('rejects nonsense sizes with 400', async () => {
-    const res = await app.inject({ method: 'GET', url: `/Items/${movieId}/Images/Primary?maxWidth=-5` });
+    const res = await inject({ method: 'GET', url: `/Items/${movieId}/Images/Primary?maxWidth=-5` });
     expect(res.statusCode).toBe(400);
   });
 
   it('starts a scan on POST /Library/Refresh and reports it with the current issues', async () => {
     const done = new Promise((resolve) => scanner.once('scanned', resolve));
-    const res = await app.inject({ method: 'POST', url: '/Library/Refresh' });
+    const res = await inject({ method: 'POST', url: '/Library/Refresh' });
     expect(res.statusCode).toBe(204);
     await done;
-    const report = await app.inject({ method: 'GET', url: '/Library/ScanReport' });
+    const report = await inject({ method: 'GET', url: '/Library/ScanReport' });
     expect(report.statusCode).toBe(200);
     const body = report.json();
     expect(body).toMatchObject({ IsScanning: false, LastScan: { Files: 2, Unchanged: 2, Added: 0 } });

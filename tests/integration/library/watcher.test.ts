@@ -5,6 +5,7 @@ import { openDatabase, type Db } from '../../../src/server/db/connection.js';
 import { LibraryWriter } from '../../../src/server/library/libraryWriter.js';
 import { MediaProber } from '../../../src/server/library/probe.js';
 import { LibraryScanner, type LibraryChange } from '../../../src/server/library/scanner.js';
+import { silentLogger } from '../../../src/server/library/images.js';
 import { LibraryWatcher } from '../../../src/server/library/watcher.js';
 import { makeClip, mediaBinaries, tempDir } from '../../helpers/media.js';
 
@@ -16,6 +17,7 @@ describe('LibraryWatcher', () => {
   let scanner: LibraryScanner;
   let watcher: LibraryWatcher;
   let scans = 0;
+  const seen: string[] = [];
 
   beforeAll(async () => {
     media = tempDir();
@@ -30,6 +32,8 @@ describe('LibraryWatcher', () => {
     watcher = new LibraryWatcher({
       roots: [media],
       debounceMs: 300,
+      // Every path the watcher reports, as it logs them.
+      logger: { ...silentLogger, debug: (obj) => void seen.push((obj as { path: string }).path) },
       onChange: () => {
         scans++;
         return scanner.scan();
@@ -73,16 +77,35 @@ describe('LibraryWatcher', () => {
 
   it('ignores hidden temp files', async () => {
     const before = scans;
-    fs.writeFileSync(path.join(media, 'Movies/.Third.mp4.partial'), 'x');
-    await new Promise((r) => setTimeout(r, 800));
-    expect(scans).toBe(before);
+    const hidden = path.join(media, 'Movies/.Third.mp4.partial');
+    const marker = path.join(media, 'Movies/marker.txt');
+    const scanned = new Promise<void>((resolve) => scanner.once('scanned', () => resolve()));
+    fs.writeFileSync(hidden, 'x');
+    // A visible change after it: its debounced rescan comes only once every earlier event has settled, so
+    // when it has run, the watcher has had every chance to report the hidden file too.
+    fs.writeFileSync(marker, 'x');
+    await scanned;
+    expect(scans).toBe(before + 1);
+    expect(seen).toContain(marker);
+    expect(seen).not.toContain(hidden);
   });
 
   it('stops after close', async () => {
     await watcher.close();
     const before = scans;
-    fs.writeFileSync(path.join(media, 'Movies/late.txt'), 'x');
-    await new Promise((r) => setTimeout(r, 800));
-    expect(scans).toBe(before);
+    // A second watcher on the same folder witnesses that the change was delivered and has settled. Its
+    // quiet period is twice the closed one's, so had that one still been listening, it would have asked
+    // for its rescan before the witness reacts.
+    let witnessed!: () => void;
+    const settled = new Promise<void>((resolve) => (witnessed = resolve));
+    const witness = new LibraryWatcher({ roots: [media], debounceMs: 600, onChange: () => witnessed() });
+    await witness.ready();
+    try {
+      fs.writeFileSync(path.join(media, 'Movies/late.txt'), 'x');
+      await settled;
+      expect(scans).toBe(before);
+    } finally {
+      await witness.close();
+    }
   });
 });
