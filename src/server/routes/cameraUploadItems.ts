@@ -5,20 +5,26 @@
  */
 import { Type } from 'typebox';
 import type { Api, AppDeps } from '../appDeps.js';
+import { caller } from '../http/authPlugin.js';
 import { CsvStrings, Paging, UserIdParams } from '../http/schemas.js';
+import { CameraUploadsLibrary } from '../uploads/cameraUploadsLibrary.js';
 import { cameraUploadsRoot } from '../uploads/uploadPaths.js';
 import { uploadedItemIds } from '../uploads/uploadedItemsRepo.js';
-import { clampLimit, dtoContext, libraryUser } from './libraryAccess.js';
+import { clampLimit } from './libraryAccess.js';
 
 const Query = Type.Object({ ...Paging, Fields: Type.Optional(CsvStrings) });
 
 export function registerCameraUploadItemRoutes(app: Api, deps: AppDeps): void {
   const root = cameraUploadsRoot(deps.config.dataDir);
-  app.get('/Users/:userId/CameraUploads', { schema: { params: UserIdParams, querystring: Query } }, async (req) => {
-    const user = libraryUser(deps, req, req.params.userId);
-    const start = req.query.StartIndex ?? 0;
-    const page = uploadedItemIds(deps.db, user.id, root, start, clampLimit(req.query.Limit) ?? -1);
-    const rows = page.ids.length ? deps.items.query({ userId: user.id, ids: page.ids, enableTotalRecordCount: false }).rows : [];
-    return { Items: deps.itemDtos.toDtos(rows, dtoContext(req, user, req.query.Fields)), TotalRecordCount: page.total, StartIndex: start };
+  const uploads = new CameraUploadsLibrary({
+    uploaded: { page: (userId, start, limit) => uploadedItemIds(deps.db, userId, root, start, limit) },
+    library: deps.libraryBrowser,
   });
+  app.get('/Users/:userId/CameraUploads', { schema: { params: UserIdParams, querystring: Query } }, async (req) =>
+    uploads.list(caller(req), req.params.userId, {
+      startIndex: req.query.StartIndex,
+      limit: clampLimit(req.query.Limit),
+      fields: req.query.Fields,
+    }),
+  );
 }
