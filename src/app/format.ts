@@ -15,9 +15,16 @@ export function formatRuntime(ticks: number | undefined): string | undefined {
 /** One formatter for sizes, shared with the sync progress words (src/shared/syncProgress.ts). */
 export { formatBytes } from '../shared/formatBytes';
 
+/**
+ * Bitrates with the precision that tells two apart: "12 Mbps", "4.5 Mbps", "0.35 Mbps" (a cap a person
+ * typed must not come back rounded to "0.4"), and kbps below 0.1 Mbps (audio: "128 kbps").
+ */
 export function formatBitrate(bps: number | undefined): string | undefined {
   if (!bps || bps <= 0) return undefined;
-  return bps >= 1_000_000 ? `${(bps / 1_000_000).toFixed(1)} Mbps` : `${Math.round(bps / 1000)} kbps`;
+  if (bps < 100_000) return `${Math.round(bps / 1000)} kbps`;
+  const mbps = bps / 1_000_000;
+  const digits = mbps >= 10 ? 0 : mbps >= 1 ? 1 : 2;
+  return `${Number(mbps.toFixed(digits))} Mbps`;
 }
 
 /** "S1, E2" for episodes, the year for films, the artist for albums: the line under a poster's title. */

@@ -1,8 +1,8 @@
 /**
  * Routes of the shell. Paths avoid the server's API prefixes (/Items, /Library … are matched
  * case-insensitively there and by the service worker's navigation denylist), so a reload on a deep link
- * gets the shell, not an API answer. Later views (sync jobs, downloads, offline library, player) add routes here; every
- * route needs a session unless `meta.public`.
+ * gets the shell, not an API answer. Every route needs a session unless `meta.public`; `meta.admin` and
+ * `meta.sync` mark pages the navigation offers only to administrators or to users with `EnableSync`.
  */
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { useSessionStore } from './stores/session';
@@ -11,6 +11,10 @@ declare module 'vue-router' {
   interface RouteMeta {
     public?: boolean;
     title?: string;
+    /** Only administrators: others reaching it by URL see "Administrators only" (App.vue). */
+    admin?: boolean;
+    /** Needs `EnableSync` (administrators see every job anyway). */
+    sync?: boolean;
   }
 }
 
@@ -21,14 +25,25 @@ const routes: RouteRecordRaw[] = [
   { path: '/item/:id', name: 'item', component: () => import('./views/ItemDetail.vue'), props: true },
   { path: '/play/:id', name: 'play', component: () => import('./player/PlayerView.vue'), props: true, meta: { title: 'Player' } },
   // Sync UI. Not under /sync: that prefix is the server's API and the service worker's navigation denylist.
-  { path: '/jobs', name: 'sync-jobs', component: () => import('./sync/MyJobsView.vue'), meta: { title: 'Sync jobs' } },
-  { path: '/jobs/:jobId', name: 'sync-job', component: () => import('./sync/JobDetailView.vue'), props: true, meta: { title: 'Sync job' } },
-  { path: '/admin/sync', name: 'admin-sync', component: () => import('./admin/AdminSyncView.vue'), meta: { title: 'Sync · Dashboard' } },
+  { path: '/jobs', name: 'sync-jobs', component: () => import('./sync/MyJobsView.vue'), meta: { title: 'Sync jobs', sync: true } },
+  {
+    path: '/jobs/:jobId',
+    name: 'sync-job',
+    component: () => import('./sync/JobDetailView.vue'),
+    props: true,
+    meta: { title: 'Sync job', sync: true },
+  },
+  {
+    path: '/admin/sync',
+    name: 'admin-sync',
+    component: () => import('./admin/AdminSyncView.vue'),
+    meta: { title: 'Sync · Dashboard', admin: true },
+  },
   {
     path: '/admin/users',
     name: 'admin-users',
     component: () => import('./admin/AdminUsersView.vue'),
-    meta: { title: 'Users · Dashboard' },
+    meta: { title: 'Users · Dashboard', admin: true },
   },
   {
     path: '/admin/devices',
@@ -57,6 +72,13 @@ const routes: RouteRecordRaw[] = [
   },
   // Camera upload: the picker and settings; the share sheet lands here too (SW /share-target → 303).
   { path: '/upload', name: 'upload', component: () => import('./upload/UploadView.vue'), meta: { title: 'Upload photos and videos' } },
+  // What this user uploaded (GET /Users/{id}/CameraUploads): where the upload page says uploads appear.
+  {
+    path: '/camera-uploads',
+    name: 'camera-uploads',
+    component: () => import('./upload/CameraUploadsView.vue'),
+    meta: { title: 'Camera uploads' },
+  },
   { path: '/:pathMatch(.*)*', redirect: { name: 'home' } },
 ];
 

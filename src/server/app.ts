@@ -63,6 +63,7 @@ import { registerCameraUploadRoutes } from './routes/cameraUploads.js';
 import { DeviceCapabilities } from './profile/deviceCapabilities.js';
 import { LiveChannels } from './events/liveChannels.js';
 import { LiveSync } from './events/liveSync.js';
+import { registerCameraUploadItemRoutes } from './routes/cameraUploadItems.js';
 
 /** Strips the `/emby` and `/mediabrowser` prefixes Emby clients add (API.md §1). */
 export function rewriteUrl(url: string): string {
@@ -239,6 +240,7 @@ export async function buildApp(
   registerSyncAdminRoutes(app, deps);
   await registerSyncEventRoutes(app, deps);
   await registerCameraUploadRoutes(app, deps);
+  registerCameraUploadItemRoutes(app, deps);
   await registerAppStatic(app, deps);
 
   const close = async () => {

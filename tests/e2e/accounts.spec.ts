@@ -7,7 +7,7 @@
 import type { Page } from '@playwright/test';
 import { signIn } from '../helpers/server';
 import { ADMIN_PASSWORD, ADMIN_USER, expect, snapshot, test } from './fixtures';
-import { expectNoSidewaysScroll, expectNothingCoversButtons, phoneContext } from './phone';
+import { expectNoSidewaysScroll, expectNothingCoversButtons, openFromMore, phoneContext } from './phone';
 import { signInAndWaitForWorker, startSwServer, type SwServer } from './sw-support';
 
 let server: SwServer;
@@ -32,14 +32,16 @@ async function signInAs(name: string, password: string): Promise<void> {
   await page.getByRole('button', { name: 'Sign in' }).tap();
 }
 
+/** On a phone Sign out sits under More (the tab bar replaced the header's account). */
 async function signOut(): Promise<void> {
-  await page.getByRole('button', { name: 'Sign out' }).tap();
+  await page.getByTestId('tab-more').tap();
+  await page.getByRole('dialog', { name: 'More' }).getByRole('button', { name: 'Sign out' }).tap();
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
 }
 
 test('this device: a distinct name, renamed, kept across the next sign-in and used in "Sync to"', async () => {
   const deviceId = await signInAndWaitForWorker(page, server);
-  await page.getByTestId('nav-account').tap();
+  await openFromMore(page, 'account');
   const row = page.locator(`[data-device-id="${deviceId}"]`);
   await expect(row.getByTestId('device-name')).toHaveText(`Chrome on Android · ${deviceId.slice(-3).toUpperCase()}`);
   await expect(row).toContainText('This device');
@@ -57,7 +59,7 @@ test('this device: a distinct name, renamed, kept across the next sign-in and us
 
   await signOut();
   await signInAs(ADMIN_USER, ADMIN_PASSWORD);
-  await page.getByTestId('nav-account').tap();
+  await openFromMore(page, 'account');
   await expect(page.locator(`[data-device-id="${deviceId}"]`).getByTestId('device-name')).toHaveText('Kitchen phone');
 
   await page.goto(`${server.url}/item/${server.ids['Short Hop']}`);
@@ -94,13 +96,15 @@ test('my password: the generated one is asked for first; changing it ends my oth
   await expect(page).toHaveURL(`${server.url}/`);
   await signOut();
   await signInAs('pat', 'second-pw');
-  await expect(page.getByTestId('user-name')).toHaveText('pat');
+  await page.getByTestId('tab-more').tap();
+  await expect(page.getByRole('dialog', { name: 'More' }).getByTestId('more-user-name')).toHaveText('pat');
+  await page.keyboard.press('Escape');
 });
 
 test('an administrator sets a password, disables and deletes a user, each confirmed', async () => {
   await signOut();
   await signInAs(ADMIN_USER, ADMIN_PASSWORD);
-  await page.getByTestId('nav-admin').tap();
+  await openFromMore(page, 'admin');
   await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Users' }).tap();
   const row = page.getByTestId('accounts').locator('[data-user="pat"]');
   const setPassword = row.getByRole('button', { name: 'Set password…' });

@@ -53,6 +53,7 @@ test('an admin sees and manages every job, the sync settings and users; a user w
   await test.step('the admin opens ann’s job and changes its quality', async () => {
     await page.locator(`[data-job-id="${annJob.Id}"]`).click();
     await expect(page.getByTestId('job-title')).toHaveText('Colour Bars');
+    await page.getByTestId('edit-job').click();
     await page.getByLabel('Quality').selectOption('low');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(async () => ((await admin.json('GET', `/Sync/Jobs/${annJob.Id}`)) as SyncJob).Quality).toBe('low');

@@ -116,7 +116,7 @@ test('picked and shared photos and videos upload once, resuming a cut upload', a
   await page.getByTestId('nav-upload').click();
   await expect(page.getByRole('heading', { name: 'Upload photos and videos' })).toBeVisible();
   await page.getByTestId('upload-picker').setInputFiles([files.photo, files.video]);
-  await expect(page.getByTestId('upload-message')).toContainText('2 file(s) queued');
+  await expect(page.getByTestId('upload-message')).toContainText('2 files queued');
   await expect.poll(() => puts.cut, { timeout: 30_000 }).toBe(true);
   await expect
     .poll(async () => (await idbAll(page, 'meta')).find((r) => r.key === 'lastUploadRun')?.value?.skipped ?? null)
@@ -151,7 +151,7 @@ test('picked and shared photos and videos upload once, resuming a cut upload', a
     [...fs.readFileSync(files.screenshot)],
   );
   await expect(page).toHaveURL(/\/upload\?shared=1$/);
-  await expect(page.getByTestId('upload-message')).toContainText('1 shared file(s) queued');
+  await expect(page.getByTestId('upload-message')).toContainText('1 shared file queued');
 
   // The server is back: the next run (a one-off Background Sync here) resumes the video where the server is.
   await sw.dispatchSync();
@@ -159,6 +159,9 @@ test('picked and shared photos and videos upload once, resuming a cut upload', a
     .poll(async () => (await idbAll(page, 'uploads')).map((r) => `${r.name}:${r.state}`).sort(), { timeout: 30_000 })
     .toEqual(['IMG_0001.jpg:done', 'Screenshot.png:done', 'VID_0002.mp4:done']);
   await expect(page.getByTestId('upload-row')).toHaveCount(3);
+  // Done: the "queued" message gives way to where the uploads appear.
+  await expect(page.getByTestId('upload-message')).toHaveCount(0);
+  await expect(page.getByTestId('upload-finished')).toContainText('They appear in Camera uploads');
   await snapshot(page, '40-camera-upload');
   const video = fs.readFileSync(files.video);
   // Photo 1 + screenshot 1 + every video chunk once + the cut one (+1 when the cut split a chunk): no restart from 0.
@@ -200,4 +203,9 @@ test('picked and shared photos and videos upload once, resuming a cut upload', a
       return res.Items.map((i: any) => i.Name).sort();
     })
     .toEqual(['IMG_0001', 'Screenshot', 'VID 0002']);
+
+  // …and they are where the page said: the user's Camera uploads view.
+  await page.getByTestId('upload-finished').getByRole('link', { name: 'Camera uploads' }).click();
+  await expect(page.getByTestId('camera-uploads').getByRole('link')).toHaveCount(3);
+  await expect(page.getByTestId('camera-uploads-count')).toHaveText('3 items');
 });

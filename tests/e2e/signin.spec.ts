@@ -96,14 +96,15 @@ test('signs in, reports capabilities, browses a view and opens an item', async (
     await snapshot(page, '07-album');
   });
 
-  // The same shell on a 360 px phone: two poster columns, header still usable.
+  // The same shell on a 360 px phone: two poster columns, the tab bar instead of the header's links.
   await page.setViewportSize({ width: 360, height: 740 });
   await openFirstItemOfView(page, /movies/i, false);
   await expect(posters.first()).toBeVisible();
   await snapshot(page, '05-list-phone');
 
-  // Sign-out returns to the form and forgets the token.
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  // Sign-out (under More on a phone) returns to the form and forgets the token.
+  await page.getByTestId('tab-more').click();
+  await page.getByRole('dialog', { name: 'More' }).getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
   expect(await page.evaluate(() => localStorage.getItem('stowaway.sessions'))).toBe('[]');
 });

@@ -140,7 +140,8 @@ export async function signInAndWaitForWorker(page: Page, server: SwServer): Prom
   await page.getByLabel('User name').fill(ADMIN_USER);
   await page.getByLabel('Password').fill(ADMIN_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('user-name')).toBeVisible();
+  // Signed in: the header's user name on a desktop, the tab bar on a phone.
+  await expect(page.getByTestId('user-name').or(page.getByTestId('tab-bar')).filter({ visible: true })).toBeVisible();
   await expect
     .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null), { timeout: 30_000 })
     .toBe(`${server.url}/sw.js`);

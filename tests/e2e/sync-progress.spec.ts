@@ -74,7 +74,7 @@ test('one download: the same figures on every screen, moving at least every seco
   });
 
   job = await createJob(server, deviceId, 'Long Walk');
-  await page.getByTestId('nav-on-device').tap();
+  await page.getByTestId('tab-downloads').tap();
   const row = page.getByTestId('offline-item').filter({ hasText: 'Long Walk' });
   const state = row.getByTestId('offline-state');
   await expect(state).toHaveText(/^Downloading \d/, { timeout: 30_000 });
@@ -97,7 +97,7 @@ test('one download: the same figures on every screen, moving at least every seco
   });
 
   await test.step('Sync jobs: the job card', async () => {
-    await page.getByTestId('nav-sync-jobs').tap();
+    await page.getByTestId('tab-jobs').tap();
     const card = page.locator(`[data-job-id="${job.jobId}"]`);
     await expect(card.getByTestId('status')).toHaveText('Downloading');
     await expectSameFiguresAsStrip(`[data-job-id="${job.jobId}"] [data-testid="progress-text"]`);
@@ -125,19 +125,19 @@ test('one download: the same figures on every screen, moving at least every seco
 
   let paused!: string;
   await test.step('paused, every screen shows the same figure that stays', async () => {
-    await page.getByTestId('nav-on-device').tap();
+    await page.getByTestId('tab-downloads').tap();
     await row.getByRole('button', { name: 'Pause' }).tap();
     await expect(state).toHaveText(/^Paused at /);
     paused = figureOf(await state.textContent())!;
     expect(paused).toMatch(FIGURE);
-    await page.getByTestId('nav-sync-jobs').tap();
+    await page.getByTestId('tab-jobs').tap();
     await expect(page.locator(`[data-job-id="${job.jobId}"] [data-testid="progress-text"]`)).toHaveText(`Paused at ${paused}`);
     await page.locator(`[data-job-id="${job.jobId}"]`).tap();
     await expect(page.locator('.job-head [data-testid="progress-text"]')).toHaveText(`Paused at ${paused}`);
     await expect(page.locator('[data-testid="job-item"] [data-testid="progress-text"]')).toHaveText(`Paused at ${paused}`);
     await page.getByTestId('job-item').getByRole('link', { name: 'Long Walk' }).tap();
     await expect(page.getByTestId('sync-state').getByTestId('progress-text')).toHaveText(`Paused at ${paused}`);
-    await page.getByTestId('nav-on-device').tap();
+    await page.getByTestId('tab-downloads').tap();
     await expect(state).toHaveText(`Paused at ${paused}`);
     await snapshot(page, '64-phone-paused');
   });
@@ -158,7 +158,7 @@ test('one download: the same figures on every screen, moving at least every seco
     await row.getByRole('button', { name: 'Resume' }).tap();
     await expect(state).toHaveText(/^On this device/, { timeout: 30_000 });
     await waitForStatus(server, job.jobId, job.jobItemId, 'Synced');
-    await page.getByTestId('nav-sync-jobs').tap();
+    await page.getByTestId('tab-jobs').tap();
     await expect(page.locator(`[data-job-id="${job.jobId}"]`).getByTestId('status')).toHaveText('On this device');
   });
 });
@@ -197,7 +197,7 @@ test('items another job already put on this device: said beforehand, and never "
   await expectNothingCoversButtons(page);
   await snapshot(page, '66-phone-job-through-other-job');
 
-  await page.getByTestId('nav-sync-jobs').tap();
+  await page.getByTestId('tab-jobs').tap();
   await expect(page.getByTestId('job-card')).toHaveCount(2);
   await expect(page.getByTestId('job-list')).not.toContainText('Cancelled');
   await snapshot(page, '67-phone-jobs-through-other-job');

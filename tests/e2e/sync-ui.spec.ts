@@ -110,6 +110,8 @@ test('sync from the detail page, a multi-selection and a category; follow, edit 
   await test.step('edit a job: name, quality and a custom bitrate', async () => {
     await page.goto(`${server.url}/jobs/${episodesJob.Id}`);
     await expect(page.getByTestId('job-title')).toHaveText('Two demo episodes');
+    // Items and progress come first; the settings open behind Edit.
+    await page.getByTestId('edit-job').click();
     await page.getByLabel('Name', { exact: true }).fill('Demo episodes for the train');
     await page.getByLabel('Quality').selectOption('custom');
     await page.getByLabel('Bitrate (Mbps)').fill('2.5');
@@ -148,7 +150,8 @@ test('sync from the detail page, a multi-selection and a category; follow, edit 
 
   await test.step('phone width: the job list and the dialog fit 360 px', async () => {
     await page.setViewportSize({ width: 360, height: 740 });
-    await page.getByTestId('nav-sync-jobs').click();
+    // On a phone the header's links give way to the bottom tab bar.
+    await page.getByTestId('tab-jobs').click();
     await expect(page.getByTestId('job-list')).toBeVisible();
     await snapshot(page, '27-jobs-phone');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

@@ -116,3 +116,33 @@ export function getCollectionsAndPlaylists(api: ApiClient, userId: string): Prom
     SortBy: 'SortName',
   });
 }
+
+/** Ours: the user's camera uploads as library items, newest first (the per-user "Camera uploads" view). */
+export function getCameraUploads(api: ApiClient, userId: string, startIndex = 0, limit = 60): Promise<QueryResult<BaseItemDto>> {
+  return api.get(`/Users/${userId}/CameraUploads`, { StartIndex: startIndex, Limit: limit, Fields: LIST_FIELDS });
+}
+
+/** What the library is doing now (the server's scan progress): a phase, and files done of total in it. */
+export interface ScanProgress {
+  Phase: 'Idle' | 'GeneratingDemo' | 'Walking' | 'Probing' | 'Images';
+  /** Of `Total`; 0 of 0 while walking (the total is not known yet). */
+  Done: number;
+  Total: number;
+  Since?: string;
+}
+
+/** The last library scan, whether one runs, and its progress (administrators only). */
+export interface ScanReport {
+  IsScanning: boolean;
+  LastScan?: { FinishedAt: string; Files: number };
+  Progress?: ScanProgress;
+}
+
+export function getScanReport(api: ApiClient): Promise<ScanReport> {
+  return api.get('/Library/ScanReport');
+}
+
+/** Ours, for any signed-in user: whether the library is being prepared, and how far. */
+export function getLibraryStatus(api: ApiClient): Promise<ScanProgress & { IsScanning: boolean }> {
+  return api.get('/Library/Status');
+}

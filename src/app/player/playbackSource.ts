@@ -9,6 +9,7 @@
 import type { MediaType } from '../../shared/api/items';
 import type { ApiClient } from '../api/client';
 import type { PlaybackInfoResponse } from './playbackApi';
+import { labelTracks, subtitleLabel } from './trackLabels';
 
 export interface SubtitleTrack {
   /** The source's stream index (what play-state reports call SubtitleStreamIndex). */
@@ -40,13 +41,12 @@ export function sourceFromPlaybackInfo(
 ): PlaybackSource {
   const ms = info.MediaSources[0];
   if (!ms) throw new Error('The server offered no way to play this item.');
-  const subtitles: SubtitleTrack[] = ms.MediaStreams.filter((s) => s.Type === 'Subtitle' && s.DeliveryUrl).map((s) => ({
+  const streams = ms.MediaStreams.filter((s) => s.Type === 'Subtitle' && s.DeliveryUrl);
+  // The same words as the offline player's (trackLabels.ts): "English", not "ENG".
+  const labels = labelTracks(streams, subtitleLabel);
+  const subtitles: SubtitleTrack[] = streams.map((s, i) => ({
     index: s.Index,
-    label:
-      s.DisplayTitle ??
-      s.Title ??
-      ([s.Language?.toUpperCase(), s.IsExternal ? 'external' : undefined, s.IsForced ? 'forced' : undefined].filter(Boolean).join(' · ') ||
-        `Track ${s.Index}`),
+    label: labels[i]!,
     language: s.Language,
     url: `${api.baseUrl}${s.DeliveryUrl!}`,
     isDefault: s.IsDefault,

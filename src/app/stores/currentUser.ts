@@ -1,19 +1,49 @@
 /**
  * The signed-in user's policy as the server has it now. The session only remembers what sign-in said;
  * an administrator may have turned sync off since, and the sync actions must follow (the server enforces
- * the policy anyway — this only keeps the UI from offering what would answer 403).
+ * the policy anyway — this only keeps the UI from offering what would answer 403). The flags the
+ * navigation depends on are also kept from the last answer (localStorage), so with no server the tabs
+ * stay what they were instead of losing *Sync jobs*.
  */
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import type { UserDto } from '../../shared/api/users';
 import { getUser } from '../api/users';
-import { isOffline, whenOnline } from '../offline/network';
+import { isOffline, reachability, whenOnline } from '../offline/network';
 import { useSessionStore } from './session';
+
+type PolicyFlags = Pick<UserDto['Policy'], 'EnableSync' | 'EnableSyncTranscoding' | 'IsAdministrator' | 'EnableCameraUpload'>;
+const FLAGS_KEY = 'stowaway.policyFlags';
+
+function readFlags(key: string | undefined): PolicyFlags | undefined {
+  if (!key) return undefined;
+  try {
+    return (JSON.parse(localStorage.getItem(FLAGS_KEY) ?? '{}') as Record<string, PolicyFlags>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
+function writeFlags(key: string, p: UserDto['Policy']): void {
+  try {
+    const all = JSON.parse(localStorage.getItem(FLAGS_KEY) ?? '{}') as Record<string, PolicyFlags>;
+    all[key] = {
+      EnableSync: p.EnableSync,
+      EnableSyncTranscoding: p.EnableSyncTranscoding,
+      IsAdministrator: p.IsAdministrator,
+      EnableCameraUpload: p.EnableCameraUpload,
+    };
+    localStorage.setItem(FLAGS_KEY, JSON.stringify(all));
+  } catch {
+    // Only a convenience for the offline navigation.
+  }
+}
 
 export const useCurrentUserStore = defineStore('currentUser', () => {
   const session = useSessionStore();
   const user = ref<UserDto>();
   const loadedFor = ref<string>();
+  const remembered = ref<PolicyFlags>();
 
   async function load(): Promise<void> {
     const api = session.api;
@@ -31,6 +61,7 @@ export const useCurrentUserStore = defineStore('currentUser', () => {
       if (session.active && `${session.active.serverUrl}/${session.active.userId}` === key) {
         user.value = loaded;
         loadedFor.value = key;
+        writeFlags(key, loaded.Policy);
       }
     } catch (err) {
       session.handleUnauthorized(err);
@@ -42,6 +73,7 @@ export const useCurrentUserStore = defineStore('currentUser', () => {
     (key) => {
       if (key !== loadedFor.value) {
         user.value = undefined;
+        remembered.value = readFlags(key);
         void load();
       }
     },
@@ -51,11 +83,24 @@ export const useCurrentUserStore = defineStore('currentUser', () => {
   whenOnline(() => {
     if (!user.value) void load();
   });
+  // A server that was stopped answers again: ask for the policy it could not give.
+  watch(
+    () => session.api !== undefined && reachability.isUnreachable(session.api.baseUrl),
+    (down, wasDown) => {
+      if (wasDown && !down && !user.value) void load();
+    },
+  );
 
-  /** Until the policy is known, sync stays hidden: showing it and then taking it away would jump. */
-  const canSync = computed(() => user.value?.Policy.EnableSync === true);
-  const canTranscode = computed(() => user.value?.Policy.EnableSyncTranscoding === true);
-  const isAdministrator = computed(() => user.value?.Policy.IsAdministrator ?? session.active?.isAdministrator ?? false);
+  /** Until the policy is known (now or from last time), sync stays hidden: showing it and then taking it away would jump. */
+  const canSync = computed(() => (user.value?.Policy ?? remembered.value)?.EnableSync === true);
+  const canTranscode = computed(() => (user.value?.Policy ?? remembered.value)?.EnableSyncTranscoding === true);
+  const isAdministrator = computed(
+    () => user.value?.Policy.IsAdministrator ?? remembered.value?.IsAdministrator ?? session.active?.isAdministrator ?? false,
+  );
+  /** Camera upload is offered unless the server said no (an unknown policy does not hide it). */
+  const canUpload = computed(() => (user.value?.Policy ?? remembered.value)?.EnableCameraUpload !== false);
+  /** The server has answered for this user in this page (not only remembered flags). */
+  const policyKnown = computed(() => user.value !== undefined);
 
-  return { user, canSync, canTranscode, isAdministrator, load };
+  return { user, canSync, canTranscode, canUpload, isAdministrator, policyKnown, load };
 });

@@ -11,7 +11,7 @@ import { APP_NAME, APP_VERSION, describeBrowser, deviceName, ensureDeviceId } fr
 import { buildDeviceProfile } from '../profile/deviceProfile';
 import { browserProbe } from '../profile/probe';
 import { sessionsChanged } from '../offline/bridge';
-import { isOffline, whenOnline } from '../offline/network';
+import { isOffline, reachability, whenOnline } from '../offline/network';
 
 export interface ServerSession {
   serverUrl: string;
@@ -58,10 +58,15 @@ export const useSessionStore = defineStore('session', () => {
   );
   const isSignedIn = computed(() => active.value !== undefined);
 
-  /** The API client for the active session; rebuilt when the session changes. */
+  /**
+   * The API client for the active session; rebuilt when the session changes. Its requests tell
+   * `reachability` whether the server answers, which is how the app notices a stopped server.
+   */
   const api = computed<ApiClient | undefined>(() => {
     const s = active.value;
-    return s ? new ApiClient(s.serverUrl, identityFor(s.deviceId), s.token, s.userId) : undefined;
+    if (!s) return undefined;
+    const baseUrl = normaliseServerUrl(s.serverUrl);
+    return new ApiClient(baseUrl, identityFor(s.deviceId), s.token, s.userId, reachability.fetchFor(baseUrl));
   });
 
   function persist(): void {

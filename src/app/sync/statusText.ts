@@ -1,6 +1,7 @@
 /** Job statuses in words a person reads (filters), and the tone a progress phase's badge takes. */
 import type { SyncJobStatus } from '../../shared/api/sync';
 import type { SyncPhase } from '../../shared/syncProgress';
+import { formatBitrate } from '../format';
 
 const JOB: Record<SyncJobStatus, string> = {
   Queued: 'Queued',
@@ -40,7 +41,8 @@ export function phaseTone(phase: SyncPhase): Tone {
 
 /** Quality ids in words; a job's Bitrate wins because it is what the conversion really used. */
 export function qualityText(quality: string | undefined, bitrate?: number): string {
-  if (bitrate && quality !== 'original') return `${(bitrate / 1_000_000).toLocaleString(undefined, { maximumFractionDigits: 1 })} Mbps`;
+  // "0.35 Mbps", not "0.4": the figure a person typed (format.ts).
+  if (bitrate && quality !== 'original') return formatBitrate(bitrate)!;
   if (!quality) return 'Default';
   return quality.charAt(0).toUpperCase() + quality.slice(1);
 }
