@@ -10,7 +10,9 @@ import type { Api, AppDeps } from '../appDeps.js';
 import { badRequest } from '../errors.js';
 import { caller } from '../http/authPlugin.js';
 import type { UploadRecord } from '../uploads/cameraUploadsRepo.js';
-import { OffsetConflict, parseContentRange, unsupportedType, type UploadCaller } from '../uploads/cameraUploadService.js';
+import type { UploadCaller } from '../uploads/cameraUploadService.js';
+import { parseContentRange } from '../uploads/contentRange.js';
+import { OffsetConflict, unsupportedType } from '../uploads/uploadErrors.js';
 
 const Text = (maxLength = 512) => Type.String({ maxLength });
 const FileFacts = {
