@@ -12,6 +12,8 @@ export const UserIdParams = Type.Object({ userId: Id });
 export const Guid = Type.String({
   pattern: '^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$',
 });
+/** A device id as clients send it (their own choice of text, not one of our ids). */
+export const DeviceId = Type.String({ minLength: 1, maxLength: 256 });
 /** A short free-text value (names, device ids, enum names). */
 export const ShortString = Type.String({ maxLength: 256 });
 /** Arrays arrive as one CSV string or repeated keys; `tolerantInput` splits them before validation. */
