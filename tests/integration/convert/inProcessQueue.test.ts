@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ConversionEvent } from '../../../src/server/convert/conversionQueue.js';
 import type { ConversionResult } from '../../../src/server/convert/conversionTypes.js';
 import { InProcessQueue } from '../../../src/server/convert/inProcessQueue.js';
@@ -227,10 +227,10 @@ describe('InProcessQueue ordering', () => {
     for (const k of all) await queue.schedule(k, store.get(k)!.priority);
     await queue.start();
     for (let i = 0; i < all.length; i++) {
-      await new Promise((r) => setTimeout(r, 5));
+      // Wait for the i-th run to have started (under load it may take longer than any fixed sleep), then end it.
+      await vi.waitFor(() => expect(gates.has(runs[i] ?? '')).toBe(true), { timeout: 15_000, interval: 5 });
       gates.get(runs[i]!)!.resolve();
     }
-    await new Promise((r) => setTimeout(r, 10));
     expect(runs.map((k) => keys[k])).toEqual(['c1', 'a1', 'b1', 'a2', 'b2', 'a3']);
   });
 
