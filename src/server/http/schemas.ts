@@ -9,6 +9,8 @@ import { MAX_TICKS } from '../../shared/api/items.js';
 export const Id = Type.String({ minLength: 1, maxLength: 64 });
 export const IdParams = Type.Object({ id: Id });
 export const UserIdParams = Type.Object({ userId: Id });
+/** `/Users/{userId}/Items/{id}` and its relatives. */
+export const UserItemParams = Type.Object({ userId: Id, id: Id });
 export const Guid = Type.String({
   pattern: '^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$',
 });
