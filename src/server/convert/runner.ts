@@ -240,16 +240,16 @@ async function convertSidecar(
   }
 }
 
-/**
- * A source served as is gets no conversion to notice that it was cut off, so its packets are read once
- * without decoding (`-c copy` to the null muxer: hundreds of times real time) and judged like an output.
- */
 /** ffmpeg's refusal of a broken source, with the plain reason (completeness.ts) as the first line. */
 function throwWithPlainReason(err: unknown): never {
   const why = err instanceof FfmpegError ? unreadableSourceReason(err.stderrTail) : undefined;
   throw why ? new Error(`${why}\n${(err as Error).message}`) : err;
 }
 
+/**
+ * A source served as is gets no conversion to notice that it was cut off, so its packets are read once
+ * without decoding (`-c copy` to the null muxer: hundreds of times real time) and judged like an output.
+ */
 async function checkSourceComplete(o: RunConversionOptions, sourcePath: string, duration: number | undefined): Promise<void> {
   const watch = new TruncationWatch();
   let lastSeconds: number | undefined;
