@@ -6,7 +6,7 @@
 import { BACKGROUND_FETCH_PREFIX, ingestBackgroundFetch, type BgFetchEvent, type BrowserBackgroundFetch } from './backgroundFetch';
 import { progressOf, type ApiPort, type Clock, type ControlStoragePort, type Notifier } from './ports';
 import type { PauseState, RunScheduler } from './runScheduler';
-import { QUOTA_MESSAGE } from './syncLoop';
+import { QUOTA_MESSAGE } from './runContext';
 import type { ServerRow } from '../db';
 
 /** After a failed Background Fetch, the loop downloads the item itself for this long. */
