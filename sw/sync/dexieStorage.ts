@@ -128,8 +128,9 @@ export class DexieStorage implements ControlStoragePort {
     return this.db.items.get(id);
   }
 
-  async sessionFor(serverId: string): Promise<ServerRow | undefined> {
-    return (await this.db.servers.where('serverId').equals(serverId).toArray())[0];
+  async sessionFor(serverId: string, userId?: string): Promise<ServerRow | undefined> {
+    const sessions = (await this.db.servers.where('serverId').equals(serverId).toArray()).filter((s) => s.token);
+    return sessions.find((s) => s.userId === userId) ?? sessions[0];
   }
 
   async pausedAll(): Promise<boolean> {

@@ -12,7 +12,9 @@
  *      Transferred (downloads.ts)
  *   5. POST /Sync/Data again (so an UnwatchedOnly slot freed in 3 is refilled on the next run)
  * Every step's outcome is stored before the next begins (LocalItem.step), so a run cut anywhere resumes
- * exactly there; a failing item is recorded and the others carry on.
+ * exactly there; a failing item is recorded and the others carry on. Several users of a server on this
+ * device each ask Items/Ready and Sync/Data, and an item's calls go out as a user who may see it
+ * (serverSessions.ts): the server answers each user only about what they may see.
  */
 import { isNetworkFailure, type RunSummary } from './ports';
 import { emptySummary, errorText, type RunContext, type RunOptions, type SyncLoopDeps } from './runContext';
@@ -71,7 +73,7 @@ export class SyncLoop {
     await sendOfflineActions(ctx, server);
     await reconcile(ctx, server, userIds);
     const work = await planDownloads(ctx, server);
-    if (ctx.options.downloads !== false) await this.downloads.downloadAll(ctx, server.api(), work);
+    if (ctx.options.downloads !== false) await this.downloads.downloadAll(ctx, (item) => server.apiForItem(item), work);
     await reconcile(ctx, server, userIds);
   }
 }

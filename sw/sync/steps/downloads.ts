@@ -23,7 +23,8 @@ export class ItemDownloads {
     for (const [itemId, controller] of this.inFlight) if (id === undefined || itemId === id) controller.abort(new PausedError());
   }
 
-  async downloadAll(ctx: RunContext, api: ApiPort, work: LocalItem[]): Promise<void> {
+  /** `apiOf`: the server as the user the item's calls go out as. */
+  async downloadAll(ctx: RunContext, apiOf: (item: LocalItem) => ApiPort, work: LocalItem[]): Promise<void> {
     const { storage } = ctx.deps;
     const quota = new AbortController();
     const signal = ctx.options.signal ? anySignal([ctx.options.signal, quota.signal]) : quota.signal;
@@ -35,7 +36,7 @@ export class ItemDownloads {
         const item = (await storage.getItem(queued.Id)) ?? queued;
         if (!this.wanted(ctx, item)) continue;
         try {
-          await this.complete(ctx, api, item, signal);
+          await this.complete(ctx, apiOf(item), item, signal);
         } catch (err) {
           if (err instanceof PausedError) {
             await this.reportPaused(ctx, item);

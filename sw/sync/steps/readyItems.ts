@@ -5,30 +5,42 @@
  */
 import type { BaseItemDto } from '../../../src/shared/api/items';
 import type { SyncedItem } from '../../../src/shared/api/sync';
-import type { LocalItem } from '../../db';
+import type { LocalItem, ServerRow } from '../../db';
 import { newLocalItem } from '../localItem';
 import { isNetworkFailure, type ApiPort } from '../ports';
 import type { RunContext } from '../runContext';
 import type { ServerSessions } from '../serverSessions';
 import { stopBackgroundFetch } from './browserHandOver';
 
-/** Records new ready items, drops unfinished items the server stopped offering, returns the work list. */
+/**
+ * Records new ready items, drops unfinished items the server stopped offering, returns the work list.
+ * Items/Ready is asked as every user signed in here (each hears only of what they may see); an item is
+ * taken as no longer offered only when every one of them answered.
+ */
 export async function planDownloads(ctx: RunContext, server: ServerSessions): Promise<LocalItem[]> {
   const { storage } = ctx.deps;
-  const ready = await server.api().readyItems(server.device.deviceId);
+  const offers = new Map<string, SyncedItem>();
+  const everyoneAnswered = await server.askEach(ctx, async (session, api) => {
+    for (const ready of await api.readyItems(session.deviceId)) {
+      server.offered(session, ready.SyncJobItemId, ready.UserId);
+      if (!offers.has(ready.SyncJobItemId)) offers.set(ready.SyncJobItemId, ready);
+    }
+  });
   const local = await storage.listItems(server.serverId);
   const byJobItem = new Map(local.map((i) => [i.SyncJobItemId, i]));
-  const readyIds = new Set(ready.map((r) => r.SyncJobItemId));
   for (const item of local) {
     // Not offered any more and not finished: its job or item was cancelled on the server.
-    if (item.step !== 'synced' && !readyIds.has(item.SyncJobItemId)) {
+    if (everyoneAnswered && item.step !== 'synced' && !offers.has(item.SyncJobItemId)) {
       await stopBackgroundFetch(ctx, item);
       await storage.removeItem(item.Id);
       ctx.summary.removed++;
     }
   }
   const work: LocalItem[] = [];
-  for (const r of ready) work.push(await recordReady(ctx, server.api(), server.serverId, r, byJobItem.get(r.SyncJobItemId)));
+  for (const ready of offers.values()) {
+    const session = server.forItem(ready);
+    work.push(await recordReady(ctx, server.api(session), session, ready, byJobItem.get(ready.SyncJobItemId)));
+  }
   return work;
 }
 
@@ -36,14 +48,15 @@ export async function planDownloads(ctx: RunContext, server: ServerSessions): Pr
 async function recordReady(
   ctx: RunContext,
   api: ApiPort,
-  serverId: string,
+  session: ServerRow,
   r: SyncedItem,
   known: LocalItem | undefined,
 ): Promise<LocalItem> {
   const { storage, clock } = ctx.deps;
   if (!known) {
-    const item = newLocalItem(r, serverId, ctx.settings.chunkSize, clock.now());
-    item.Parents = await parentsOf(api, r.UserId, r.Item);
+    const item = newLocalItem(r, session.serverId, ctx.settings.chunkSize, clock.now());
+    // Read as the user who was offered it: another user's items are not theirs to read.
+    item.Parents = await parentsOf(api, session.userId, r.Item);
     await storage.putItem(item);
     return item;
   }
