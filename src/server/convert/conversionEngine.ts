@@ -29,6 +29,7 @@ export class ConversionEngine implements ConversionPort {
         plan: input.plan,
         priority: input.priority,
         ownerUserId: input.ownerUserId,
+        ...(input.sourceSeconds !== undefined ? { sourceSeconds: input.sourceSeconds } : {}),
       }),
     );
   }

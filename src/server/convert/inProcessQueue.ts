@@ -3,6 +3,7 @@
  * class only orders the work — so after a restart the queue is rebuilt from `conversion_outputs` rows
  * that job items still reference (API.md §9.6).
  */
+import os from 'node:os';
 import type { Logger } from 'pino';
 import type { MediaBinaries } from '../media/binaries.js';
 import { ConversionEmitter, ProgressThrottle, type ConversionQueue } from './conversionQueue.js';
@@ -23,6 +24,8 @@ export interface InProcessQueueDeps {
   run?: (options: RunConversionOptions) => Promise<ConversionResult>;
   progressSaveMs?: number;
   progressEmitMs?: number;
+  /** CPU cores for light work (default: os.availableParallelism()). */
+  cores?: number;
 }
 
 interface Running {
@@ -42,6 +45,16 @@ function isLight(plan: ConversionPlan): boolean {
   return plan.kind !== 'transcode';
 }
 
+/**
+ * How many light runs may go at once when every slot is taken. Beside a transcode (which spreads over
+ * every core) one; with no transcode running, one per core: a remux's audio encode or a song's keeps one
+ * core busy, so on 2 cores two of them finish a backlog of remuxes in about half the time, where running
+ * them one after another left a core idle.
+ */
+export function lightLanes(transcodeRunning: boolean, cores: number): number {
+  return transcodeRunning ? 1 : Math.max(1, cores);
+}
+
 export class InProcessQueue extends ConversionEmitter implements ConversionQueue {
   private readonly pending = new Map<string, PendingEntry>();
   private readonly running = new Map<string, Running>();
@@ -53,10 +66,12 @@ export class InProcessQueue extends ConversionEmitter implements ConversionQueue
   private unsubscribe?: () => void;
   private readonly throttle: ProgressThrottle;
   private readonly run: (options: RunConversionOptions) => Promise<ConversionResult>;
+  private readonly cores: number;
 
   constructor(private readonly deps: InProcessQueueDeps) {
     super();
     this.run = deps.run ?? runConversion;
+    this.cores = deps.cores ?? os.availableParallelism();
     this.throttle = new ProgressThrottle(
       (key, p) => deps.store.setProgress(key, p),
       (key, p) => this.emit('progress', { key, progress: p }),
@@ -133,18 +148,33 @@ export class InProcessQueue extends ConversionEmitter implements ConversionQueue
       const running = [...this.running.values()].filter((r) => !r.finishing);
       let next: PendingEntry | undefined;
       if (running.length < this.concurrency()) next = pickNext(this.pending.values(), this.lastServed);
-      else if (running.length === this.concurrency() && running.some((r) => !r.light)) {
-        // Every slot is taken and a transcode is among them: one extra lane for light work.
-        next = pickNext(
-          [...this.pending.values()].filter((e) => e.light),
-          this.lastServed,
-        );
+      else if (
+        running.filter((r) => r.light).length <
+        lightLanes(
+          running.some((r) => !r.light),
+          this.cores,
+        )
+      ) {
+        next = this.nextLight(running.some((r) => !r.light));
       }
       if (!next) return;
       this.pending.delete(next.key);
       this.lastServed.set(next.owner, ++this.served);
       this.launch(next.key);
     }
+  }
+
+  /**
+   * Light work for a lane beyond the slots. Beside a transcode, any light entry; with only light work
+   * running, only when the most urgent entry is light itself — a more urgent transcode is not overtaken,
+   * it takes the next free slot.
+   */
+  private nextLight(transcodeRunning: boolean): PendingEntry | undefined {
+    if (!transcodeRunning && !pickNext(this.pending.values(), this.lastServed)?.light) return undefined;
+    return pickNext(
+      [...this.pending.values()].filter((e) => e.light),
+      this.lastServed,
+    );
   }
 
   private launch(key: string): void {

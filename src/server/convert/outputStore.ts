@@ -41,6 +41,8 @@ export interface OutputRecord {
   dateModified: string;
   /** Direct plan: serve the source file; only sidecars live in the output directory. */
   servesSource: boolean;
+  /** The source's duration as scanned (null: unknown, the runner probes). */
+  sourceSeconds: number | null;
 }
 
 export interface SourceIdentity {
@@ -56,6 +58,8 @@ export interface EnsureOutput {
   plan: ConversionPlan;
   priority: number;
   ownerUserId?: string | null;
+  /** The source's duration from its scan: spares the runner a probe of the source. */
+  sourceSeconds?: number;
 }
 
 export interface DiskUsage {
@@ -91,6 +95,7 @@ interface OutputRow {
   attempts: number;
   date_created: string;
   date_modified: string;
+  source_seconds: number | null;
 }
 
 const REFS_SQL = `SELECT COUNT(*) AS n FROM sync_job_items WHERE output_key = ? AND status IN (${REFERENCING_STATUSES.map(() => '?').join(',')})`;
@@ -139,9 +144,10 @@ export class OutputStore {
     const t = now();
     this.db
       .prepare(
-        `INSERT INTO conversion_outputs (key, item_id, source_path, plan, status, progress, priority, owner_user_id, file_name, date_created, date_modified)
-         VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?)
-         ON CONFLICT(key) DO UPDATE SET priority = MIN(priority, excluded.priority)`,
+        `INSERT INTO conversion_outputs (key, item_id, source_path, plan, status, progress, priority, owner_user_id, file_name, source_seconds, date_created, date_modified)
+         VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(key) DO UPDATE SET priority = MIN(priority, excluded.priority),
+           source_seconds = COALESCE(source_seconds, excluded.source_seconds)`,
       )
       .run(
         input.key,
@@ -151,6 +157,7 @@ export class OutputStore {
         input.priority,
         input.ownerUserId ?? null,
         plannedFileName(input.sourcePath, input.plan),
+        input.sourceSeconds !== undefined && input.sourceSeconds > 0 ? input.sourceSeconds : null,
         t,
         t,
       );
@@ -260,7 +267,8 @@ export class OutputStore {
       fileName: record.fileName,
       outputDir: this.layout.dir(record.key),
     };
-    if (durationSeconds !== undefined) job.durationSeconds = durationSeconds;
+    const seconds = durationSeconds ?? record.sourceSeconds ?? undefined;
+    if (seconds !== undefined) job.durationSeconds = seconds;
     return job;
   }
 
@@ -383,5 +391,6 @@ function toRecord(row: OutputRow): OutputRecord {
     dateCreated: row.date_created,
     dateModified: row.date_modified,
     servesSource: plan.kind === 'direct',
+    sourceSeconds: row.source_seconds ?? null,
   };
 }

@@ -173,11 +173,12 @@ async function convertMedia({ o, prober, blocks, embedded, temps, report }: Medi
   watch.finish();
   o.onHeavyWorkDone?.();
   report(97);
-  // The output is read once for both digests while ffprobe looks at it, before it takes its final name.
-  const [hashed, probed] = await Promise.all([hashFile(partial, o.signal, blocks), prober.probe(partial)]);
+  // The output is read once for both digests while ffprobe looks at it and the disk flushes it, before it
+  // takes its final name: the three overlap instead of adding up at the end of every conversion.
+  const [hashed, probed] = await Promise.all([hashFile(partial, o.signal, blocks), prober.probe(partial), syncFile(partial)]);
   const incomplete = incompleteReason(duration, probed.runTimeTicks ? probed.runTimeTicks / TICKS_PER_SECOND : undefined, watch);
   if (incomplete) throw new Error(incomplete);
-  await commit(partial, path.join(job.outputDir, job.fileName));
+  await fs.promises.rename(partial, path.join(job.outputDir, job.fileName));
   return { ...hashed, probed };
 }
 
@@ -240,16 +241,16 @@ async function convertSidecar(
   }
 }
 
-/**
- * A source served as is gets no conversion to notice that it was cut off, so its packets are read once
- * without decoding (`-c copy` to the null muxer: hundreds of times real time) and judged like an output.
- */
 /** ffmpeg's refusal of a broken source, with the plain reason (completeness.ts) as the first line. */
 function throwWithPlainReason(err: unknown): never {
   const why = err instanceof FfmpegError ? unreadableSourceReason(err.stderrTail) : undefined;
   throw why ? new Error(`${why}\n${(err as Error).message}`) : err;
 }
 
+/**
+ * A source served as is gets no conversion to notice that it was cut off, so its packets are read once
+ * without decoding (`-c copy` to the null muxer: hundreds of times real time) and judged like an output.
+ */
 async function checkSourceComplete(o: RunConversionOptions, sourcePath: string, duration: number | undefined): Promise<void> {
   const watch = new TruncationWatch();
   let lastSeconds: number | undefined;
@@ -300,13 +301,17 @@ export async function hashFile(file: string, signal?: AbortSignal, blocks?: Bloc
 
 /** Data on disk before the name appears: after a power cut the final name never points at a torn file. */
 async function commit(partial: string, final: string): Promise<void> {
-  const fh = await fs.promises.open(partial, 'r+');
+  await syncFile(partial);
+  await fs.promises.rename(partial, final);
+}
+
+async function syncFile(file: string): Promise<void> {
+  const fh = await fs.promises.open(file, 'r+');
   try {
     await fh.sync();
   } finally {
     await fh.close();
   }
-  await fs.promises.rename(partial, final);
 }
 
 async function fsyncDir(dir: string): Promise<void> {

@@ -35,6 +35,8 @@ export interface EnsureOutputInput {
   plan: ConversionPlan;
   priority: number;
   ownerUserId: string;
+  /** The source's duration as scanned, when known: the conversion then need not probe its source. */
+  sourceSeconds?: number;
 }
 
 export interface ConversionEvents {

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { newId } from '../ids.js';
-import { dateToDotNetTicks, type MediaSourceInfo, type MediaStream } from '../../shared/api/items.js';
+import { dateToDotNetTicks, TICKS_PER_SECOND, type MediaSourceInfo, type MediaStream } from '../../shared/api/items.js';
 import type { ItemFileInfo, SyncJobItemStatus } from '../../shared/api/sync.js';
 import { conversionProgress, deriveJobStatus, itemProgress } from '../../shared/jobStatus.js';
 import { estimateSize, needsConversion, type ConversionPlan } from '../../shared/profile/decision.js';
@@ -159,6 +159,7 @@ export class JobItemProcessor {
       plan,
       priority: ji.priority,
       ownerUserId: user.id,
+      ...(source.RunTimeTicks ? { sourceSeconds: source.RunTimeTicks / TICKS_PER_SECOND } : {}),
     });
     const previousKey = ji.outputKey;
     this.applyOutput({ ...ji, ...common, outputKey: out.key }, job, out, source, item);

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ConversionEvent } from '../../../src/server/convert/conversionQueue.js';
 import type { ConversionResult } from '../../../src/server/convert/conversionTypes.js';
-import { InProcessQueue } from '../../../src/server/convert/inProcessQueue.js';
+import { InProcessQueue, lightLanes } from '../../../src/server/convert/inProcessQueue.js';
 import { OutputStore } from '../../../src/server/convert/outputStore.js';
 import { runConversion, type RunConversionOptions } from '../../../src/server/convert/runner.js';
 import { SyncSettings } from '../../../src/server/sync/syncSettings.js';
@@ -34,7 +34,8 @@ afterEach(async () => {
   await Promise.all(queues.splice(0).map((q) => q.stop()));
 });
 
-function setup(run?: (o: RunConversionOptions) => Promise<ConversionResult>) {
+// One core unless a test says otherwise: the ordering tests are about slots, not light lanes per core.
+function setup(run?: (o: RunConversionOptions) => Promise<ConversionResult>, cores = 1) {
   const dir = tempDir();
   const db = testDb(dir);
   const store = new OutputStore(db, path.join(dir, 'sync'), log);
@@ -44,7 +45,7 @@ function setup(run?: (o: RunConversionOptions) => Promise<ConversionResult>) {
     runs.push(o.output.key);
     return (run ?? runConversion)(o);
   };
-  const queue = new InProcessQueue({ store, binaries, settings, log, run: counted, progressEmitMs: 0 });
+  const queue = new InProcessQueue({ store, binaries, settings, log, run: counted, progressEmitMs: 0, cores });
   queues.push(queue);
   const events: Array<{ type: string } & ConversionEvent> = [];
   for (const type of ['started', 'progress', 'ready', 'failed'] as const) queue.on(type, (e) => events.push({ type, ...e }));
@@ -273,6 +274,43 @@ describe('InProcessQueue ordering', () => {
     expect(runs).toEqual([t1, r1]);
     gate.resolve();
   });
+  it('runs light work one per core when no transcode runs, and only one beside a transcode', async () => {
+    const gates = new Map<string, ReturnType<typeof deferred<void>>>();
+    const { db, store, queue, runs } = setup(async (o) => {
+      const gate = deferred<void>();
+      gates.set(o.output.key, gate);
+      await gate.promise;
+      return fakeResult(o.output.fileName);
+    }, 2);
+    const remux = (bitrate: number) =>
+      ensureFor(store, clips.h264Ac3Mkv, aRemuxPlan({ audio: [{ streamIndex: 1, action: 'encode', codec: 'aac', bitrate, channels: 2 }] }))
+        .key;
+    const r = [remux(64_000), remux(96_000), remux(128_000)];
+    const t = ensureFor(store, clips.h264Ac3Mkv, aTranscodePlan({ video: aVideoEncode({ width: 130 }) }), { priority: 5 }).key;
+    for (const k of r) addJobItem(db, k);
+    await queue.start();
+    for (const k of r) await queue.schedule(k, 10);
+    // Two cores: two remuxes at once, the third waits for a core.
+    expect(queue.snapshot()).toEqual({ running: [r[0], r[1]], pending: [r[2]] });
+    // A more urgent transcode takes the slot once it is free; beside it, one remux only.
+    addJobItem(db, t);
+    await queue.schedule(t, 5);
+    const transcodeStarted = next(queue, 'started', t);
+    gates.get(r[0]!)!.resolve();
+    gates.get(r[1]!)!.resolve();
+    await transcodeStarted;
+    await vi.waitFor(() => expect(queue.snapshot().running).toEqual([t, r[2]]));
+    expect(runs).toEqual([r[0], r[1], t, r[2]]);
+    gates.get(t)!.resolve();
+    gates.get(r[2]!)!.resolve();
+  });
+
+  it('lightLanes: one beside a transcode, one per core otherwise', () => {
+    expect(lightLanes(true, 8)).toBe(1);
+    expect(lightLanes(false, 2)).toBe(2);
+    expect(lightLanes(false, 0)).toBe(1);
+  });
+
   it('starts the next conversion while the last one only hashes and probes its output', async () => {
     const tail = deferred<void>();
     const { db, store, queue, runs } = setup(async (o) => {

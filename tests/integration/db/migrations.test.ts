@@ -113,4 +113,17 @@ describe('migrations', () => {
     expect(db.prepare('SELECT name, must_change_password FROM users').all()).toEqual([{ name: 'Ann', must_change_password: 0 }]);
     expect(db.prepare('SELECT user_id FROM device_users').all()).toEqual([{ user_id: 'u1' }]);
   });
+  it('005 adds the source duration to conversion outputs on a 004 database with data (unknown for old rows)', () => {
+    const db = tempDb();
+    migrate(db, 4);
+    db.prepare(
+      `INSERT INTO conversion_outputs (key, item_id, source_path, plan, status, date_created, date_modified)
+       VALUES ('k1', 'i1', '/m/a.mkv', '{}', 'ready', '2026-01-01', '2026-01-01')`,
+    ).run();
+    migrate(db, 5);
+    expect(version(db)).toBe(5);
+    expect(db.prepare('SELECT key, status, source_seconds FROM conversion_outputs').all()).toEqual([
+      { key: 'k1', status: 'ready', source_seconds: null },
+    ]);
+  });
 });

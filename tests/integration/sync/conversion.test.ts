@@ -45,6 +45,9 @@ describe('sync with conversion', () => {
     expect(bytes.length).toBe(item.Size);
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(item.Sha256);
     expect(JSON.stringify(item)).not.toContain(f.server.dataDir);
+    // The scanned duration went with the output, so the conversion did not probe its source again.
+    const row = f.server.built.deps.db.prepare('SELECT source_seconds FROM conversion_outputs').get() as { source_seconds: number };
+    expect(row.source_seconds).toBeCloseTo(item.MediaSource.RunTimeTicks / 10_000_000, 0);
   });
 
   it('a second device with the same profile reuses the output: no new conversion, ready at once', async () => {
