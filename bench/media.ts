@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { writeClip, type ClipSpec } from '../src/server/library/demoLibrary.js';
+import { writeClip, type ClipSpec } from '../src/server/library/clipWriter.js';
 import type { MediaBinaries } from '../src/server/media/binaries.js';
 import { testToolchain } from '../tests/helpers/toolchain.js';
 

@@ -1,6 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { AppDeps, BuiltApp } from './appDeps.js';
+import type { Api, AppDeps, BuiltApp } from './appDeps.js';
 
 export type { AppDeps, BuiltApp } from './appDeps.js';
 import type { Logger } from 'pino';
@@ -11,7 +11,7 @@ import { TokensRepo } from './auth/tokensRepo.js';
 import { UsersRepo } from './auth/usersRepo.js';
 import { UsersService } from './auth/usersService.js';
 import type { ServerConfig } from './config.js';
-import { openDatabase, transactionOf } from './db/connection.js';
+import { openDatabase, transactionOf, type Db } from './db/connection.js';
 import { registerAuth } from './http/authPlugin.js';
 import { registerErrorHandling } from './http/errorHandler.js';
 import { registerTolerantInput } from './http/tolerantInput.js';
@@ -40,9 +40,9 @@ import { registerItemRoutes } from './routes/items.js';
 import { registerUserDataRoutes } from './routes/userData.js';
 import { registerCollectionRoutes } from './routes/collections.js';
 import { registerStreamRoutes } from './routes/streams.js';
-import { wireSync } from './sync/wireSync.js';
+import { wireSync, type SyncModule } from './sync/wireSync.js';
 import { startSyncPrepareTask } from './sync/syncPrepareTask.js';
-import { wireLibrary } from './library/wireLibrary.js';
+import { wireLibrary, type Library } from './library/wireLibrary.js';
 import { registerLibraryRoutes } from './routes/library.js';
 import { SyncSettings } from './sync/syncSettings.js';
 import { OutputStore } from './convert/outputStore.js';
@@ -50,7 +50,7 @@ import { createConversionQueue } from './convert/createQueue.js';
 import { ConversionEngine } from './convert/conversionEngine.js';
 import { registerSyncRoutes } from './routes/sync.js';
 import { registerSyncEventRoutes } from './routes/syncEvents.js';
-import { wirePlayback } from './playback/wirePlayback.js';
+import { wirePlayback, type PlaybackParts } from './playback/wirePlayback.js';
 import { registerPlaybackRoutes } from './routes/playback.js';
 import { registerSyncAdminRoutes } from './routes/syncAdmin.js';
 import { registerCors } from './http/cors.js';
@@ -64,6 +64,8 @@ import { DeviceCapabilities } from './profile/deviceCapabilities.js';
 import { LiveChannels } from './events/liveChannels.js';
 import { LiveSync } from './events/liveSync.js';
 import { registerCameraUploadItemRoutes } from './routes/cameraUploadItems.js';
+import { CameraUploadsLibrary } from './uploads/cameraUploadsLibrary.js';
+import { uploadedItemIds } from './uploads/uploadedItemsRepo.js';
 
 /** Strips the `/emby` and `/mediabrowser` prefixes Emby clients add (API.md §1). */
 export function rewriteUrl(url: string): string {
@@ -73,7 +75,11 @@ export function rewriteUrl(url: string): string {
   return rest.startsWith('/') ? rest : `/${rest}`;
 }
 
-/** `toolchain`: a choice already under way (main.ts starts it before loading this module). */
+/**
+ * The composition root: each step below wires one area and hands the next what it needs; then the durable
+ * work restarts, the HTTP server is assembled and every route registered. `toolchain`: a choice already
+ * under way (main.ts starts it before loading this module).
+ */
 export async function buildApp(
   config: ServerConfig,
   log: Logger = createLogger(config.logLevel),
@@ -83,31 +89,87 @@ export async function buildApp(
   const toolchainChoice = toolchain ?? selectServerToolchain(config, log);
   toolchainChoice.catch(() => undefined); // awaited below; this only keeps an early throw from going unhandled
   const db = openDatabase(path.join(config.dataDir, 'stowaway.db'));
+  const accounts = wireAccounts(db, log);
+  const binaries = await toolchainChoice;
+  const library = wireLibraryParts(config, db, binaries, accounts, log);
+  const conversion = wireConversion(config, db, binaries, accounts.settings, log);
+  const playback = wirePlayback(config, binaries, log, {
+    items: library.items,
+    deviceProfile: (id) => accounts.capabilities.profileOf(id),
+  });
+  const sync = wireSyncCore(config, db, log, accounts, library, conversion);
+  const deps = assembleDeps({ config, log, db, binaries, accounts, library, conversion, playback, sync });
+  await restartDurableWork(deps, conversion.queue);
+  connectLibraryToSync(deps);
+
+  const app = createHttpServer(config, log);
+  registerHttpPlumbing(app, deps);
+  await registerRoutes(app, deps);
+  return { app, deps, close: closerOf(app, deps) };
+}
+
+/** Accounts: settings and the server id, users, sessions, devices and what each device can play. */
+function wireAccounts(db: Db, log: Logger) {
   const settings = new SettingsRepo(db);
   const serverId = settings.getOrCreate('server_id', newId);
   const users = new UsersRepo(db);
   const tokens = new TokensRepo(db);
   const devices = new DevicesRepo(db);
   const transaction = transactionOf(db);
-  const auth = new AuthService(transaction, users, tokens, devices);
-  const usersService = new UsersService({ users, tokens, devices, transaction });
-  const capabilities = new DeviceCapabilities(devices, log);
-  const liveChannels = new LiveChannels();
-  const chosen = await toolchainChoice;
-  const binaries = chosen;
+  return {
+    settings,
+    serverId,
+    users,
+    tokens,
+    devices,
+    transaction,
+    auth: new AuthService(transaction, users, tokens, devices),
+    usersService: new UsersService({ users, tokens, devices, transaction }),
+    capabilities: new DeviceCapabilities(devices, log),
+    liveChannels: new LiveChannels(),
+  };
+}
+type Accounts = ReturnType<typeof wireAccounts>;
+
+/** The library as users read it (items, DTOs, user data, collections, browsing) and its scanner side. */
+function wireLibraryParts(config: ServerConfig, db: Db, binaries: Toolchain, accounts: Accounts, log: Logger) {
+  const { users, transaction, serverId } = accounts;
   const items = new ItemsRepo(db);
   const userDataRepo = new UserDataRepo(db);
   const itemDtos = new ItemDtoMapper(items, userDataRepo, serverId);
-  const userData = new UserDataService({ repo: userDataRepo, items, users, transaction });
-  const collections = new CollectionsService({ folders: new EntryFoldersRepo(db), items, users, transaction });
-  const libraryBrowser = new LibraryBrowser({ items, dtos: itemDtos, users });
-  const library = wireLibrary(config, db, binaries, log);
+  const library = {
+    items,
+    itemDtos,
+    userData: new UserDataService({ repo: userDataRepo, items, users, transaction }),
+    collections: new CollectionsService({ folders: new EntryFoldersRepo(db), items, users, transaction }),
+    libraryBrowser: new LibraryBrowser({ items, dtos: itemDtos, users }),
+    library: wireLibrary(config, db, binaries, log),
+    mediaFiles: new MediaFiles(items),
+  };
+  return { ...library, itemImages: new ItemImages(items, library.library.images, log) };
+}
+type LibraryParts = ReturnType<typeof wireLibraryParts>;
+
+/** Conversion: the sync settings, the shared output store, the queue (in-process or BullMQ) and the engine. */
+function wireConversion(config: ServerConfig, db: Db, binaries: Toolchain, settings: SettingsRepo, log: Logger) {
   const syncSettings = new SyncSettings(settings, config.dataDir);
   const outputs = new OutputStore(db, syncSettings.workDir(), log);
   const queue = createConversionQueue({ redisUrl: config.redisUrl, store: outputs, settings: syncSettings, binaries, log });
-  const conversion = new ConversionEngine(outputs, queue, log);
-  const playbackParts = wirePlayback(config, binaries, log, { items, deviceProfile: (id) => capabilities.profileOf(id) });
-  const sync = wireSync({
+  return { syncSettings, outputs, queue, engine: new ConversionEngine(outputs, queue, log) };
+}
+type ConversionParts = ReturnType<typeof wireConversion>;
+
+function wireSyncCore(
+  config: ServerConfig,
+  db: Db,
+  log: Logger,
+  accounts: Accounts,
+  library: LibraryParts,
+  conversion: ConversionParts,
+): SyncModule {
+  const { serverId, users, devices, tokens, capabilities } = accounts;
+  const { items, itemDtos, userData } = library;
+  return wireSync({
     db,
     log,
     serverId,
@@ -119,15 +181,19 @@ export async function buildApp(
     items,
     itemDtos,
     userData,
-    conversion,
+    conversion: conversion.engine,
     // Error messages name files relative to their library, never server paths (issue 14 item 4).
     pathRoots: () => ({
       library: [...(config.mediaDirs ?? []), cameraUploadsRoot(config.dataDir)],
-      hidden: [syncSettings.workDir(), config.dataDir, path.resolve(config.dataDir)],
+      hidden: [conversion.syncSettings.workDir(), config.dataDir, path.resolve(config.dataDir)],
     }),
   });
-  const deviceManagement = new DevicesService(db, devices, tokens, sync.jobs);
-  const cameraUploads = new CameraUploadService({
+}
+
+/** Photos and videos sent by devices; a stored upload asks the library for a scan. */
+function wireCameraUploads(config: ServerConfig, db: Db, accounts: Accounts, library: Library, log: Logger): CameraUploadService {
+  const { devices, users } = accounts;
+  return new CameraUploadService({
     repo: new CameraUploadsRepo(db),
     root: cameraUploadsRoot(config.dataDir),
     maxBytes: config.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
@@ -136,55 +202,87 @@ export async function buildApp(
     requestScan: () => void library.scanner.scan().catch((err: unknown) => log.error({ err }, 'scan after a camera upload failed')),
     log,
   });
+}
+
+/** A user's uploads as library items: the uploads read model for which, the library's browser for the rest. */
+function wireCameraUploadItems(config: ServerConfig, db: Db, libraryBrowser: LibraryBrowser): CameraUploadsLibrary {
+  const root = cameraUploadsRoot(config.dataDir);
+  return new CameraUploadsLibrary({
+    uploaded: { page: (userId, start, limit) => uploadedItemIds(db, userId, root, start, limit) },
+    library: libraryBrowser,
+  });
+}
+
+/** SSE and WebSocket views of sync state; a stream lives only while its session and user do. */
+function wireLiveSync(sync: SyncModule, accounts: Accounts): LiveSync {
+  const { tokens, users, liveChannels } = accounts;
+  return new LiveSync({
+    views: sync.views,
+    events: sync.events,
+    access: sync.access,
+    channels: liveChannels,
+    current: (session) => {
+      if (!tokens.get(session.tokenHash)) return undefined;
+      const user = users.get(session.user.id);
+      return user && !user.policy.IsDisabled ? { ...session, user } : undefined;
+    },
+  });
+}
+
+interface WiredParts {
+  config: ServerConfig;
+  log: Logger;
+  db: Db;
+  binaries: Toolchain;
+  accounts: Accounts;
+  library: LibraryParts;
+  conversion: ConversionParts;
+  playback: PlaybackParts;
+  sync: SyncModule;
+}
+
+/** Everything routes and services are handed, with the clean-up order and the work started after listen. */
+function assembleDeps(parts: WiredParts): AppDeps {
+  const { config, log, db, binaries, accounts, library, conversion, playback, sync } = parts;
   const deps: AppDeps = {
     config,
     log,
     db,
-    serverId,
     binaries,
-    toolchain: chosen,
-    users,
-    tokens,
-    devices,
-    deviceManagement,
-    settings,
-    auth,
-    capabilities,
-    liveChannels,
-    usersService,
-    items,
-    itemDtos,
-    userData,
-    collections,
-    libraryBrowser,
-    itemImages: new ItemImages(items, library.images, log),
-    mediaFiles: new MediaFiles(items),
-    library,
+    toolchain: binaries,
+    serverId: accounts.serverId,
+    users: accounts.users,
+    tokens: accounts.tokens,
+    devices: accounts.devices,
+    settings: accounts.settings,
+    auth: accounts.auth,
+    capabilities: accounts.capabilities,
+    liveChannels: accounts.liveChannels,
+    usersService: accounts.usersService,
+    deviceManagement: new DevicesService(db, accounts.devices, accounts.tokens, sync.jobs),
+    ...library,
     sync,
     syncEvents: sync.events,
     syncAccess: sync.access,
-    liveSync: new LiveSync({
-      views: sync.views,
-      events: sync.events,
-      access: sync.access,
-      channels: liveChannels,
-      current: (session) => {
-        if (!tokens.get(session.tokenHash)) return undefined;
-        const user = users.get(session.user.id);
-        return user && !user.policy.IsDisabled ? { ...session, user } : undefined;
-      },
-    }),
-    syncSettings,
-    outputs,
-    ...playbackParts,
-    cameraUploads,
+    liveSync: wireLiveSync(sync, accounts),
+    syncSettings: conversion.syncSettings,
+    outputs: conversion.outputs,
+    ...playback,
+    cameraUploads: wireCameraUploads(config, db, accounts, library.library, log),
+    cameraUploadItems: wireCameraUploadItems(config, db, library.libraryBrowser),
     routeCatalog: [],
-    onClose: [() => library.close(), () => queue.stop(), () => liveChannels.closeAll()],
+    onClose: [() => library.library.close(), () => conversion.queue.stop(), () => accounts.liveChannels.closeAll()],
     startBackground: async () => {
-      await library.start();
-      startSyncPrepareTask(sync, outputs, log, deps.onClose);
+      await library.library.start();
+      startSyncPrepareTask(sync, conversion.outputs, log, deps.onClose);
     },
   };
+  return deps;
+}
+
+/** After a restart or a SIGKILL: clean up, put interrupted conversions back in the queue and start it. */
+async function restartDurableWork(deps: AppDeps, queue: ConversionParts['queue']): Promise<void> {
+  const { config, db, log, sync } = deps;
   // After a SIGKILL: our orphaned ffmpeg processes and nobody's upload parts go before any new work.
   sweepAfterCrash({ dataDir: config.dataDir, db, uploadIncomingDir: path.join(cameraUploadsRoot(config.dataDir), '.incoming'), log });
   // Durable queue (§9.6): Converting items and outputs go back to Queued, partial files go, work resumes.
@@ -192,8 +290,13 @@ export async function buildApp(
   await queue.start();
   // Items the server stopped before planning (or whose plan crashed before issue 14's fix) are planned now.
   sync.recovery.planUnplanned();
-  // A library change re-expands SyncNewContent jobs at once (the 3-hour task is only a safety net).
-  // Played state moves Next Up, Resume and UnwatchedOnly windows: the next Items/Ready re-expands.
+}
+
+/**
+ * A library change re-expands SyncNewContent jobs at once (the 3-hour task is only a safety net).
+ * Played state moves Next Up, Resume and UnwatchedOnly windows: the next Items/Ready re-expands.
+ */
+function connectLibraryToSync({ userData, library, sync, log }: AppDeps): void {
   userData.on('userDataChanged', () => sync.refresh.markChanged());
   library.scanner.on('changed', (change) => {
     sync.refresh.markChanged();
@@ -204,8 +307,10 @@ export async function buildApp(
       log.error({ err }, 'sync refresh after a library change failed');
     }
   });
+}
 
-  const app = Fastify({
+function createHttpServer(config: ServerConfig, log: Logger): Api {
+  return Fastify({
     loggerInstance: log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 500 },
@@ -215,16 +320,22 @@ export async function buildApp(
     rewriteUrl: (req) => rewriteUrl(req.url ?? '/'),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  registerErrorHandling(app, spaFallback(appShellIndex(config.appDir)));
+}
+
+/** Errors, CORS, tolerant input, security headers and the token check, before any route. */
+function registerHttpPlumbing(app: Api, deps: AppDeps): void {
+  registerErrorHandling(app, spaFallback(appShellIndex(deps.config.appDir)));
   registerCors(app);
   registerTolerantInput(app);
   registerSecurityHeaders(app);
-  registerAuth(app, auth);
+  registerAuth(app, deps.auth);
   // Every route with its schema, for the route-driven fuzz and authorization tests.
   app.addHook('onRoute', (route: RouteOptions) => {
     deps.routeCatalog.push({ method: route.method, url: route.url, schema: route.schema, config: route.config });
   });
+}
 
+async function registerRoutes(app: Api, deps: AppDeps): Promise<void> {
   registerSystemRoutes(app, deps);
   registerUserRoutes(app, deps);
   registerSessionRoutes(app, deps);
@@ -234,7 +345,7 @@ export async function buildApp(
   registerCollectionRoutes(app, deps);
   registerStreamRoutes(app, deps);
   registerPlaybackRoutes(app, deps);
-  deps.onClose.push(() => playbackParts.playback.close());
+  deps.onClose.push(() => deps.playback.close());
   registerLibraryRoutes(app, deps);
   registerSyncRoutes(app, deps);
   registerSyncAdminRoutes(app, deps);
@@ -242,17 +353,19 @@ export async function buildApp(
   await registerCameraUploadRoutes(app, deps);
   registerCameraUploadItemRoutes(app, deps);
   await registerAppStatic(app, deps);
+}
 
-  const close = async () => {
+/** Clean-up hooks last registered first (one failing does not stop the rest), then HTTP, then the database. */
+function closerOf(app: Api, deps: AppDeps): () => Promise<void> {
+  return async () => {
     for (const fn of [...deps.onClose].reverse()) {
       try {
         await fn();
       } catch (err) {
-        log.warn({ err }, 'error during shutdown');
+        deps.log.warn({ err }, 'error during shutdown');
       }
     }
     await app.close();
-    db.close();
+    deps.db.close();
   };
-  return { app, deps, close };
 }

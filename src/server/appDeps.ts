@@ -36,6 +36,7 @@ import type { SubtitleVttCache } from './playback/subtitleVtt.js';
 import type { PlaybackInfoService } from './playback/playbackInfo.js';
 import type { HlsStreams } from './playback/hlsStreams.js';
 import type { CameraUploadService } from './uploads/cameraUploadService.js';
+import type { CameraUploadsLibrary } from './uploads/cameraUploadsLibrary.js';
 import type { DeviceCapabilities } from './profile/deviceCapabilities.js';
 import type { LiveChannels } from './events/liveChannels.js';
 
@@ -92,6 +93,8 @@ export interface AppDeps {
   hlsStreams: HlsStreams;
   /** Photos and videos sent by devices, stored per user and device and scanned into the library. */
   cameraUploads: CameraUploadService;
+  /** A user's uploads as library items, newest first (the "Camera uploads" view). */
+  cameraUploadItems: CameraUploadsLibrary;
   /** Work started after the server listens (demo library, first scan, watchers, queues). */
   startBackground?: () => Promise<void>;
   /** Every registered route (method, url, schema). */

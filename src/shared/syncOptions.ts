@@ -1,6 +1,7 @@
 /** Which sync dialog options a selection gets (API.md §6). Pure over the selected items' types and flags. */
 import type { SyncCategory, SyncJobOption } from './api/sync.js';
 import { SYNC_JOB_OPTIONS } from './api/sync.js';
+import { SYNCABLE_BY_NAME_TYPES } from './syncable.js';
 
 /** What the rules need to know about a selected item. */
 export interface SelectedItem {
@@ -14,8 +15,6 @@ export interface SyncSelection {
   /** The selected items that can be synced, in request order (the first one decides the row). */
   items: readonly SelectedItem[];
 }
-
-export const ITEM_BY_NAME_TYPES: ReadonlySet<string> = new Set(['Genre', 'MusicGenre', 'GameGenre', 'Studio', 'MusicArtist', 'Person']);
 
 const MUSIC_ROW = new Set(['MusicAlbum', 'MusicArtist', 'MusicGenre']);
 const BY_NAME_ROW = new Set(['Genre', 'Studio', 'GameGenre', 'Person']);
@@ -49,7 +48,7 @@ export function syncDialogOptions(selection: SyncSelection): SyncJobOption[] {
   const { items } = selection;
   if (items.length === 0) return [];
   const options = new Set<SyncJobOption>(rowFor(items[0], items.length));
-  if (items.some((i) => i.IsFolder || ITEM_BY_NAME_TYPES.has(i.Type))) {
+  if (items.some((i) => i.IsFolder || SYNCABLE_BY_NAME_TYPES.has(i.Type))) {
     options.add('SyncNewContent');
     options.add('ItemLimit');
   }

@@ -15,7 +15,7 @@ import {
   type ClipSpec,
   type SubtitleCodec,
   type VideoCodec,
-} from '../../src/server/library/demoLibrary.js';
+} from '../../src/server/library/clipWriter.js';
 
 // Chosen once per test process, by the server's own selection (self-tested, cached across runs).
 const toolchain = await testToolchain();

@@ -31,11 +31,4 @@ export async function serverMessageFor(url: string, token?: string): Promise<str
   }
 }
 
-/** Seconds as m:ss or h:mm:ss. */
-export function clock(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const ss = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-}
+export { clock } from '../../shared/clock';

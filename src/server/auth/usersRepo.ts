@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection.js';
+import type { UsersTable } from '../db/tables.js';
 import { DEFAULT_POLICY, type UserConfiguration, type UserPolicy } from '../../shared/api/users.js';
 
 export interface UserRecord {
@@ -14,17 +15,7 @@ export interface UserRecord {
   mustChangePassword: boolean;
 }
 
-interface UserRow {
-  id: string;
-  name: string;
-  password_hash: string | null;
-  policy: string;
-  configuration: string;
-  date_created: string;
-  last_login_date: string | null;
-  last_activity_date: string | null;
-  must_change_password?: number;
-}
+type UserRow = UsersTable;
 
 const DEFAULT_CONFIGURATION: UserConfiguration = { PlayDefaultAudioTrack: true };
 

@@ -4,6 +4,7 @@
  * with a five-second output and a "partial file" line on stderr. Synced as if whole, the viewer finds out
  * at minute five on a plane; so such an item fails with a reason the administrator can act on.
  */
+import { clock } from '../../shared/clock.js';
 
 /** More than this shorter than the source and the output is a fragment, not rounding or a trimmed edge. */
 export const MAX_SHORTFALL_SECONDS = 1;
@@ -35,15 +36,6 @@ export class TruncationWatch {
     if (!this.truncation && TRUNCATION_PATTERNS.some((p) => p.test(text))) this.truncation = text.slice(0, 200);
     if (!this.decodeError && DECODE_ERROR_PATTERNS.some((p) => p.test(text))) this.decodeError = text.slice(0, 200);
   }
-}
-
-/** 65 → "1:05"; 3725 → "1:02:05". */
-export function clock(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const ss = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
 /**

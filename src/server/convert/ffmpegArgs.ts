@@ -235,6 +235,20 @@ function encoderArgs(video: VideoEncode): string[] {
   return args;
 }
 
+/** What follows the video codec in every video output: audio, subtitles, threads, the muxer and sidecars. */
+function videoOutputTail(plan: RemuxPlan | TranscodePlan, subs: SubtitleAction[], o: FfmpegOutputOptions): string[] {
+  return [
+    ...audioArgs(plan.audio),
+    ...subtitleCodecArgs(subs),
+    ...threadArgs(o.threads, o.fullSpeed),
+    // Sparse subtitle or late audio packets otherwise overflow the default queue (on copy above all).
+    '-max_muxing_queue_size',
+    '1024',
+    ...containerArgs(plan.container, o.outputPath),
+    ...sidecarOutputs(o.subtitleOutputs),
+  ];
+}
+
 function remuxArgs(plan: RemuxPlan, o: FfmpegOutputOptions): string[] {
   const subs = embeddedSubtitles(plan.subtitles);
   return [
@@ -243,14 +257,7 @@ function remuxArgs(plan: RemuxPlan, o: FfmpegOutputOptions): string[] {
     '-c:v',
     'copy',
     ...(plan.video.codec === 'hevc' && muxer(plan.container) === 'mp4' ? ['-tag:v', 'hvc1'] : []),
-    ...audioArgs(plan.audio),
-    ...subtitleCodecArgs(subs),
-    ...threadArgs(o.threads, o.fullSpeed),
-    // Sparse subtitle or late audio packets otherwise overflow the default queue on copy.
-    '-max_muxing_queue_size',
-    '1024',
-    ...containerArgs(plan.container, o.outputPath),
-    ...sidecarOutputs(o.subtitleOutputs),
+    ...videoOutputTail(plan, subs, o),
   ];
 }
 
@@ -262,13 +269,7 @@ function transcodeArgs(plan: TranscodePlan, o: FfmpegOutputOptions): string[] {
     ...graph.args,
     ...maps(graph.label, plan.audio, subs),
     ...encoderArgs(plan.video),
-    ...audioArgs(plan.audio),
-    ...subtitleCodecArgs(subs),
-    ...threadArgs(o.threads, o.fullSpeed),
-    '-max_muxing_queue_size',
-    '1024',
-    ...containerArgs(plan.container, o.outputPath),
-    ...sidecarOutputs(o.subtitleOutputs),
+    ...videoOutputTail(plan, subs, o),
   ];
 }
 

@@ -1,6 +1,7 @@
 /**
- * The library's tables as Kysely sees them (migrations 001 and 003): column names and SQLite storage
- * types, so queries built with Kysely are checked against the schema. Booleans are stored as 0/1.
+ * The library's tables as Kysely sees them (migrations 001, 003 and 004): column names and SQLite storage
+ * types, so queries built with Kysely are checked against the schema. Booleans are stored as 0/1. The
+ * repositories that read these tables with plain SQL type their rows with the same interfaces.
  */
 export interface ItemsTable {
   id: string;
@@ -74,6 +75,7 @@ export interface UsersTable {
   date_created: string;
   last_login_date: string | null;
   last_activity_date: string | null;
+  must_change_password: number;
 }
 
 export interface ScanIssuesTable {

@@ -9,9 +9,13 @@ import { MAX_TICKS } from '../../shared/api/items.js';
 export const Id = Type.String({ minLength: 1, maxLength: 64 });
 export const IdParams = Type.Object({ id: Id });
 export const UserIdParams = Type.Object({ userId: Id });
+/** `/Users/{userId}/Items/{id}` and its relatives. */
+export const UserItemParams = Type.Object({ userId: Id, id: Id });
 export const Guid = Type.String({
   pattern: '^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$',
 });
+/** A device id as clients send it (their own choice of text, not one of our ids). */
+export const DeviceId = Type.String({ minLength: 1, maxLength: 256 });
 /** A short free-text value (names, device ids, enum names). */
 export const ShortString = Type.String({ maxLength: 256 });
 /** Arrays arrive as one CSV string or repeated keys; `tolerantInput` splits them before validation. */

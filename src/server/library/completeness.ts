@@ -6,6 +6,7 @@
  * Formats without such declarations (MPEG-TS, MP3, FLAC, Ogg) are taken as they are: ffprobe's duration
  * for them is measured from the data.
  */
+import { clock } from '../../shared/clock.js';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -117,15 +118,6 @@ export async function riffCut(readAt: ReadAt, size: number): Promise<CutFile | u
     offset = end;
   }
   return undefined;
-}
-
-/** 83.4 → "1:23"; 3723 → "1:02:03". */
-export function clock(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor(s / 60) % 60;
-  const sec = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
 /** The reason an incomplete file carries into the scan report and onto its sync job items. */

@@ -171,7 +171,6 @@ export class ItemDtoMapper {
     parentTags: Map<string, string | null>,
     sync: ItemSyncInfo | undefined,
   ): BaseItemDto {
-    const f = ctx.fields;
     let streamsCache: MediaStream[] | undefined;
     const streams = () => (streamsCache ??= parseStreams(row));
     const dto: BaseItemDto = {
@@ -184,80 +183,101 @@ export class ItemDtoMapper {
       BackdropImageTags: [],
       UserData: toUserItemDataDto(row, ud, folder),
     };
-    if (row.media_type) dto.MediaType = row.media_type as MediaType;
-    if (row.collection_type) dto.CollectionType = row.collection_type;
-    if (row.parent_id) dto.ParentId = row.parent_id;
-    if (row.run_time_ticks !== null) dto.RunTimeTicks = row.run_time_ticks;
-    if (row.production_year !== null) dto.ProductionYear = row.production_year;
-    if (row.premiere_date) dto.PremiereDate = row.premiere_date;
-    if (row.index_number !== null) dto.IndexNumber = row.index_number;
-    if (row.parent_index_number !== null) dto.ParentIndexNumber = row.parent_index_number;
-    if (row.series_id) {
-      dto.SeriesId = row.series_id;
-      if (row.series_name) dto.SeriesName = row.series_name;
-      const tag = parentTags.get(row.series_id);
-      if (tag) dto.SeriesPrimaryImageTag = tag;
-    }
-    if (row.season_id) {
-      dto.SeasonId = row.season_id;
-      if (row.season_name) dto.SeasonName = row.season_name;
-    }
-    if (row.album_id) {
-      dto.AlbumId = row.album_id;
-      const tag = parentTags.get(row.album_id);
-      if (tag) dto.AlbumPrimaryImageTag = tag;
-    }
-    if (row.album) dto.Album = row.album;
-    if (row.album_artist) dto.AlbumArtist = row.album_artist;
-    if (row.container && !row.is_folder) dto.Container = row.container;
-    if (row.playlist_item_id) dto.PlaylistItemId = row.playlist_item_id;
-    if (row.type === 'Audio' || row.type === 'MusicAlbum') {
-      const artists = links.filter((l) => l.kind === 'artist');
-      const albumArtists = links.filter((l) => l.kind === 'albumartist');
-      dto.Artists = artists.map((l) => l.targetName);
-      dto.ArtistItems = artists.map(pair);
-      dto.AlbumArtists = albumArtists.map(pair);
-    }
+    addPlacement(dto, row, parentTags);
+    addArtists(dto, row, links);
     if (row.is_folder && folder) {
       dto.ChildCount = folder.childCount;
       dto.RecursiveItemCount = folder.recursiveCount;
     }
-    if (f.has('sortname')) dto.SortName = row.sort_name;
-    if (f.has('datecreated')) dto.DateCreated = row.date_created;
-    if (f.has('overview') && row.overview) dto.Overview = row.overview;
-    if (f.has('path') && hasMediaFile(row)) dto.Path = bareFileName(row.path);
-    if (f.has('etag') || f.has('datemodified')) dto.DateModified = row.date_modified;
-    if (hasMediaFile(row)) {
-      if (row.size !== null) dto.Size = row.size;
-      if (row.bitrate !== null) dto.Bitrate = row.bitrate;
-      const video = row.media_type === 'Video' || row.media_type === 'Photo' ? streams().find((s) => s.Type === 'Video') : undefined;
-      if (video?.Width) dto.Width = video.Width;
-      if (video?.Height) dto.Height = video.Height;
-      if (f.has('mediasources')) dto.MediaSources = [toMediaSource(row, streams())];
-      if (f.has('mediastreams')) dto.MediaStreams = streams();
-    }
-    if (f.has('primaryimageaspectratio')) {
-      const ratio = aspectRatio(row, streams);
-      if (ratio) dto.PrimaryImageAspectRatio = ratio;
-    }
-    if (f.has('genres')) {
-      const genres = links.filter((l) => l.kind === 'genre' || l.kind === 'musicgenre');
-      dto.Genres = genres.map((l) => l.targetName);
-      dto.GenreItems = genres.map(pair);
-    }
-    if (f.has('studios')) dto.Studios = links.filter((l) => l.kind === 'studio').map(pair);
-    if (f.has('people')) dto.People = links.filter((l) => l.kind === 'person').map(person);
-    if (f.has('basicsyncinfo') || f.has('syncinfo')) {
-      dto.SupportsSync =
-        ctx.enableSync && isSyncable(row.type, { isFolder: !!row.is_folder, mediaType: row.media_type, hasFile: hasMediaFile(row) });
-      if (sync?.SyncPercent !== undefined) dto.SyncPercent = sync.SyncPercent;
-      if (f.has('syncinfo')) {
-        dto.HasSyncJob = sync?.HasSyncJob ?? false;
-        dto.IsSynced = sync?.IsSynced ?? false;
-        if (sync?.SyncStatus) dto.SyncStatus = sync.SyncStatus;
-      }
-    }
+    addRequestedFields(dto, row, ctx.fields, streams);
+    addLinkFields(dto, ctx.fields, links);
+    if (ctx.fields.has('basicsyncinfo') || ctx.fields.has('syncinfo')) addSyncFields(dto, row, ctx, sync);
     return dto;
+  }
+}
+
+/** Where the item sits: its kind, parent, numbering, series, season and album (with their image tags). */
+function addPlacement(dto: BaseItemDto, row: ItemRow, parentTags: Map<string, string | null>): void {
+  if (row.media_type) dto.MediaType = row.media_type as MediaType;
+  if (row.collection_type) dto.CollectionType = row.collection_type;
+  if (row.parent_id) dto.ParentId = row.parent_id;
+  if (row.run_time_ticks !== null) dto.RunTimeTicks = row.run_time_ticks;
+  if (row.production_year !== null) dto.ProductionYear = row.production_year;
+  if (row.premiere_date) dto.PremiereDate = row.premiere_date;
+  if (row.index_number !== null) dto.IndexNumber = row.index_number;
+  if (row.parent_index_number !== null) dto.ParentIndexNumber = row.parent_index_number;
+  if (row.series_id) {
+    dto.SeriesId = row.series_id;
+    if (row.series_name) dto.SeriesName = row.series_name;
+    const tag = parentTags.get(row.series_id);
+    if (tag) dto.SeriesPrimaryImageTag = tag;
+  }
+  if (row.season_id) {
+    dto.SeasonId = row.season_id;
+    if (row.season_name) dto.SeasonName = row.season_name;
+  }
+  if (row.album_id) {
+    dto.AlbumId = row.album_id;
+    const tag = parentTags.get(row.album_id);
+    if (tag) dto.AlbumPrimaryImageTag = tag;
+  }
+  if (row.album) dto.Album = row.album;
+  if (row.album_artist) dto.AlbumArtist = row.album_artist;
+  if (row.container && !row.is_folder) dto.Container = row.container;
+  if (row.playlist_item_id) dto.PlaylistItemId = row.playlist_item_id;
+}
+
+/** Songs and albums always carry their artists (clients show them on every card). */
+function addArtists(dto: BaseItemDto, row: ItemRow, links: readonly ItemLink[]): void {
+  if (row.type !== 'Audio' && row.type !== 'MusicAlbum') return;
+  const artists = links.filter((l) => l.kind === 'artist');
+  const albumArtists = links.filter((l) => l.kind === 'albumartist');
+  dto.Artists = artists.map((l) => l.targetName);
+  dto.ArtistItems = artists.map(pair);
+  dto.AlbumArtists = albumArtists.map(pair);
+}
+
+/** The `Fields` the caller asked for, and the file facts of items backed by a media file. */
+function addRequestedFields(dto: BaseItemDto, row: ItemRow, f: ReadonlySet<string>, streams: () => MediaStream[]): void {
+  if (f.has('sortname')) dto.SortName = row.sort_name;
+  if (f.has('datecreated')) dto.DateCreated = row.date_created;
+  if (f.has('overview') && row.overview) dto.Overview = row.overview;
+  if (f.has('path') && hasMediaFile(row)) dto.Path = bareFileName(row.path);
+  if (f.has('etag') || f.has('datemodified')) dto.DateModified = row.date_modified;
+  if (hasMediaFile(row)) {
+    if (row.size !== null) dto.Size = row.size;
+    if (row.bitrate !== null) dto.Bitrate = row.bitrate;
+    const video = row.media_type === 'Video' || row.media_type === 'Photo' ? streams().find((s) => s.Type === 'Video') : undefined;
+    if (video?.Width) dto.Width = video.Width;
+    if (video?.Height) dto.Height = video.Height;
+    if (f.has('mediasources')) dto.MediaSources = [toMediaSource(row, streams())];
+    if (f.has('mediastreams')) dto.MediaStreams = streams();
+  }
+  if (f.has('primaryimageaspectratio')) {
+    const ratio = aspectRatio(row, streams);
+    if (ratio) dto.PrimaryImageAspectRatio = ratio;
+  }
+}
+
+function addLinkFields(dto: BaseItemDto, f: ReadonlySet<string>, links: readonly ItemLink[]): void {
+  if (f.has('genres')) {
+    const genres = links.filter((l) => l.kind === 'genre' || l.kind === 'musicgenre');
+    dto.Genres = genres.map((l) => l.targetName);
+    dto.GenreItems = genres.map(pair);
+  }
+  if (f.has('studios')) dto.Studios = links.filter((l) => l.kind === 'studio').map(pair);
+  if (f.has('people')) dto.People = links.filter((l) => l.kind === 'person').map(person);
+}
+
+/** BasicSyncInfo: whether it can be synced and how far; SyncInfo adds the job, status and synced flag. */
+function addSyncFields(dto: BaseItemDto, row: ItemRow, ctx: DtoContext, sync: ItemSyncInfo | undefined): void {
+  dto.SupportsSync =
+    ctx.enableSync && isSyncable(row.type, { isFolder: !!row.is_folder, mediaType: row.media_type, hasFile: hasMediaFile(row) });
+  if (sync?.SyncPercent !== undefined) dto.SyncPercent = sync.SyncPercent;
+  if (ctx.fields.has('syncinfo')) {
+    dto.HasSyncJob = sync?.HasSyncJob ?? false;
+    dto.IsSynced = sync?.IsSynced ?? false;
+    if (sync?.SyncStatus) dto.SyncStatus = sync.SyncStatus;
   }
 }
 

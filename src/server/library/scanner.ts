@@ -5,20 +5,14 @@
  * re-expand SyncNewContent jobs at once, and `scanned` (ScanReport) after every scan.
  */
 import { EventEmitter } from 'node:events';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { MediaStream } from '../../shared/api/items.js';
 import type { ImageService, LibraryLogger } from './images.js';
 import { silentLogger } from './images.js';
-import { findSidecarSubtitles, parseAudioPath, parsePhotoPath, parseVideoPath, type FileKind } from './layout.js';
-import { errorCode, forEachLimited, walkRoots, type Candidate } from './mediaWalk.js';
-import type { LibraryWriter, ScanIssue, ScannedFile, WrittenItem } from './libraryWriter.js';
-import { sidecarKeyOf } from './libraryWriter.js';
-import type { MediaProber, ProbeResult } from './probe.js';
-import { probeImage } from './imageProbe.js';
-import { incompleteness } from './completeness.js';
+import { forEachLimited, walkRoots, type Candidate } from './mediaWalk.js';
+import type { LibraryWriter, ScanIssue, WrittenItem } from './libraryWriter.js';
+import type { MediaProber } from './probe.js';
+import { ScanPass } from './scanPass.js';
 import { ScanProgress } from './scanProgress.js';
-import { TICKS_PER_SECOND } from '../../shared/api/items.js';
 
 export interface LibraryChange {
   added: string[];
@@ -123,139 +117,34 @@ export class LibraryScanner extends EventEmitter<LibraryScannerEvents> {
 
   private async runScan(): Promise<ScanReport> {
     const started = Date.now();
-    const writer = this.opts.writer;
+    const { writer, roots, prober } = this.opts;
     const scanId = writer.nextScanId();
     const known = writer.knownFiles();
-    const progress = this.progress;
-    progress.begin('Walking');
-    const walk = await walkRoots(this.opts.roots);
-    progress.begin('Probing', walk.candidates.length);
-    const issues = [...walk.issues];
-    const written: WrittenItem[] = [];
-    const { roots, prober } = this.opts;
-    const batchSize = this.batchSize;
-    const seen: string[] = [];
-    /** Cut files: listed as issues, yet in the library (a partial recording still plays up to its end). */
-    const incompletePaths = new Set<string>();
-    let pending: ScannedFile[] = [];
-    let probed = 0;
-
-    const flush = () => {
-      if (pending.length === 0) return;
-      const batch = pending;
-      pending = [];
-      try {
-        written.push(...writer.writeFiles(batch, scanId));
-      } catch (err) {
-        // One bad row must not cost its batch-mates: retry them one transaction each.
-        this.log.warn({ err }, 'batch write failed; writing files one by one');
-        for (const f of batch) {
-          try {
-            written.push(...writer.writeFiles([f], scanId));
-          } catch (e) {
-            issues.push({ path: f.path, reason: `could not be saved: ${(e as Error).message}` });
-          }
-        }
-      }
-    };
-
+    this.progress.begin('Walking');
+    const walk = await walkRoots(roots);
+    this.progress.begin('Probing', walk.candidates.length);
+    const pass = new ScanPass({ writer, scanId, known, roots, prober, batchSize: this.batchSize, log: this.log }, walk.issues);
     await forEachLimited(walk.candidates, this.concurrency, async (c) => {
       try {
-        await visit(c);
+        await pass.visit(c);
       } catch (err) {
         this.log.error({ err, path: c.path }, 'unexpected error scanning a file');
-        issues.push({ path: c.path, reason: `scan error: ${(err as Error).message}` });
+        pass.issues.push({ path: c.path, reason: `scan error: ${(err as Error).message}` });
       }
-      progress.step();
+      this.progress.step();
     });
-    flush();
+    pass.flush();
+    writer.markSeen(pass.seen, scanId);
+    const removed = writer.removeUnseen(scanId, walk.unreadable);
+    writer.replaceIssues(pass.issues);
 
-    async function visit(c: Candidate): Promise<void> {
-      let st: fs.Stats;
-      try {
-        st = await fs.promises.stat(c.path);
-      } catch (err) {
-        issues.push({ path: c.path, reason: `cannot read file: ${errorCode(err)}` });
-        return;
-      }
-      if (st.size === 0) {
-        issues.push({ path: c.path, reason: 'empty file (0 bytes)' });
-        return;
-      }
-      const sidecars = c.kind === 'video' ? findSidecarSubtitles(c.path, c.siblings) : [];
-      const prev = known.get(c.path);
-      if (prev && prev.size === st.size && prev.mtimeMs === Math.floor(st.mtimeMs)) {
-        if (prev.sidecarKey !== sidecarKeyOf(sidecars)) {
-          writer.updateSidecars(prev.id, sidecars, scanId);
-          written.push({ id: prev.id, change: 'updated' });
-        } else {
-          seen.push(prev.id);
-        }
-        if (prev.incomplete) {
-          issues.push({ path: c.path, reason: prev.incomplete });
-          incompletePaths.add(c.path);
-        }
-        return;
-      }
-      let probe: ProbeResult;
-      try {
-        probed++;
-        probe = c.kind === 'image' ? await probeImage(c.path) : await prober.probe(c.path);
-      } catch (err) {
-        issues.push({ path: c.path, reason: `unreadable media: ${(err as Error).message}` });
-        return;
-      }
-      const problem = checkStreams(c.kind, probe.streams);
-      if (problem) {
-        issues.push({ path: c.path, reason: problem });
-        return;
-      }
-      const seconds = probe.runTimeTicks && probe.runTimeTicks / TICKS_PER_SECOND;
-      const incomplete =
-        c.kind === 'image' ? undefined : await incompleteness(c.path, st.size, seconds, (f) => prober.lastPacketSeconds(f));
-      if (incomplete) {
-        issues.push({ path: c.path, reason: incomplete });
-        incompletePaths.add(c.path);
-      }
-      const root = roots.find((r) => c.path.startsWith(r.endsWith(path.sep) ? r : r + path.sep)) ?? path.dirname(c.path);
-      const layout =
-        c.kind === 'video'
-          ? parseVideoPath(root, c.path, probe.tags)
-          : c.kind === 'audio'
-            ? parseAudioPath(root, c.path, probe.tags)
-            : parsePhotoPath(c.path);
-      pending.push({ path: c.path, size: st.size, mtimeMs: Math.floor(st.mtimeMs), layout, probe, sidecars, incomplete });
-      if (pending.length >= batchSize) flush();
-    }
-    writer.markSeen(seen, scanId);
-    const missingRoots = walk.unreadable;
-    const removed = writer.removeUnseen(scanId, missingRoots);
-    writer.replaceIssues(issues);
-
-    const imagesExtracted = await this.extractImages(written, removed);
-
+    const imagesExtracted = await this.extractImages(pass.written, removed);
     const change: LibraryChange = {
-      added: written.filter((w) => w.change === 'added').map((w) => w.id),
-      updated: written.filter((w) => w.change === 'updated').map((w) => w.id),
+      added: pass.written.filter((w) => w.change === 'added').map((w) => w.id),
+      updated: pass.written.filter((w) => w.change === 'updated').map((w) => w.id),
       removed,
     };
-    const candidatePaths = new Set(walk.candidates.map((c) => c.path));
-    const finished = Date.now();
-    const report: ScanReport = {
-      scanId,
-      startedAt: new Date(started).toISOString(),
-      finishedAt: new Date(finished).toISOString(),
-      durationMs: finished - started,
-      roots: [...this.opts.roots],
-      files: walk.candidates.length - issues.filter((i) => candidatePaths.has(i.path) && !incompletePaths.has(i.path)).length,
-      added: change.added.length,
-      updated: change.updated.length,
-      unchanged: seen.length,
-      removed: removed.length,
-      probed,
-      imagesExtracted,
-      issues: writer.issues(),
-    };
+    const report = this.reportOf({ scanId, started, candidates: walk.candidates, pass, change, imagesExtracted });
     this.last = report;
     this.log.info(
       { added: report.added, updated: report.updated, removed: report.removed, issues: report.issues.length, ms: report.durationMs },
@@ -264,6 +153,36 @@ export class LibraryScanner extends EventEmitter<LibraryScannerEvents> {
     if (change.added.length || change.updated.length || change.removed.length) this.safeEmit('changed', change);
     this.safeEmit('scanned', report);
     return report;
+  }
+
+  private reportOf(scan: {
+    scanId: number;
+    started: number;
+    candidates: readonly Candidate[];
+    pass: ScanPass;
+    change: LibraryChange;
+    imagesExtracted: number;
+  }): ScanReport {
+    const { pass, change } = scan;
+    const candidatePaths = new Set(scan.candidates.map((c) => c.path));
+    // Files the library holds: every candidate but those refused (a cut file is both an issue and an item).
+    const refused = pass.issues.filter((i) => candidatePaths.has(i.path) && !pass.incompletePaths.has(i.path)).length;
+    const finished = Date.now();
+    return {
+      scanId: scan.scanId,
+      startedAt: new Date(scan.started).toISOString(),
+      finishedAt: new Date(finished).toISOString(),
+      durationMs: finished - scan.started,
+      roots: [...this.opts.roots],
+      files: scan.candidates.length - refused,
+      added: change.added.length,
+      updated: change.updated.length,
+      unchanged: pass.seen.length,
+      removed: change.removed.length,
+      probed: pass.probed,
+      imagesExtracted: scan.imagesExtracted,
+      issues: this.opts.writer.issues(),
+    };
   }
 
   /** Listeners are other subsystems: their failure must not turn a finished scan into a failed one. */
@@ -314,13 +233,4 @@ export class LibraryScanner extends EventEmitter<LibraryScannerEvents> {
     }
     return count;
   }
-}
-
-/** Audio and video files must hold what their extension promises; a text file named .mp4 does not. */
-function checkStreams(kind: FileKind, streams: readonly MediaStream[]): string | undefined {
-  const has = (t: MediaStream['Type']) => streams.some((s) => s.Type === t);
-  if (kind === 'video' && !has('Video') && !has('Audio')) return 'no audio or video streams';
-  if (kind === 'audio' && !has('Audio')) return 'no audio stream';
-  if (kind === 'image' && !has('Video') && !has('EmbeddedImage')) return 'not a readable image';
-  return undefined;
 }

@@ -7,19 +7,12 @@ import { Type } from 'typebox';
 import type { Api, AppDeps } from '../appDeps.js';
 import { caller } from '../http/authPlugin.js';
 import { CsvStrings, Paging, UserIdParams } from '../http/schemas.js';
-import { CameraUploadsLibrary } from '../uploads/cameraUploadsLibrary.js';
-import { cameraUploadsRoot } from '../uploads/uploadPaths.js';
-import { uploadedItemIds } from '../uploads/uploadedItemsRepo.js';
 import { clampLimit } from './libraryAccess.js';
 
 const Query = Type.Object({ ...Paging, Fields: Type.Optional(CsvStrings) });
 
 export function registerCameraUploadItemRoutes(app: Api, deps: AppDeps): void {
-  const root = cameraUploadsRoot(deps.config.dataDir);
-  const uploads = new CameraUploadsLibrary({
-    uploaded: { page: (userId, start, limit) => uploadedItemIds(deps.db, userId, root, start, limit) },
-    library: deps.libraryBrowser,
-  });
+  const uploads = deps.cameraUploadItems;
   app.get('/Users/:userId/CameraUploads', { schema: { params: UserIdParams, querystring: Query } }, async (req) =>
     uploads.list(caller(req), req.params.userId, {
       startIndex: req.query.StartIndex,

@@ -9,12 +9,15 @@ import { Type } from 'typebox';
 import type { Api, AppDeps } from '../appDeps.js';
 import { badRequest } from '../errors.js';
 import { caller } from '../http/authPlugin.js';
+import { DeviceId } from '../http/schemas.js';
 import type { UploadRecord } from '../uploads/cameraUploadsRepo.js';
-import { OffsetConflict, parseContentRange, unsupportedType, type UploadCaller } from '../uploads/cameraUploadService.js';
+import type { UploadCaller } from '../uploads/cameraUploadService.js';
+import { parseContentRange } from '../uploads/contentRange.js';
+import { OffsetConflict, unsupportedType } from '../uploads/uploadErrors.js';
 
 const Text = (maxLength = 512) => Type.String({ maxLength });
 const FileFacts = {
-  DeviceId: Type.String({ minLength: 1, maxLength: 256 }),
+  DeviceId,
   Name: Type.String({ minLength: 1, maxLength: 1024 }),
   Album: Type.Optional(Text()),
   Id: Type.Optional(Text()),

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { Api, AppDeps } from '../appDeps.js';
 import { caller } from '../http/authPlugin.js';
-import { Id } from '../http/schemas.js';
+import { DeviceId, Id } from '../http/schemas.js';
 import type { DeviceInfo } from '../../shared/api/users.js';
 import type { DeviceRecord } from '../auth/devicesRepo.js';
 
@@ -22,7 +22,7 @@ export function toDeviceInfo(d: DeviceRecord, userName: (id: string) => string |
 }
 
 const ListQuery = Type.Object({ UserId: Type.Optional(Id) });
-const DeviceIdQuery = Type.Object({ Id: Type.String({ minLength: 1, maxLength: 256 }) });
+const DeviceIdQuery = Type.Object({ Id: DeviceId });
 const DeviceOptions = Type.Object({ CustomName: Type.Optional(Type.Union([Type.String({ maxLength: 256 }), Type.Null()])) });
 
 /**

@@ -5,7 +5,7 @@
 import { Type, type Static } from 'typebox';
 import type { Api, AppDeps } from '../appDeps.js';
 import { caller } from '../http/authPlugin.js';
-import { CsvStrings, Id, IdParams, Paging, UserIdParams } from '../http/schemas.js';
+import { CsvStrings, IdParams, Paging, UserIdParams, UserItemParams } from '../http/schemas.js';
 import type { BrowseQuery, ByNameKind } from '../library/libraryBrowser.js';
 import type { SortOrder } from '../library/itemsRepo.js';
 import { clampLimit, idList, optionalItemId } from './libraryAccess.js';
@@ -73,8 +73,6 @@ const ShowsQuery = Type.Object({
   SeasonId: text,
   Season: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })),
 });
-
-const UserItemParams = Type.Object({ userId: Id, id: Id });
 
 function sortOrders(raw: string[] | undefined): SortOrder[] | undefined {
   return raw?.map((s) => (s.toLowerCase().startsWith('desc') ? 'Descending' : 'Ascending'));

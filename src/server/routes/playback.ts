@@ -9,7 +9,7 @@ import type { Api, AppDeps } from '../appDeps.js';
 import { badRequest, DomainError } from '../errors.js';
 import { caller, extractToken } from '../http/authPlugin.js';
 import { HttpError } from '../http/errors.js';
-import { Id, IdParams, ShortString } from '../http/schemas.js';
+import { Id, IdParams, ShortString, Ticks } from '../http/schemas.js';
 import { prepareProfileField } from '../profile/deviceCapabilities.js';
 import { DeviceProfileSchema, toDeviceProfile } from '../profile/deviceProfileSchema.js';
 
@@ -17,7 +17,7 @@ const StreamOptions = {
   UserId: Type.Optional(Id),
   MediaSourceId: Type.Optional(Id),
   MaxStreamingBitrate: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12 })),
-  StartTimeTicks: Type.Optional(Type.Number({ minimum: 0, maximum: 1e15 })),
+  StartTimeTicks: Type.Optional(Ticks),
   AudioStreamIndex: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
   SubtitleStreamIndex: Type.Optional(Type.Integer({ minimum: -1, maximum: 10_000 })),
   EnableDirectPlay: Type.Optional(Type.Boolean()),

@@ -2,7 +2,8 @@
 import type { FastifyReply } from 'fastify';
 import type { Api, AppDeps } from '../appDeps.js';
 import { caller } from '../http/authPlugin.js';
-import { IdParams, JobItemsQuery, JobRequest, JobsQuery, JobUpdate, OptionsQuery, parseCategory, TargetsQuery } from './syncSchemas.js';
+import { IdParams } from '../http/schemas.js';
+import { JobItemsQuery, JobRequest, JobsQuery, JobUpdate, OptionsQuery, parseCategory, TargetsQuery } from './syncSchemas.js';
 
 const noContent = (reply: FastifyReply) => reply.status(204).send();
 

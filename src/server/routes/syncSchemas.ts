@@ -5,10 +5,9 @@
  */
 import { Type, type Static } from 'typebox';
 import { badRequest } from '../errors.js';
-import { CsvStrings, Id, IdParams, Paging, ShortString } from '../http/schemas.js';
+import { CsvStrings, Paging, ShortString, Ticks } from '../http/schemas.js';
 import { parseEnum, SYNC_CATEGORIES, type SyncCategory } from '../../shared/api/sync.js';
 
-export { IdParams };
 export const TargetParams = Type.Object({ targetId: ShortString });
 /** Enums arrive by name in any case or by number (API.md §1): normalised by the handler. */
 export const EnumName = Type.Union([Type.String({ maxLength: 64 }), Type.Integer({ minimum: 0, maximum: 64 })]);
@@ -96,12 +95,10 @@ export const UserAction = Type.Object({
   ItemId: ShortString,
   Type: Type.Optional(EnumName),
   Date: Type.String({ maxLength: 64 }),
-  PositionTicks: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+  PositionTicks: Type.Optional(Type.Union([Ticks, Type.Null()])),
 });
 export const OfflineActions = Type.Array(UserAction, { maxItems: 10_000 });
 export type UserActionInput = Static<typeof UserAction>;
 
 /** `DELETE /Sync/{TargetId}/Items` and friends: TargetId and ItemIds from the query or the body. */
 export const CancelOnTarget = Type.Object({ TargetId: Type.Optional(ShortString), ItemIds: Type.Optional(CsvStrings) });
-
-export { Id };

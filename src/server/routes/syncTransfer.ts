@@ -12,7 +12,8 @@ import { caller } from '../http/authPlugin.js';
 import { contentTypeFor, parseRange, sendFileWithRange, strongEtag } from '../http/rangeResponse.js';
 import { SharedRateLimiter } from '../http/rateLimit.js';
 import type { ServedFile } from '../sync/transfer.js';
-import { AdditionalFileQuery, IdParams, ReadyQuery } from './syncSchemas.js';
+import { IdParams } from '../http/schemas.js';
+import { AdditionalFileQuery, ReadyQuery } from './syncSchemas.js';
 
 const BlocksQuery = Type.Object({
   BlockSize: Type.Optional(Type.Integer({ minimum: MIN_BLOCK_SIZE, maximum: MAX_BLOCK_SIZE, multipleOf: MIN_BLOCK_SIZE })),

@@ -5,9 +5,8 @@
 import { Type } from 'typebox';
 import type { Api, AppDeps } from '../appDeps.js';
 import { caller } from '../http/authPlugin.js';
-import { Id, Ticks } from '../http/schemas.js';
+import { Id, Ticks, UserItemParams } from '../http/schemas.js';
 
-const UserItemParams = Type.Object({ userId: Id, id: Id });
 const PlayedQuery = Type.Object({ DatePlayed: Type.Optional(Type.String({ maxLength: 40 })) });
 
 /** Ignored, but bounded: Emby sends -1 for "none". */

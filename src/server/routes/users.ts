@@ -47,8 +47,13 @@ const ConfigurationBody = Type.Object({
 const PasswordBody = Type.Object({ CurrentPw: Type.Optional(Password), NewPw: Type.Optional(Password), ResetPassword: flag });
 
 export function registerUserRoutes(app: Api, deps: AppDeps): void {
-  const { auth, usersService: users, serverId } = deps;
+  registerSignInRoute(app, deps);
+  registerUserReadRoutes(app, deps);
+  registerUserChangeRoutes(app, deps);
+}
 
+function registerSignInRoute(app: Api, deps: AppDeps): void {
+  const { auth, serverId } = deps;
   app.post(
     '/Users/AuthenticateByName',
     { config: { auth: 'none' }, schema: { body: SignInBody } },
@@ -76,7 +81,10 @@ export function registerUserRoutes(app: Api, deps: AppDeps): void {
       };
     },
   );
+}
 
+function registerUserReadRoutes(app: Api, deps: AppDeps): void {
+  const { usersService: users, serverId } = deps;
   app.get('/Users/Public', { config: { auth: 'none' } }, async () =>
     users.listPublic().map((u) => ({ Name: u.name, Id: u.id, ServerId: serverId, HasPassword: !!u.passwordHash })),
   );
@@ -91,7 +99,11 @@ export function registerUserRoutes(app: Api, deps: AppDeps): void {
   app.get('/Users/:id/Offline', { schema: { params: IdParams } }, async (req) =>
     toUserDto(users.visibleTo(caller(req), req.params.id), serverId),
   );
+}
 
+/** Creating, deleting and changing accounts; who may change what is the users service's rule. */
+function registerUserChangeRoutes(app: Api, deps: AppDeps): void {
+  const { usersService: users, serverId } = deps;
   app.post('/Users/New', { config: { auth: 'admin' }, schema: { body: NewUserBody } }, async (req) =>
     toUserDto(await users.create(req.body.Name, req.body.Password), serverId),
   );

@@ -12,8 +12,9 @@ const RANK: Record<string, number> = {
 };
 
 /**
- * `Fields=SyncInfo` for the calling device: per item its most advanced job item; per folder the mean over
- * its items on the device (Synced 100, else 50).
+ * `Fields=SyncInfo` for the calling device: per item its most advanced job item; per folder the mean of its
+ * items' progress on the device, on the one scale of jobStatus.ts that each item's own SyncPercent shows
+ * (Queued 0, converting up to 50, downloading 50–100, Synced 100).
  */
 export class SqlItemSyncInfo implements ItemSyncInfoProvider {
   constructor(private readonly db: Db) {}
@@ -43,7 +44,7 @@ export class SqlItemSyncInfo implements ItemSyncInfoProvider {
     const folders = this.db
       .prepare(
         `SELECT f.id AS folder_id,
-                AVG(CASE WHEN i.status = 'Synced' THEN 100.0 ELSE 50.0 END) AS pct,
+                AVG(CASE WHEN i.status = 'Synced' THEN 100.0 ELSE i.progress END) AS pct,
                 SUM(CASE WHEN i.status = 'Synced' THEN 1 ELSE 0 END) AS synced, COUNT(*) AS n
          FROM items f
          JOIN items c ON (c.series_id = f.id OR c.season_id = f.id OR c.album_id = f.id OR c.top_parent_id = f.id OR c.parent_id = f.id)

@@ -7,7 +7,7 @@ import type { UserRecord } from '../auth/usersRepo.js';
 import { badRequest, forbidden } from '../errors.js';
 import type { SyncEvents } from '../events/syncEvents.js';
 import { newId, normalizeId } from '../ids.js';
-import type { SyncCategory, SyncJobCreationResult } from '../../shared/api/sync.js';
+import type { SyncCategory, SyncJobCreationResult, SyncJobRequest } from '../../shared/api/sync.js';
 import { defaultQualityId, isQualityAllowed, parseQualityId } from '../../shared/quality.js';
 import type { ConversionPort } from './conversionPort.js';
 import type { ItemPlanner } from './itemPlanner.js';
@@ -20,20 +20,8 @@ import type { SyncAccess } from './syncAccess.js';
 import { positiveInt, type SyncDialog } from './syncDialog.js';
 import type { SyncCandidate, SyncLibrary } from './syncLibrary.js';
 
-export interface CreateJobInput {
-  TargetId?: string;
-  ItemIds?: string[];
-  Category?: SyncCategory;
-  ParentId?: string;
-  Quality?: string;
-  Profile?: string;
-  Name?: string;
-  UserId?: string;
-  UnwatchedOnly?: boolean;
-  SyncNewContent?: boolean;
-  ItemLimit?: number;
-  Bitrate?: number;
-}
+/** A job request as the client sent it: any field may be missing (the checks of §5.1 say which matter). */
+export type CreateJobInput = Partial<SyncJobRequest>;
 
 export interface UpdateJobInput {
   Name?: string;

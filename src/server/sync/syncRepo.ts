@@ -3,11 +3,61 @@
  * repository ports of `ports.ts`; services never see SQL or the raw database.
  */
 import type { Db } from '../db/connection.js';
-import type { SyncJobStatus } from '../../shared/api/sync.js';
+import type { ItemFileInfo, SyncCategory, SyncJobItemStatus, SyncJobStatus } from '../../shared/api/sync.js';
+import type { MediaSourceInfo } from '../../shared/api/items.js';
 import { ACTIVE_STATUSES, type JobItemQuery, type JobItemRecord, type JobQuery, type JobRecord } from './records.js';
 import type { SyncStore } from './ports.js';
 
-function toJob(r: any): JobRecord {
+/** A row of sync_jobs as SQLite stores it (migration 002): booleans 0/1, id lists as JSON. */
+interface SyncJobRow {
+  id: string;
+  user_id: string;
+  target_id: string;
+  name: string;
+  quality: string;
+  bitrate: number | null;
+  profile: string;
+  category: SyncCategory | null;
+  parent_id: string | null;
+  requested_item_ids: string;
+  unwatched_only: number;
+  sync_new_content: number;
+  item_limit: number | null;
+  status: SyncJobStatus;
+  progress: number | null;
+  item_count: number;
+  date_created: string;
+  date_last_modified: string;
+}
+
+/** A row of sync_job_items (migration 002): the media source and additional files as JSON. */
+interface SyncJobItemRow {
+  id: string;
+  job_id: string;
+  item_id: string;
+  target_id: string;
+  item_name: string;
+  status: SyncJobItemStatus;
+  progress: number;
+  job_item_index: number;
+  is_marked_for_removal: number;
+  output_key: string | null;
+  media_source: string | null;
+  additional_files: string;
+  output_file_name: string | null;
+  size: number | null;
+  sha256: string | null;
+  estimated_size: number | null;
+  error_message: string | null;
+  item_date_modified_ticks: number | null;
+  priority: number;
+  date_created: string;
+  date_modified: string;
+}
+
+/** `row`: one result of `SELECT * FROM sync_jobs` (better-sqlite3 types results as unknown). */
+function toJob(row: unknown): JobRecord {
+  const r = row as SyncJobRow;
   return {
     id: r.id,
     userId: r.user_id,
@@ -18,7 +68,7 @@ function toJob(r: any): JobRecord {
     profile: r.profile,
     category: r.category,
     parentId: r.parent_id,
-    requestedItemIds: JSON.parse(r.requested_item_ids),
+    requestedItemIds: JSON.parse(r.requested_item_ids) as string[],
     unwatchedOnly: !!r.unwatched_only,
     syncNewContent: !!r.sync_new_content,
     itemLimit: r.item_limit,
@@ -30,7 +80,9 @@ function toJob(r: any): JobRecord {
   };
 }
 
-function toItem(r: any): JobItemRecord {
+/** `row`: one result of `SELECT * FROM sync_job_items`. */
+function toItem(row: unknown): JobItemRecord {
+  const r = row as SyncJobItemRow;
   return {
     id: r.id,
     jobId: r.job_id,
@@ -42,8 +94,8 @@ function toItem(r: any): JobItemRecord {
     jobItemIndex: r.job_item_index,
     isMarkedForRemoval: !!r.is_marked_for_removal,
     outputKey: r.output_key,
-    mediaSource: r.media_source ? JSON.parse(r.media_source) : null,
-    additionalFiles: JSON.parse(r.additional_files),
+    mediaSource: r.media_source ? (JSON.parse(r.media_source) as MediaSourceInfo) : null,
+    additionalFiles: JSON.parse(r.additional_files) as ItemFileInfo[],
     outputFileName: r.output_file_name,
     size: r.size,
     sha256: r.sha256,
@@ -277,7 +329,7 @@ export class SyncRepo implements SyncStore {
 }
 
 /** A job item as its table stores it: one mapping for insert and update, so the two cannot drift. */
-function itemColumns(i: JobItemRecord): Record<string, string | number | null> {
+function itemColumns(i: JobItemRecord): SyncJobItemRow {
   return {
     id: i.id,
     job_id: i.jobId,

@@ -18,13 +18,15 @@
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { UserPolicy } from '../../shared/api/users.js';
-import { badRequest, conflict, forbidden, HttpError, notFound } from '../http/errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { CameraUploadsRepo, UploadRecord } from './cameraUploadsRepo.js';
+import type { ContentRange } from './contentRange.js';
+import { OffsetConflict, unsupportedType, uploadTooLarge } from './uploadErrors.js';
+import { hashFile, readHead, writeMetered } from './uploadFiles.js';
 import { declaredKind, SNIFF_BYTES, sniffMedia } from './mediaSniff.js';
 import { albumFolder, safeFileName, safeSegment, uniqueName } from './uploadPaths.js';
 
@@ -67,18 +69,6 @@ export interface CameraUploadDeps {
   requestScan(): void;
   log: Logger;
   now?: () => Date;
-}
-
-export const uploadTooLarge = (max: number) =>
-  new HttpError(413, 'PayloadTooLarge', `The file is larger than this server accepts (${max} bytes)`);
-export const unsupportedType = (what: string) =>
-  new HttpError(415, 'UnsupportedMediaType', `Only photos and videos can be uploaded (${what})`);
-
-/** Offset mismatch: the answer carries the offset the server holds so the client continues from there. */
-export class OffsetConflict extends HttpError {
-  constructor(readonly offset: number) {
-    super(409, 'Conflict', `The upload continues at byte ${offset}`);
-  }
 }
 
 interface RunningHash {
@@ -265,30 +255,12 @@ export class CameraUploadService {
     return this.finish({ ...record, bytesReceived: size });
   }
 
-  /**
-   * Streams `body` into `file`, hashing on the way, at most `limit` bytes: more is a 413 when
-   * `limitIsServerMax`, else a 400 (a chunk longer than it said).
-   */
-  private async writeBody(
-    body: Readable,
-    file: string,
-    flags: 'a' | 'w',
-    limit: number,
-    hash: Hash | undefined,
-    limitIsServerMax = false,
-  ): Promise<number> {
-    let n = 0;
+  /** A body longer than `limit` is a 413 when the limit is the server's, else a 400 (a chunk longer than it said). */
+  private writeBody(body: Readable, file: string, flags: 'a' | 'w', limit: number, hash: Hash | undefined, limitIsServerMax = false) {
     const max = this.d.maxBytes;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        n += chunk.length;
-        if (n > limit) return done(limitIsServerMax ? uploadTooLarge(max) : badRequest('The chunk goes past the end of the file'));
-        hash?.update(chunk);
-        done(null, chunk);
-      },
-    });
-    await pipeline(body, meter, fs.createWriteStream(file, { flags }));
-    return n;
+    return writeMetered(body, file, flags, limit, hash, () =>
+      limitIsServerMax ? uploadTooLarge(max) : badRequest('The chunk goes past the end of the file'),
+    );
   }
 
   private async finish(record: UploadRecord): Promise<UploadOutcome> {
@@ -311,7 +283,7 @@ export class CameraUploadService {
       // Corrupted on the way: start again from byte 0.
       fs.writeFileSync(temp, new Uint8Array(0));
       this.d.repo.setReceived(record.id, 0, this.now().toISOString());
-      throw new HttpError(400, 'ChecksumMismatch', 'The file that arrived does not match its SHA-256; upload it again from the start');
+      throw badRequest('The file that arrived does not match its SHA-256; upload it again from the start', 'ChecksumMismatch');
     }
     const dup = this.d.repo.findDuplicate(record.deviceId, record.userId, {
       sha256,
@@ -357,23 +329,6 @@ export class CameraUploadService {
   }
 }
 
-export interface ContentRange {
-  start: number;
-  end?: number;
-  total?: number;
-}
-
-/** `bytes a-b/total` (total may be `*`); undefined when malformed. */
-export function parseContentRange(header: string | undefined): ContentRange | undefined {
-  if (!header) return undefined;
-  const m = /^\s*bytes\s+(\d+)-(\d+)\/(\d+|\*)\s*$/i.exec(header);
-  if (!m) return undefined;
-  const start = Number(m[1]);
-  const end = Number(m[2]);
-  if (end < start) return undefined;
-  return { start, end, total: m[3] === '*' ? undefined : Number(m[3]) };
-}
-
 function normDate(d: string | undefined): string | null {
   if (!d) return null;
   const t = Date.parse(d);
@@ -382,21 +337,4 @@ function normDate(d: string | undefined): string | null {
 
 function normSha(s: string | undefined): string | null {
   return s && /^[0-9a-f]{64}$/i.test(s) ? s.toLowerCase() : null;
-}
-
-async function readHead(file: string, n: number): Promise<Uint8Array> {
-  const fh = await fs.promises.open(file, 'r');
-  try {
-    const buf = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(buf, 0, n, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
-
-async function hashFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(fs.createReadStream(file), hash);
-  return hash.digest('hex');
 }

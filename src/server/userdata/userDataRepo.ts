@@ -1,15 +1,8 @@
 /** Per-user state of library items (played, position, play count, favourite), read in batches. */
 import type { Db } from '../db/connection.js';
+import type { UserDataTable } from '../db/tables.js';
 
-export interface UserDataRow {
-  user_id: string;
-  item_id: string;
-  played: number;
-  play_count: number;
-  playback_position_ticks: number;
-  last_played_date: string | null;
-  is_favorite: number;
-}
+export type UserDataRow = UserDataTable;
 
 export class UserDataRepo {
   constructor(private readonly db: Db) {}

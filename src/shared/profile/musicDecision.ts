@@ -1,8 +1,10 @@
 /** A song's plan: direct play, a remux into a container the device lists for its codec, or a transcode. */
 import { CODEC_MAX_CHANNELS } from './audioStreams.js';
 import { canMuxAudio, canonicalCodec, canonicalContainer, csvList, ENCODABLE_AUDIO, isWritableContainer, listAccepts } from './codecs.js';
-import { audioProperties, capsFromConditions, codecConditions, failedConditions } from './conditions.js';
-import type { ConversionInput, ConversionPlan, DirectPlan } from './plan.js';
+import { audioProperties, capsFromConditions, codecConditions, failedConditions, type SourceProperties } from './conditions.js';
+import type { MediaStream } from '../api/items.js';
+import type { DirectPlayProfile, ProfileCondition } from './types.js';
+import type { AudioRemuxPlan, ConversionContext, ConversionInput, ConversionPlan, DirectPlan } from './plan.js';
 import { qualityCap } from '../quality.js';
 import { failureText, firstTranscodingProfile, mbps, num, orderAudioStreams, sourceBitrate, sourceContainers } from './sourceFacts.js';
 
@@ -23,32 +25,68 @@ function defaultAudioCodecFor(container: string): string {
   }
 }
 
+/** What the decision knows about the song and the device once it has picked the audio stream. */
+interface SongFacts {
+  input: ConversionInput;
+  context: ConversionContext;
+  audio: MediaStream;
+  codec: string;
+  containers: string[];
+  /** The music bitrate cap, when transcoding is allowed. */
+  musicCap: number | undefined;
+  props: SourceProperties;
+  /** Direct-play profiles that list this codec (whatever their container). */
+  audioProfiles: DirectPlayProfile[];
+  /** The conditions of the device's Audio codec profiles this song fails in these containers. */
+  failures(containers: string[]): ProfileCondition[];
+}
+
 export function decideAudio(input: ConversionInput): ConversionPlan {
-  const { source, profile } = input;
-  const context = input.context ?? 'Static';
-  const direct = (reasons: string[]): DirectPlan => ({ kind: 'direct', mediaType: 'Audio', subtitles: [], reasons });
-  const streams = source.MediaStreams ?? [];
-  const audio = orderAudioStreams(streams, input.audioLanguage)[0];
+  const audio = orderAudioStreams(input.source.MediaStreams ?? [], input.audioLanguage)[0];
   if (!audio) return direct(['no audio stream; serving the source']);
   if (input.quality === 'original') return direct(['Original quality serves the source file']);
+  const song = songFacts(input, audio);
+  const { reasons, onlyContainer } = directPlayVerdict(song);
+  if (reasons.length === 0) return direct([`${song.containers[0] ?? '?'}/${song.codec} plays directly`]);
+  // Only the container is wrong: rewrap into a container a direct-play profile lists for this codec.
+  const remux = onlyContainer ? remuxPlan(song, reasons) : undefined;
+  return remux ?? transcodePlan(song, reasons);
+}
 
+function direct(reasons: string[]): DirectPlan {
+  return { kind: 'direct', mediaType: 'Audio', subtitles: [], reasons };
+}
+
+function songFacts(input: ConversionInput, audio: MediaStream): SongFacts {
+  const { source, profile } = input;
+  const context = input.context ?? 'Static';
   const codec = canonicalCodec(audio.Codec ?? 'unknown');
-  const containers = sourceContainers(source);
   const cap = input.enableTranscoding
     ? qualityCap(input.quality, context === 'Static' ? profile.MaxStaticBitrate : profile.MaxStreamingBitrate, input.bitrate)
     : undefined;
-  const musicCap = input.enableTranscoding ? ((context === 'Static' ? num(profile.MaxStaticMusicBitrate) : undefined) ?? cap) : undefined;
-  const bitrate = audio.BitRate ?? sourceBitrate(source);
   const props = audioProperties(audio, false);
+  return {
+    input,
+    context,
+    audio,
+    codec,
+    containers: sourceContainers(source),
+    musicCap: input.enableTranscoding ? ((context === 'Static' ? num(profile.MaxStaticMusicBitrate) : undefined) ?? cap) : undefined,
+    props,
+    audioProfiles: (profile.DirectPlayProfiles ?? []).filter(
+      (p) => p.Type === 'Audio' && listAccepts(p.AudioCodec, [codec], canonicalCodec),
+    ),
+    failures: (cs) => failedConditions(codecConditions(profile.CodecProfiles, { type: 'Audio', codec, container: cs }, props), props),
+  };
+}
 
+/** Why the song can't play as it is (none: it plays directly), and whether only its container is wrong. */
+function directPlayVerdict(song: SongFacts): { reasons: string[]; onlyContainer: boolean } {
+  const { audio, codec, containers, musicCap, audioProfiles, props } = song;
   const reasons: string[] = [];
+  const bitrate = audio.BitRate ?? sourceBitrate(song.input.source);
   if (musicCap !== undefined && bitrate !== undefined && bitrate > musicCap)
     reasons.push(`bitrate ${mbps(bitrate)} over the ${mbps(musicCap)} music cap`);
-  const failures = (cs: string[]) =>
-    failedConditions(codecConditions(profile.CodecProfiles, { type: 'Audio', codec, container: cs }, props), props);
-  const audioProfiles = (profile.DirectPlayProfiles ?? []).filter(
-    (p) => p.Type === 'Audio' && listAccepts(p.AudioCodec, [codec], canonicalCodec),
-  );
   const playable = audioProfiles.filter((p) => listAccepts(p.Container, containers, canonicalContainer));
   if (playable.length === 0) {
     reasons.push(
@@ -57,32 +95,33 @@ export function decideAudio(input: ConversionInput): ConversionPlan {
         : `container ${containers[0] ?? 'unknown'} not in DirectPlayProfiles for ${codec}`,
     );
   }
-  const conditionFailures = failures(containers);
-  reasons.push(...failureText(`${codec} codec profile`, conditionFailures, props));
-  if (reasons.length === 0) return direct([`${containers[0] ?? '?'}/${codec} plays directly`]);
+  reasons.push(...failureText(`${codec} codec profile`, song.failures(containers), props));
+  return { reasons, onlyContainer: playable.length === 0 && audioProfiles.length > 0 && reasons.length === 1 };
+}
 
-  // Only the container is wrong: rewrap into a container a direct-play profile lists for this codec.
-  const onlyContainer = playable.length === 0 && audioProfiles.length > 0 && reasons.length === 1;
-  if (onlyContainer) {
-    const target = audioProfiles
-      .flatMap((p) => csvList(p.Container, canonicalContainer))
-      .find((c) => isWritableContainer(c) && canMuxAudio(c, codec) && failures([c]).length === 0);
-    if (target) {
-      return {
-        kind: 'audio-remux',
-        container: target,
-        audio: {
-          streamIndex: audio.Index,
-          action: 'copy',
-          codec,
-          ...(audio.Language ? { language: audio.Language } : {}),
-          ...(audio.BitRate ? { bitrate: audio.BitRate } : {}),
-        },
-        reasons: [...reasons, `remux to ${target}: ${codec} copied`],
-      };
-    }
-  }
+function remuxPlan(song: SongFacts, reasons: string[]): AudioRemuxPlan | undefined {
+  const { audio, codec } = song;
+  const target = song.audioProfiles
+    .flatMap((p) => csvList(p.Container, canonicalContainer))
+    .find((c) => isWritableContainer(c) && canMuxAudio(c, codec) && song.failures([c]).length === 0);
+  if (!target) return undefined;
+  return {
+    kind: 'audio-remux',
+    container: target,
+    audio: {
+      streamIndex: audio.Index,
+      action: 'copy',
+      codec,
+      ...(audio.Language ? { language: audio.Language } : {}),
+      ...(audio.BitRate ? { bitrate: audio.BitRate } : {}),
+    },
+    reasons: [...reasons, `remux to ${target}: ${codec} copied`],
+  };
+}
 
+function transcodePlan(song: SongFacts, reasons: string[]): ConversionPlan {
+  const { input, context, audio, codec, musicCap } = song;
+  const profile = input.profile;
   const tp = firstTranscodingProfile(profile, 'Audio', context);
   if (!tp) return direct([...reasons, `no ${context} Audio TranscodingProfile; serving the source`]);
   if (!input.enableTranscoding)

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConversionEngine } from '../../../src/server/convert/conversionEngine.js';
 import { InProcessQueue } from '../../../src/server/convert/inProcessQueue.js';
 import { OutputStore } from '../../../src/server/convert/outputStore.js';
@@ -72,8 +72,8 @@ describe('ConversionEngine (the sync core port)', () => {
 
       db.prepare(`UPDATE sync_job_items SET status = 'Cancelled' WHERE id = ?`).run(itemId);
       engine.release(out.key);
-      await new Promise((r) => setTimeout(r, 50));
-      expect(engine.getOutput(out.key)).toBeUndefined();
+      // Release works after the current call (cancel, then files, then the row): wait for the row to go.
+      await vi.waitFor(() => expect(engine.getOutput(out.key)).toBeUndefined(), { timeout: 15_000, interval: 20 });
       expect(fs.existsSync(store.layout.dir(out.key))).toBe(false);
       expect(fs.existsSync(clips.h264Ac3Mkv)).toBe(true);
     } finally {

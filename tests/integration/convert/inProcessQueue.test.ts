@@ -228,10 +228,10 @@ describe('InProcessQueue ordering', () => {
     for (const k of all) await queue.schedule(k, store.get(k)!.priority);
     await queue.start();
     for (let i = 0; i < all.length; i++) {
-      await new Promise((r) => setTimeout(r, 5));
+      // Wait for the i-th run to have started (under load it may take longer than any fixed sleep), then end it.
+      await vi.waitFor(() => expect(gates.has(runs[i] ?? '')).toBe(true), { timeout: 15_000, interval: 5 });
       gates.get(runs[i]!)!.resolve();
     }
-    await new Promise((r) => setTimeout(r, 10));
     expect(runs.map((k) => keys[k])).toEqual(['c1', 'a1', 'b1', 'a2', 'b2', 'a3']);
   });
 

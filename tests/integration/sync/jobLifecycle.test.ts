@@ -191,4 +191,14 @@ describe('offline actions', () => {
       403,
     );
   });
+
+  it('refuses a position beyond the tick range with a 400, like every other position the server takes', async () => {
+    const action = { Id: 'far', ItemId: f.ids['Third'], Type: 'PlayedItem', Date: new Date().toISOString(), PositionTicks: 1e300 };
+    const res = await f.admin.req('POST', '/Sync/OfflineActions', [action]);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'BadRequest' });
+    // Refused as a whole: the action Id was not used up, so a corrected resend still applies.
+    const fixed = { ...action, PositionTicks: 12.4 };
+    expect((await f.admin.req('POST', '/Sync/OfflineActions', [fixed])).status).toBe(204);
+  });
 });

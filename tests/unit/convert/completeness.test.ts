@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clock, incompleteReason, TruncationWatch, unreadableSourceReason } from '../../../src/server/convert/completeness.js';
+import { clock } from '../../../src/shared/clock.js';
+import { incompleteReason, TruncationWatch, unreadableSourceReason } from '../../../src/server/convert/completeness.js';
 
 describe('completeness of a conversion', () => {
   it('fails an output more than a second shorter than its source, saying where it ends', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clock, incompleteReason, matroskaCut, mp4Cut, riffCut } from '../../../src/server/library/completeness.js';
+import { clock } from '../../../src/shared/clock.js';
+import { incompleteReason, matroskaCut, mp4Cut, riffCut } from '../../../src/server/library/completeness.js';
 
 const reader = (bytes: Buffer) => async (position: number, length: number) => bytes.subarray(position, position + length);
 

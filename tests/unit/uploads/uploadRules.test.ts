@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { declaredKind, sniffMedia } from '../../../src/server/uploads/mediaSniff.js';
 import { albumFolder, safeFileName, safeSegment, uniqueName } from '../../../src/server/uploads/uploadPaths.js';
-import { parseContentRange } from '../../../src/server/uploads/cameraUploadService.js';
+import { parseContentRange } from '../../../src/server/uploads/contentRange.js';
 
 const bytes = (...parts: Array<number[] | string>) =>
   Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));

@@ -1,3 +1,7 @@
+/**
+ * One DDL script (the sync tables), applied once and never edited: its `up` is long because it is the schema as it
+ * shipped, read top to bottom; later changes are new numbered migrations.
+ */
 import type { Migration } from '../migrate.js';
 
 export const m002Sync: Migration = {
