@@ -8,8 +8,13 @@
  * Registered before the navigation route (sw.ts), and /offline is on its denylist.
  */
 import { registerRoute } from 'workbox-routing';
-import { OFFLINE_CACHE, openDb, type LocalItem } from '../db';
+import { OFFLINE_CACHE, type LocalItem } from '../db';
+import { DexieStorage } from '../sync/dexieStorage';
+import type { StoragePort } from '../sync/ports';
 import { chunkStream, decideRange } from './rangeStream';
+
+/** What the responder reads: records and their media chunks, through the storage port. */
+export type OfflineMediaStore = Pick<StoragePort, 'getItem' | 'readChunk'>;
 
 export const OFFLINE_MEDIA_PATH = /^\/offline\/media\/([^/]+)$/;
 const OFFLINE_SMALL_PATH = /^\/offline\/(subtitles|images)\//;
@@ -34,9 +39,8 @@ function contentTypeOf(item: LocalItem): string {
   return TYPES[ext] ?? 'application/octet-stream';
 }
 
-export async function respondWithMedia(localId: string, request: Request): Promise<Response> {
-  const db = openDb();
-  const item = await db.items.get(localId);
+export async function respondWithMedia(store: OfflineMediaStore, localId: string, request: Request): Promise<Response> {
+  const item = await store.getItem(localId);
   if (!item || item.step === 'media' || item.size === undefined) {
     return new Response('Not on this device', {
       status: 404,
@@ -60,7 +64,7 @@ export async function respondWithMedia(localId: string, request: Request): Promi
   headers['Content-Length'] = String(Math.max(0, end - start + 1));
   if (decision.status === 206) headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
   if (request.method === 'HEAD' || size === 0) return new Response(null, { status: decision.status, headers });
-  const body = chunkStream(async (index) => (await db.chunks.get([item.FileId, index]))?.data, item.chunkSize, start, end);
+  const body = chunkStream((index) => store.readChunk(item.FileId, index), item.chunkSize, start, end);
   return new Response(body, { status: decision.status, headers });
 }
 
@@ -76,15 +80,15 @@ async function respondFromCache(request: Request): Promise<Response> {
   );
 }
 
-export function registerOfflineMediaRoute(): void {
+export function registerOfflineMediaRoute(store: OfflineMediaStore = new DexieStorage()): void {
   registerRoute(
     ({ url, sameOrigin }) => sameOrigin && OFFLINE_MEDIA_PATH.test(url.pathname),
-    ({ url, request }) => respondWithMedia(decodeURIComponent(OFFLINE_MEDIA_PATH.exec(url.pathname)![1]!), request),
+    ({ url, request }) => respondWithMedia(store, decodeURIComponent(OFFLINE_MEDIA_PATH.exec(url.pathname)![1]!), request),
     'GET',
   );
   registerRoute(
     ({ url, sameOrigin }) => sameOrigin && OFFLINE_MEDIA_PATH.test(url.pathname),
-    ({ url, request }) => respondWithMedia(decodeURIComponent(OFFLINE_MEDIA_PATH.exec(url.pathname)![1]!), request),
+    ({ url, request }) => respondWithMedia(store, decodeURIComponent(OFFLINE_MEDIA_PATH.exec(url.pathname)![1]!), request),
     'HEAD',
   );
   registerRoute(

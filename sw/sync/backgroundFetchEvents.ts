@@ -6,7 +6,7 @@
 import { BACKGROUND_FETCH_PREFIX, ingestBackgroundFetch, type BgFetchEvent, type BrowserBackgroundFetch } from './backgroundFetch';
 import { progressOf, type ApiPort, type Clock, type ControlStoragePort, type Notifier } from './ports';
 import type { PauseState, RunScheduler } from './runScheduler';
-import { QUOTA_MESSAGE } from './syncLoop';
+import { QUOTA_MESSAGE } from './runContext';
 import type { ServerRow } from '../db';
 
 /** After a failed Background Fetch, the loop downloads the item itself for this long. */
@@ -37,7 +37,7 @@ export class BackgroundFetchEvents {
     // Only a hand-over the item still waits for: a fetch the loop gave up waiting on (the page answered
     // late) or one from before a reset is not taken in.
     if (!id || !item || item.step !== 'media' || item.backgroundFetch?.id !== e.registration.id) return;
-    const session = await storage.sessionFor(item.ServerId);
+    const session = await storage.sessionFor(item.ServerId, item.UserId);
     if (!session) return;
     backgroundFetch.ingesting.add(e.registration.id);
     try {

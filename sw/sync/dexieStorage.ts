@@ -6,15 +6,36 @@
 import { OFFLINE_CACHE, offlineSubtitleUrl, openDb, type LocalItem, type OutboxRow, type ServerRow, type StowawayDb } from '../db';
 import { DEFAULT_SETTINGS, type ControlStoragePort, type RunSummary, type SyncSettings } from './ports';
 
+const SETTINGS_KEY = 'syncSettings';
+
 export class DexieStorage implements ControlStoragePort {
   constructor(readonly db: StowawayDb = openDb()) {}
 
   async settings(): Promise<SyncSettings> {
-    const row = await this.db.meta.get('syncSettings');
+    const row = await this.db.meta.get(SETTINGS_KEY);
     return {
       ...DEFAULT_SETTINGS,
       ...((row?.value as Partial<SyncSettings> | undefined) ?? {}),
     };
+  }
+
+  /** Changes some download settings; the others keep their stored (or default) values. */
+  async updateSettings(changes: Partial<SyncSettings>): Promise<void> {
+    await this.db.transaction('rw', this.db.meta, async () => {
+      const before = ((await this.db.meta.get(SETTINGS_KEY))?.value as Partial<SyncSettings> | undefined) ?? {};
+      await this.db.meta.put({ key: SETTINGS_KEY, value: { ...before, ...changes } });
+    });
+  }
+
+  /** A small fact kept in `meta` by key. */
+  async fact<T>(key: string): Promise<T | undefined> {
+    return (await this.db.meta.get(key))?.value as T | undefined;
+  }
+
+  /** Keeps a small fact in `meta`; undefined removes it. */
+  async setFact(key: string, value: unknown): Promise<void> {
+    if (value === undefined) await this.db.meta.delete(key);
+    else await this.db.meta.put({ key, value });
   }
 
   listServers(): Promise<ServerRow[]> {
@@ -128,8 +149,9 @@ export class DexieStorage implements ControlStoragePort {
     return this.db.items.get(id);
   }
 
-  async sessionFor(serverId: string): Promise<ServerRow | undefined> {
-    return (await this.db.servers.where('serverId').equals(serverId).toArray())[0];
+  async sessionFor(serverId: string, userId?: string): Promise<ServerRow | undefined> {
+    const sessions = (await this.db.servers.where('serverId').equals(serverId).toArray()).filter((s) => s.token);
+    return sessions.find((s) => s.userId === userId) ?? sessions[0];
   }
 
   async pausedAll(): Promise<boolean> {

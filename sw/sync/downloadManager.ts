@@ -20,7 +20,16 @@
  */
 import type { LocalItem } from '../db';
 import { BlockVerifier, IntegrityError, StreamVerifier, type ChunkVerifier } from './chunkVerifier';
-import { ApiFailure, isQuotaError, type ApiPort, type Clock, type FileResponse, type StoragePort, type SyncSettings } from './ports';
+import {
+  ApiFailure,
+  isQuotaError,
+  type ApiPort,
+  type BlockList,
+  type Clock,
+  type FileResponse,
+  type StoragePort,
+  type SyncSettings,
+} from './ports';
 
 export { IntegrityError };
 
@@ -116,116 +125,167 @@ function cancel(res: FileResponse | undefined): void {
 }
 
 export async function downloadMedia(ctx: DownloadContext, start: LocalItem): Promise<LocalItem> {
-  const { api, storage, settings, signal } = ctx;
   let item = start;
-  if (item.nextChunk === 0 && item.chunkSize !== settings.chunkSize) item = { ...item, chunkSize: settings.chunkSize };
-  const chunkSize = item.chunkSize;
+  if (item.nextChunk === 0 && item.chunkSize !== ctx.settings.chunkSize) item = { ...item, chunkSize: ctx.settings.chunkSize };
+  const prepared = await prepare(ctx, item);
+  return new ChunkedDownload(ctx, prepared.item, prepared.verifier).run();
+}
+
+/** One run of downloadMedia: the chunk requests, the one write in flight, and the restarts it made. */
+class ChunkedDownload {
+  private readonly chunkSize: number;
+  /** Bytes received per chunk still arriving (keyed by its first byte), for progress between stored chunks. */
+  private readonly arriving = new Map<number, number>();
+  private restarts = 0;
+  private pendingWrite?: Promise<void>;
+  private next?: Promise<FileResponse>;
+
+  constructor(
+    private readonly ctx: DownloadContext,
+    private item: LocalItem,
+    private verifier: ChunkVerifier,
+  ) {
+    this.chunkSize = item.chunkSize;
+  }
+
+  async run(): Promise<LocalItem> {
+    const { ctx } = this;
+    this.next = this.item.size === 0 ? undefined : this.request(this.item.bytes);
+    try {
+      while (this.item.size === undefined || this.item.bytes < this.item.size) {
+        const res: FileResponse = await this.next!;
+        this.next = undefined;
+        if ((await this.take(res)) === 'done') break;
+      }
+      if (this.pendingWrite) await this.pendingWrite;
+      if (this.item.size === 0 && this.item.step === 'media')
+        this.item = await storeChunk(ctx, this.item, this.verifier, new Blob([]), true);
+      return this.item;
+    } catch (err) {
+      throw await this.settle(err);
+    }
+  }
+
   /** The file the block digests describe: an answer for another one means it changed under us. */
-  const listed = () => (verifier instanceof BlockVerifier ? verifier.list : undefined);
-  let verifier: ChunkVerifier;
-  ({ item, verifier } = await prepare(ctx, item));
+  private listed(): BlockList | undefined {
+    return this.verifier instanceof BlockVerifier ? this.verifier.list : undefined;
+  }
 
-  // Bytes received per chunk still arriving (keyed by its first byte), for progress between stored chunks.
-  const arriving = new Map<number, number>();
-  const reportArrival = () => {
-    let received = item.bytes;
-    for (const [from, n] of arriving) if (from >= item.bytes) received += n;
-    ctx.onBytes?.(item, received);
-  };
+  private reportArrival(): void {
+    let received = this.item.bytes;
+    for (const [from, n] of this.arriving) if (from >= this.item.bytes) received += n;
+    this.ctx.onBytes?.(this.item, received);
+  }
 
-  // A one-chunk answer starts draining into a Blob the moment it arrives: a body nobody reads stalls once
-  // the browser's pipe is full, and the prefetch of the next chunk would then move only a few hundred KB.
-  const request = async (from: number): Promise<FileResponse> => {
+  /**
+   * A one-chunk answer starts draining into a Blob the moment it arrives: a body nobody reads stalls once
+   * the browser's pipe is full, and the prefetch of the next chunk would then move only a few hundred KB.
+   */
+  private async request(from: number): Promise<FileResponse> {
+    const { ctx, item, chunkSize } = this;
     const to = item.size !== undefined ? Math.min(from + chunkSize, item.size) - 1 : from + chunkSize - 1;
-    const res = await api.fetchFile(item.SyncJobItemId, from, to, from > 0 ? item.etag : undefined, signal);
+    const res = await ctx.api.fetchFile(item.SyncJobItemId, from, to, from > 0 ? item.etag : undefined, ctx.signal);
     if (res.status !== 206) return res;
     const onBytes =
       ctx.onBytes && (await (ctx.watched?.() ?? true))
         ? (n: number) => {
-            arriving.set(from, n);
-            reportArrival();
+            this.arriving.set(from, n);
+            this.reportArrival();
           }
         : undefined;
     const blob = res.blob(onBytes);
     blob.catch(() => {}); // observed when the chunk is read; a dropped prefetch must not log as unhandled
     return { ...res, blob: () => blob };
-  };
+  }
 
-  let restarts = 0;
-  let pendingWrite: Promise<void> | undefined;
-  let next: Promise<FileResponse> | undefined = item.size === 0 ? undefined : request(item.bytes);
-  try {
-    while (true) {
-      if (item.size !== undefined && item.bytes >= item.size) break;
-      const res: FileResponse = await next!;
-      next = undefined;
-      const from = item.bytes;
-      const list = listed();
-      const changed =
-        res.status === 416 ||
-        (res.status === 200 && from > 0) ||
-        (res.status === 206 && res.start !== from) ||
-        (!!list && ((!!list.ETag && !!res.etag && res.etag !== list.ETag) || (res.total !== undefined && res.total !== list.Size)));
-      if (changed) {
-        // The file changed under us (If-Range mismatch → 200; it shrank → 416): start again from byte 0.
-        cancel(res);
-        if (++restarts > 2) throw new ApiFailure(502, 'the file keeps changing during the download');
-        ({ item, verifier } = await prepare(ctx, await storage.resetMedia({ ...item, size: undefined })));
-        arriving.clear();
-        next = request(0);
-        continue;
-      }
-      const total = res.total ?? item.size;
-      if (total === undefined) {
-        cancel(res);
-        throw new ApiFailure(502, 'the server did not say how large the file is');
-      }
-      if (item.size !== total || (res.etag && res.etag !== item.etag)) {
-        item = {
-          ...item,
-          size: total,
-          etag: res.etag ?? item.etag,
-          contentType: res.contentType ?? item.contentType,
-        };
-      }
-      if (res.status === 200 && total > chunkSize) {
-        // A server that ignores Range: take the body as it streams, chunk by chunk.
-        item = await consumeWholeBody(ctx, item, res, verifier);
-        break;
-      }
-      const length = Math.min(chunkSize, total - from);
-      const data = await readChunkBody(res, length, signal);
-      const last = from + length >= total;
-      // Ask for the next chunk before storing this one: the request travels while IndexedDB writes.
-      if (!last) next = request(from + length);
-      const prepared = await checkChunk(ctx, item, verifier, data, last);
-      // One write in flight while the next chunk downloads and hashes; waiting for it before issuing the
-      // next keeps the stored byte count moving forward over chunks that are really there.
-      if (pendingWrite) await pendingWrite;
-      pendingWrite = ctx.storage.writeChunk(prepared, item.nextChunk, data);
-      pendingWrite.catch(() => {}); // observed below; avoids an unhandled rejection meanwhile
-      item = prepared;
-      arriving.delete(from);
-      ctx.onProgress?.(item);
-      reportArrival();
-      if (last) break;
-      if (ctx.isPaused?.()) throw new PausedError();
-      if (signal?.aborted) throw signal.reason;
+  /** One answer: a restart, the whole file (a server that ignores Range), or one more chunk stored. */
+  private async take(res: FileResponse): Promise<'more' | 'done'> {
+    const from = this.item.bytes;
+    if (this.fileChanged(res, from)) {
+      await this.restart(res);
+      return 'more';
     }
-    if (pendingWrite) await pendingWrite;
-    if (item.size === 0 && item.step === 'media') item = await storeChunk(ctx, item, verifier, new Blob([]), true);
-    return item;
-  } catch (err) {
-    if (next) void next.then(cancel, () => {});
+    const total = res.total ?? this.item.size;
+    if (total === undefined) {
+      cancel(res);
+      throw new ApiFailure(502, 'the server did not say how large the file is');
+    }
+    const item = this.item;
+    if (item.size !== total || (res.etag && res.etag !== item.etag)) {
+      this.item = {
+        ...item,
+        size: total,
+        etag: res.etag ?? item.etag,
+        contentType: res.contentType ?? item.contentType,
+      };
+    }
+    if (res.status === 200 && total > this.chunkSize) {
+      // A server that ignores Range: take the body as it streams, chunk by chunk.
+      this.item = await consumeWholeBody(this.ctx, this.item, res, this.verifier);
+      return 'done';
+    }
+    return (await this.storeChunk(res, from, total)) ? 'done' : 'more';
+  }
+
+  private fileChanged(res: FileResponse, from: number): boolean {
+    const list = this.listed();
+    return (
+      res.status === 416 ||
+      (res.status === 200 && from > 0) ||
+      (res.status === 206 && res.start !== from) ||
+      (!!list && ((!!list.ETag && !!res.etag && res.etag !== list.ETag) || (res.total !== undefined && res.total !== list.Size)))
+    );
+  }
+
+  /** The file changed under us (If-Range mismatch → 200; it shrank → 416): start again from byte 0. */
+  private async restart(res: FileResponse): Promise<void> {
+    cancel(res);
+    if (++this.restarts > 2) throw new ApiFailure(502, 'the file keeps changing during the download');
+    ({ item: this.item, verifier: this.verifier } = await prepare(
+      this.ctx,
+      await this.ctx.storage.resetMedia({ ...this.item, size: undefined }),
+    ));
+    this.arriving.clear();
+    this.next = this.request(0);
+  }
+
+  /** Checks and stores the chunk at `from`; true when it was the last one. */
+  private async storeChunk(res: FileResponse, from: number, total: number): Promise<boolean> {
+    const { ctx } = this;
+    const length = Math.min(this.chunkSize, total - from);
+    const data = await readChunkBody(res, length, ctx.signal);
+    const last = from + length >= total;
+    // Ask for the next chunk before storing this one: the request travels while IndexedDB writes.
+    if (!last) this.next = this.request(from + length);
+    const prepared = await checkChunk(ctx, this.item, this.verifier, data, last);
+    // One write in flight while the next chunk downloads and hashes; waiting for it before issuing the
+    // next keeps the stored byte count moving forward over chunks that are really there.
+    if (this.pendingWrite) await this.pendingWrite;
+    this.pendingWrite = ctx.storage.writeChunk(prepared, this.item.nextChunk, data);
+    this.pendingWrite.catch(() => {}); // observed below; avoids an unhandled rejection meanwhile
+    this.item = prepared;
+    this.arriving.delete(from);
+    ctx.onProgress?.(this.item);
+    this.reportArrival();
+    if (last) return true;
+    if (ctx.isPaused?.()) throw new PausedError();
+    if (ctx.signal?.aborted) throw ctx.signal.reason;
+    return false;
+  }
+
+  /** After a failure: drop the prefetch, let the write in hand finish, and return the error to throw. */
+  private async settle(failure: unknown): Promise<unknown> {
+    let err = failure;
+    if (this.next) void this.next.then(cancel, () => {});
     // A failed write (quota) is the real cause; otherwise let the write finish so the record is current.
-    if (pendingWrite)
-      await pendingWrite.catch((e: unknown) => {
+    if (this.pendingWrite)
+      await this.pendingWrite.catch((e: unknown) => {
         if (isQuotaError(e)) err = e;
       });
     // A whole-file mismatch condemned every chunk (checkChunk reset them), but the previous chunk's write
     // may have landed after that reset: reset again now that no write is in flight.
-    if (err instanceof IntegrityError && err.chunk === undefined) await storage.resetMedia(item);
-    throw err;
+    if (err instanceof IntegrityError && err.chunk === undefined) await this.ctx.storage.resetMedia(this.item);
+    return err;
   }
 }
 

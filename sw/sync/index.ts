@@ -8,7 +8,7 @@
  * Only wiring lives here: runs are scheduled by runScheduler.ts, the person's actions are itemControls.ts,
  * and everything reaches the device through the storage port (dexieStorage.ts).
  */
-import { openDb, SYNC_CHANNEL } from '../db';
+import { SYNC_CHANNEL } from '../db';
 import { createUploadRunner } from '../upload';
 import { afterRun, browserHooks, SYNC_TAG } from './afterRun';
 import { backgroundFetchManager, BrowserBackgroundFetch, type BgFetchEvent } from './backgroundFetch';
@@ -55,10 +55,19 @@ function visiblePage(self: ServiceWorkerGlobalScope): () => Promise<boolean> {
   };
 }
 
-export function registerSyncHandlers(self: ServiceWorkerGlobalScope): { runUploads: () => Promise<unknown> } {
-  const db = openDb();
-  const testHooks = __SW_TEST_HOOKS__ ? new TestHooks(db) : undefined;
-  const storage = testHooks ? testHooks.wrap(new DexieStorage(db)) : new DexieStorage(db);
+/** The sync machinery of one worker: the loop, its scheduler, and the handlers of the person's actions. */
+interface SyncWorker {
+  scheduler: RunScheduler;
+  controls: ItemControls;
+  fetches?: BackgroundFetchEvents;
+  testHooks?: TestHooks;
+  runUploads: (signal?: AbortSignal) => Promise<unknown>;
+}
+
+function createSyncWorker(self: ServiceWorkerGlobalScope): SyncWorker {
+  const dexie = new DexieStorage();
+  const testHooks = __SW_TEST_HOOKS__ ? new TestHooks(dexie) : undefined;
+  const storage = testHooks ? testHooks.wrap(dexie) : dexie;
   const browser = browserHooks(self);
   const notifier = broadcastNotifier(new BroadcastChannel(SYNC_CHANNEL), (summary) => void afterRun(summary, storage, browser));
   const apiFor = (session: ConstructorParameters<typeof ServerApi>[0]) => new ServerApi(session);
@@ -91,7 +100,13 @@ export function registerSyncHandlers(self: ServiceWorkerGlobalScope): { runUploa
     backgroundFetch,
     stopDownload: (id) => loop.stopDownload(id),
   });
+  const fetches = backgroundFetch
+    ? new BackgroundFetchEvents({ storage, notifier, clock: realClock, pause, scheduler, apiFor, backgroundFetch })
+    : undefined;
+  return { scheduler, controls, fetches, testHooks, runUploads };
+}
 
+function listenForSyncEvents(self: ServiceWorkerGlobalScope, scheduler: RunScheduler): void {
   self.addEventListener('sync', (event) => {
     const e = event as SyncEventLike;
     if (e.tag === SYNC_TAG) e.waitUntil(scheduler.request('background-sync'));
@@ -100,20 +115,21 @@ export function registerSyncHandlers(self: ServiceWorkerGlobalScope): { runUploa
     const e = event as SyncEventLike;
     if (e.tag === PERIODIC_TAG) e.waitUntil(scheduler.request('periodic-sync'));
   });
+}
 
-  if (backgroundFetch) {
-    const fetches = new BackgroundFetchEvents({ storage, notifier, clock: realClock, pause, scheduler, apiFor, backgroundFetch });
-    const on = (type: string, handle: (e: BgFetchEvent) => Promise<unknown>) =>
-      self.addEventListener(type, (event) => {
-        const e = event as BgFetchEvent;
-        if (BackgroundFetchEvents.itemIdOf(e) !== undefined) e.waitUntil(handle(e));
-      });
-    on('backgroundfetchsuccess', (e) => fetches.succeeded(e));
-    on('backgroundfetchfail', (e) => fetches.ended(e, false));
-    on('backgroundfetchabort', (e) => fetches.ended(e, true));
-    on('backgroundfetchclick', () => self.clients.openWindow('/on-device'));
-  }
+function listenForBackgroundFetches(self: ServiceWorkerGlobalScope, fetches: BackgroundFetchEvents): void {
+  const on = (type: string, handle: (e: BgFetchEvent) => Promise<unknown>) =>
+    self.addEventListener(type, (event) => {
+      const e = event as BgFetchEvent;
+      if (BackgroundFetchEvents.itemIdOf(e) !== undefined) e.waitUntil(handle(e));
+    });
+  on('backgroundfetchsuccess', (e) => fetches.succeeded(e));
+  on('backgroundfetchfail', (e) => fetches.ended(e, false));
+  on('backgroundfetchabort', (e) => fetches.ended(e, true));
+  on('backgroundfetchclick', () => self.clients.openWindow('/on-device'));
+}
 
+function listenForPageMessages(self: ServiceWorkerGlobalScope, { scheduler, controls, testHooks, runUploads }: SyncWorker): void {
   self.addEventListener('message', (event) => {
     const msg = event.data as SyncMessage | null;
     if (!msg || typeof msg !== 'object') return;
@@ -135,6 +151,12 @@ export function registerSyncHandlers(self: ServiceWorkerGlobalScope): { runUploa
         return event.waitUntil(runUploads().catch(() => undefined));
     }
   });
+}
 
-  return { runUploads };
+export function registerSyncHandlers(self: ServiceWorkerGlobalScope): { runUploads: () => Promise<unknown> } {
+  const worker = createSyncWorker(self);
+  listenForSyncEvents(self, worker.scheduler);
+  if (worker.fetches) listenForBackgroundFetches(self, worker.fetches);
+  listenForPageMessages(self, worker);
+  return { runUploads: worker.runUploads };
 }

@@ -54,7 +54,8 @@ export class ItemControls {
     this.d.pause.items.add(id);
     this.d.stopDownload?.(id);
     await this.stopBackgroundFetchOf(id);
-    const session = await storage.sessionFor(item.ServerId);
+    // As the item's owner: another user of this device may not remove it (nor even see it).
+    const session = await storage.sessionFor(item.ServerId, item.UserId);
     if (session)
       await this.d
         .apiFor(session)

@@ -169,8 +169,11 @@ export interface StoragePort {
 export interface ControlStoragePort extends StoragePort {
   /** Changes some fields of a record; the record after the change, or undefined when it is gone. */
   updateItem(id: string, changes: Partial<LocalItem>): Promise<LocalItem | undefined>;
-  /** The first signed-in session of a server (target-scoped calls need only one). */
-  sessionFor(serverId: string): Promise<ServerRow | undefined>;
+  /**
+   * A signed-in session of a server for an item's own calls: `userId`'s when they are signed in here (the
+   * server lets a user reach only what they may see themselves), else the first one with a token.
+   */
+  sessionFor(serverId: string, userId?: string): Promise<ServerRow | undefined>;
   pausedAll(): Promise<boolean>;
   setPausedAll(paused: boolean): Promise<void>;
   saveLastRun(summary: RunSummary): Promise<void>;

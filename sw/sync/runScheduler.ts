@@ -3,7 +3,7 @@
  * done), so a push that arrives mid-run is never lost and runs never overlap — two loops would download
  * the same chunks.
  */
-import type { RunOptions } from './syncLoop';
+import type { RunOptions } from './runContext';
 import type { RunSummary } from './ports';
 
 /** What the person paused: single items (in memory, mirrored in each record's `blocked`) or everything. */

@@ -5,16 +5,10 @@
  */
 import type { BaseItemDto } from '../../src/shared/api/items';
 import type { SyncDataRequest, SyncDataResponse, SyncedItem, UserAction } from '../../src/shared/api/sync';
+import { sessionHeaders } from '../authHeaders';
 import type { ServerRow } from '../db';
 import { blobWithBytes } from './chunkBytes';
 import { ApiFailure, type ApiPort, type BlockList, type FileRequestInit, type FileResponse } from './ports';
-
-const APP_NAME = 'Stowaway Web';
-const APP_VERSION = '0.1.0';
-
-function quote(value: string): string {
-  return value.replace(/[",]/g, ' ');
-}
 
 export class ServerApi implements ApiPort {
   readonly serverId: string;
@@ -29,15 +23,7 @@ export class ServerApi implements ApiPort {
   }
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
-    const s = this.session;
-    return {
-      Accept: 'application/json',
-      'X-Emby-Authorization':
-        `MediaBrowser Client="${APP_NAME}", Device="${quote(s.deviceName ?? 'Browser')}", DeviceId="${quote(s.deviceId)}", ` +
-        `Version="${APP_VERSION}", UserId="${quote(s.userId)}"`,
-      'X-Emby-Token': s.token,
-      ...extra,
-    };
+    return sessionHeaders(this.session, extra);
   }
 
   private async send(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {

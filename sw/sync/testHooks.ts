@@ -10,8 +10,16 @@
  *     small in a test browser without also starving the app shell, so the e2e tests simulate it here, at
  *     the port — the loop's handling (pause, message, keep what is complete) is the same code either way.
  */
-import type { LocalItem, StowawayDb } from '../db';
+import type { LocalItem } from '../db';
 import type { ControlStoragePort, SyncSettings } from './ports';
+
+/** What the hooks keep on the device, through the storage port like every handler (dexieStorage.ts). */
+export interface TestHookStorage {
+  updateSettings(changes: Partial<SyncSettings>): Promise<void>;
+  /** A small fact kept by key; undefined removes it. */
+  fact<T>(key: string): Promise<T | undefined>;
+  setFact(key: string, value: unknown): Promise<void>;
+}
 
 export interface TestConfigMessage {
   type: 'test-config';
@@ -29,13 +37,13 @@ export class TestHooks {
   /** The simulated limit, kept in `meta` (it survives the worker restarting) and in memory after one read. */
   private quota?: Promise<number | undefined>;
 
-  constructor(private readonly db: StowawayDb) {}
+  constructor(private readonly store: TestHookStorage) {}
 
   /** The storage with the simulated limit applied to every chunk write. */
   wrap<S extends ControlStoragePort>(storage: S): S {
     const writeChunk = storage.writeChunk.bind(storage);
     storage.writeChunk = async (item: LocalItem, index: number, data: Blob) => {
-      const max = await (this.quota ??= this.db.meta.get(QUOTA_KEY).then((r) => r?.value as number | undefined));
+      const max = await (this.quota ??= this.store.fact<number>(QUOTA_KEY));
       if (max !== undefined) {
         const used = (await storage.listItems()).reduce((sum, i) => sum + (i.Id === item.Id ? 0 : i.bytes), 0);
         if (used + item.bytes > max) throw new DOMException('The quota has been exceeded (test limit).', 'QuotaExceededError');
@@ -46,14 +54,9 @@ export class TestHooks {
   }
 
   async apply(msg: TestConfigMessage): Promise<void> {
-    const { db } = this;
-    if (msg.settings) {
-      const before = ((await db.meta.get('syncSettings'))?.value as Partial<SyncSettings> | undefined) ?? {};
-      await db.meta.put({ key: 'syncSettings', value: { ...before, ...msg.settings } });
-    }
+    if (msg.settings) await this.store.updateSettings(msg.settings);
     if (msg.quotaBytes === undefined) return;
-    if (msg.quotaBytes === null) await db.meta.delete(QUOTA_KEY);
-    else await db.meta.put({ key: QUOTA_KEY, value: msg.quotaBytes });
+    await this.store.setFact(QUOTA_KEY, msg.quotaBytes ?? undefined);
     this.quota = Promise.resolve(msg.quotaBytes ?? undefined);
   }
 }

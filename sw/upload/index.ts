@@ -3,17 +3,13 @@
  * share sheet, declared in public/manifest.webmanifest) and the uploader run (after every sync run and
  * when the page queues files).
  */
-import { DEFAULT_UPLOAD_SETTINGS, openDb, SYNC_CHANNEL, type StowawayDb, type UploadSettings } from '../db';
+import { SYNC_CHANNEL } from '../db';
+import { FileHasher } from '../sync/fileHasher';
 import { UploadApi } from './uploadApi';
 import { Uploader, type UploadRunSummary } from './uploader';
-import { queueFiles } from './queue';
-import { FileHasher } from '../sync/fileHasher';
+import { DexieUploadStorage } from './uploadStorage';
 
 export const SHARE_TARGET_PATH = '/share-target';
-export async function uploadSettings(db: StowawayDb): Promise<UploadSettings> {
-  const stored = (await db.meta.get('uploadSettings'))?.value as Partial<UploadSettings> | undefined;
-  return { ...DEFAULT_UPLOAD_SETTINGS, ...stored };
-}
 
 /**
  * SHA-256 of a queued file of any size, read in 4 MiB slices through the streaming hasher, so the server
@@ -26,14 +22,13 @@ async function sha256(blob: Blob): Promise<string> {
   return hasher.hex();
 }
 
-export function createUploadRunner(self: ServiceWorkerGlobalScope): (signal?: AbortSignal) => Promise<UploadRunSummary> {
-  const db = openDb();
+export function createUploadRunner(
+  self: ServiceWorkerGlobalScope,
+  storage = new DexieUploadStorage(),
+): (signal?: AbortSignal) => Promise<UploadRunSummary> {
   const channel = new BroadcastChannel(SYNC_CHANNEL);
   const uploader = new Uploader({
-    store: {
-      queued: () => db.uploads.where('state').anyOf('queued', 'uploading').toArray(),
-      put: async (row) => void (await db.uploads.put(row)),
-    },
+    store: storage,
     apiFor: (session) => new UploadApi(session),
     hash: sha256,
     onProgress: (row) =>
@@ -49,11 +44,8 @@ export function createUploadRunner(self: ServiceWorkerGlobalScope): (signal?: Ab
   return (signal) => {
     running ??= (async () => {
       const connection = (self.navigator as WorkerNavigator & { connection?: { type?: string } }).connection;
-      const summary = await uploader.run(await uploadSettings(db), await db.servers.toArray(), connection?.type, signal);
-      await db.meta.put({
-        key: 'lastUploadRun',
-        value: { ...summary, finishedAt: Date.now() },
-      });
+      const summary = await uploader.run(await storage.settings(), await storage.servers(), connection?.type, signal);
+      await storage.saveLastRun(summary, Date.now());
       channel.postMessage({ type: 'upload-finished', summary });
       return summary;
     })().finally(() => {
@@ -68,7 +60,11 @@ export function createUploadRunner(self: ServiceWorkerGlobalScope): (signal?: Ab
  * IndexedDB at once, the uploader is started, and the browser is sent to the upload page (303, so a
  * reload does not post again).
  */
-export function registerShareTarget(self: ServiceWorkerGlobalScope, startUploads: () => Promise<unknown>): void {
+export function registerShareTarget(
+  self: ServiceWorkerGlobalScope,
+  startUploads: () => Promise<unknown>,
+  storage = new DexieUploadStorage(),
+): void {
   self.addEventListener('fetch', (event) => {
     const url = new URL(event.request.url);
     if (event.request.method !== 'POST' || url.origin !== self.location.origin || url.pathname !== SHARE_TARGET_PATH) return;
@@ -78,7 +74,7 @@ export function registerShareTarget(self: ServiceWorkerGlobalScope, startUploads
         try {
           const form = await event.request.formData();
           const files = [...form.getAll('media'), ...form.getAll('files')].filter((f): f is File => typeof f !== 'string');
-          count = await queueFiles(openDb(), files, 'share');
+          count = await storage.queue(files, 'share');
           event.waitUntil(startUploads().catch(() => undefined));
         } catch (err) {
           console.warn('share target: could not queue the shared files', err);

@@ -2,6 +2,7 @@
  * Camera upload calls for one signed-in server (README "Camera upload"): resumable sessions with chunked
  * PUTs. Same identity header as the sync loop's ServerApi, so the server sees one device.
  */
+import { sessionHeaders } from '../authHeaders';
 import type { ServerRow } from '../db';
 import { ApiFailure } from '../sync/ports';
 
@@ -34,8 +35,6 @@ export interface UploadApiPort {
   putChunk(uploadId: string, start: number, chunk: Blob, total: number, signal?: AbortSignal): Promise<ChunkResult>;
 }
 
-const quote = (v: string) => v.replace(/[",]/g, ' ');
-
 export class UploadApi implements UploadApiPort {
   private readonly base: string;
 
@@ -47,15 +46,7 @@ export class UploadApi implements UploadApiPort {
   }
 
   private headers(extra: Record<string, string>): Record<string, string> {
-    const s = this.session;
-    return {
-      Accept: 'application/json',
-      'X-Emby-Authorization':
-        `MediaBrowser Client="Stowaway Web", Device="${quote(s.deviceName ?? 'Browser')}", DeviceId="${quote(s.deviceId)}", ` +
-        `Version="0.1.0", UserId="${quote(s.userId)}"`,
-      'X-Emby-Token': s.token,
-      ...extra,
-    };
+    return sessionHeaders(this.session, extra);
   }
 
   private async send(

@@ -10,7 +10,16 @@ import path from 'node:path';
 import { makeClip } from '../helpers/media';
 import { createUser, signIn } from '../helpers/server';
 import { ADMIN_USER, expect, test } from './fixtures';
-import { idbAll, messageWorker, signInAndWaitForWorker, startSwServer, SwDevtools, waitForStatus, type SwServer } from './sw-support';
+import {
+  idbAll,
+  messageWorker,
+  signInAndWaitForWorker,
+  startSwServer,
+  SwDevtools,
+  waitForStatus,
+  waitUntilReady,
+  type SwServer,
+} from './sw-support';
 
 let server: SwServer;
 test.use({ demoLibrary: false });
@@ -92,9 +101,8 @@ test('each user sees only the downloads the server allows them, and the child si
     ...parentJob.JobItems.map((ji: { Id: string }) => [parentJob.Job.Id, ji.Id]),
     [kidJob.Job.Id, kidJob.JobItems[0].Id],
   ] as Array<[string, string]>;
-  for (const [job, item] of jobItems) {
-    await waitForStatus(server, job, item, 'ReadyToTransfer');
-  }
+  // The page is open, so a push may start the downloads before the Background Sync below.
+  for (const [job, item] of jobItems) await waitUntilReady(server, job, item);
   await sw.dispatchSync();
   for (const [job, item] of jobItems) {
     await waitForStatus(server, job, item, 'Synced');

@@ -227,6 +227,16 @@ export async function waitForStatus(server: SwServer, jobId: string, jobItemId: 
 }
 
 /**
+ * Waits until the item is ready to download or already past it: a page of the app left open downloads
+ * on the server's push, so ReadyToTransfer alone can pass between two polls.
+ */
+export async function waitUntilReady(server: SwServer, jobId: string, jobItemId: string, timeout = 60_000): Promise<void> {
+  await expect
+    .poll(async () => (await jobItem(server, jobItemId, jobId))?.Status, { timeout })
+    .toMatch(/^(ReadyToTransfer|Transferring|Synced)$/);
+}
+
+/**
  * Leaves the app for a same-origin page without app code (answered by the SW, so it works offline too):
  * no foreground runs are triggered from it, yet the test can still read the origin's IndexedDB.
  */

@@ -96,6 +96,8 @@ export class FakeServer implements ApiPort {
   actionsSeen = new Set<string>();
   actionsApplied: UserAction[] = [];
   calls: string[] = [];
+  /** `call:userId` for calls made through a CallerView. */
+  callers: string[] = [];
   bytesServed = new Map<string, number>();
   /** Fail every call with no answer (status 0). */
   unreachable = false;
@@ -141,31 +143,45 @@ export class FakeServer implements ApiPort {
     }
   }
 
-  async syncData(req: SyncDataRequest): Promise<SyncDataResponse> {
+  /**
+   * Who may see which library item, for servers shared by several users of one device (CallerView); with it
+   * ItemUserAccess lists the OfflineUserIds that see an item. Unset: everyone sees everything, and the
+   * access list is USER_ID alone.
+   */
+  visibleTo?: (userId: string, itemId: string) => boolean;
+
+  /** `sees`: what the caller may see; another user's items hidden from the caller are left alone. */
+  async syncData(req: SyncDataRequest, sees: (itemId: string) => boolean = () => true): Promise<SyncDataResponse> {
     this.call('syncData');
     const local = new Set(req.LocalItemIds);
     const remove: string[] = [];
+    const kept: string[] = [];
     for (const id of local) {
       const it = this.items.find((i) => i.ready.Item.Id === id && i.status === 'Synced');
+      if (it && !sees(id)) continue;
       if (!it) remove.push(id);
       else if (it.unwatchedOnly && it.played) {
         remove.push(id);
         it.status = 'RemovedFromDevice';
         const next = this.nextUnwatched.shift();
         if (next) this.items.push(next);
-      }
+      } else kept.push(id);
     }
-    for (const it of this.items) if (it.status === 'Synced' && !local.has(it.ready.Item.Id)) it.status = 'ReadyToTransfer';
+    for (const it of this.items) {
+      if (it.status === 'Synced' && !local.has(it.ready.Item.Id) && sees(it.ready.Item.Id)) it.status = 'ReadyToTransfer';
+    }
+    const visibleTo = this.visibleTo;
+    const access = (itemId: string) => (visibleTo ? req.OfflineUserIds.filter((u) => visibleTo(u, itemId)).sort() : [USER_ID]);
     return {
       ItemIdsToRemove: remove,
-      ItemUserAccess: Object.fromEntries([...local].filter((i) => !remove.includes(i)).map((i) => [i, [USER_ID]])),
+      ItemUserAccess: Object.fromEntries(kept.map((i) => [i, access(i)])),
     };
   }
 
-  async readyItems(targetId: string): Promise<SyncedItem[]> {
+  async readyItems(targetId: string, sees: (itemId: string) => boolean = () => true): Promise<SyncedItem[]> {
     this.call('ready');
     if (targetId !== DEVICE) throw new ApiFailure(403, 'not this device');
-    return this.items.filter((i) => i.status === 'ReadyToTransfer').map((i) => i.ready);
+    return this.items.filter((i) => i.status === 'ReadyToTransfer' && sees(i.ready.Item.Id)).map((i) => i.ready);
   }
 
   async getItem(_userId: string, itemId: string): Promise<BaseItemDto> {
@@ -302,6 +318,98 @@ export class FakeServer implements ApiPort {
   }
 }
 
+/**
+ * The fake server as one signed-in user reaches it through a shared device (our server's rule: a DeviceId
+ * is not a credential): Items/Ready and Sync/Data cover what this user may see, a file or acknowledgement
+ * of an item they may not see is 404, another user's item is theirs to read only as an administrator, and
+ * offline actions on items they may not see are skipped. Every call is counted per user in `server.callers`.
+ */
+export class CallerView implements ApiPort {
+  readonly serverId = SERVER_ID;
+
+  constructor(
+    readonly server: FakeServer,
+    readonly userId: string,
+    readonly admin = false,
+  ) {}
+
+  /** The token was revoked (or the user deleted): every call is a 401. */
+  revoked = false;
+
+  private sees = (itemId: string): boolean => this.admin || (this.server.visibleTo?.(this.userId, itemId) ?? true);
+
+  private called(name: string): void {
+    this.server.callers.push(`${name}:${this.userId}`);
+    if (this.revoked) throw new ApiFailure(401, 'Unauthorized');
+  }
+
+  /** The job item, if this user may reach it; else the server's 404. */
+  private reach(jobItemId: string): void {
+    const it = this.server.items.find((i) => i.ready.SyncJobItemId === jobItemId);
+    if (it && !this.sees(it.ready.Item.Id)) throw new ApiFailure(404, 'Sync job item not found');
+  }
+
+  getOfflineUser(userId: string): Promise<unknown> {
+    this.called('offlineUser');
+    return this.server.getOfflineUser(userId);
+  }
+  postOfflineActions(actions: UserAction[]): Promise<void> {
+    this.called('offlineActions');
+    const mine = actions.filter((a) => {
+      if (this.sees(a.ItemId)) return true;
+      this.server.actionsSeen.add(a.Id); // taken, and skipped: the caller could not reach the item alone
+      return false;
+    });
+    return this.server.postOfflineActions(mine);
+  }
+  syncData(request: SyncDataRequest): Promise<SyncDataResponse> {
+    this.called('syncData');
+    return this.server.syncData(request, this.sees);
+  }
+  readyItems(targetId: string): Promise<SyncedItem[]> {
+    this.called('ready');
+    return this.server.readyItems(targetId, this.sees);
+  }
+  async getItem(userId: string, itemId: string): Promise<BaseItemDto> {
+    this.called('getItem');
+    if (userId !== this.userId && !this.admin) throw new ApiFailure(403, 'You may only act for yourself');
+    return this.server.getItem(userId, itemId);
+  }
+  async transferred(jobItemId: string): Promise<void> {
+    this.called('transferred');
+    this.reach(jobItemId);
+    return this.server.transferred(jobItemId);
+  }
+  async markForRemoval(jobItemId: string): Promise<void> {
+    this.called('markForRemoval');
+    const it = this.server.items.find((i) => i.ready.SyncJobItemId === jobItemId);
+    if (it && it.ready.UserId !== this.userId && !this.admin) throw new ApiFailure(404, 'Sync job item not found');
+    return this.server.markForRemoval(jobItemId);
+  }
+  async fetchFile(jobItemId: string, start: number, end: number | undefined, ifRange: string | undefined, signal?: AbortSignal) {
+    this.called(`file ${jobItemId}`);
+    this.reach(jobItemId);
+    return this.server.fetchFile(jobItemId, start, end, ifRange, signal);
+  }
+  fileRequest(jobItemId: string, start: number, ifRange: string | undefined): FileRequestInit {
+    return this.server.fileRequest(jobItemId, start, ifRange);
+  }
+  async fetchBlocks(jobItemId: string, blockSize: number): Promise<BlockList | undefined> {
+    this.called('blocks');
+    this.reach(jobItemId);
+    return this.server.fetchBlocks(jobItemId, blockSize);
+  }
+  async fetchAdditionalFile(jobItemId: string, name: string): Promise<Blob> {
+    this.called('additional');
+    this.reach(jobItemId);
+    return this.server.fetchAdditionalFile(jobItemId, name);
+  }
+  async fetchImage(itemId: string): Promise<Blob | undefined> {
+    this.called('image');
+    return this.server.fetchImage(itemId);
+  }
+}
+
 export class FakeStorage implements StoragePort {
   servers: ServerRow[] = [
     {
@@ -424,8 +532,9 @@ export class FakeControlStorage extends FakeStorage implements ControlStoragePor
     this.items.set(id, structuredClone({ ...item, ...changes }));
     return this.getItem(id);
   }
-  async sessionFor(serverId: string): Promise<ServerRow | undefined> {
-    return this.servers.find((s) => s.serverId === serverId);
+  async sessionFor(serverId: string, userId?: string): Promise<ServerRow | undefined> {
+    const sessions = this.servers.filter((s) => s.serverId === serverId && s.token);
+    return sessions.find((s) => s.userId === userId) ?? sessions[0];
   }
   async pausedAll(): Promise<boolean> {
     return this.paused;
