@@ -13,7 +13,8 @@ export type ErrorKind =
   | 'TooLarge'
   | 'UnsupportedMediaType'
   | 'TooManyRequests'
-  | 'Unavailable';
+  | 'Unavailable'
+  | 'ProcessingFailed';
 
 export class DomainError extends Error {
   constructor(
@@ -34,3 +35,8 @@ export const conflict = (message: string) => new DomainError('Conflict', message
 export const tooLarge = (message: string) => new DomainError('TooLarge', message, 'PayloadTooLarge');
 export const tooManyRequests = (message: string) => new DomainError('TooManyRequests', message);
 export const unavailable = (message: string, code = 'Unavailable') => new DomainError('Unavailable', message, code);
+/**
+ * A tool we run (ffmpeg) failed on this input: an expected, reportable failure, not a bug, so it keeps its
+ * own code (`TranscodeFailed`, `SubtitleFailed`) and message instead of the handler's generic 500.
+ */
+export const processingFailed = (message: string, code = 'ProcessingFailed') => new DomainError('ProcessingFailed', message, code);

@@ -12,6 +12,7 @@ const STATUS: Record<ErrorKind, number> = {
   UnsupportedMediaType: 415,
   TooManyRequests: 429,
   Unavailable: 503,
+  ProcessingFailed: 500,
 };
 
 function send(reply: import('fastify').FastifyReply, status: number, code: string, message: string) {

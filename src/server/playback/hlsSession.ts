@@ -14,7 +14,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { trackChild } from '../convert/childRecords.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { HttpError } from '../http/errors.js';
+import { notFound, processingFailed, unavailable } from '../errors.js';
 import { StderrTail } from '../convert/stderrTail.js';
 import { buildHlsArgs, runInitName, runPlaylistName, runSegmentName, type StreamPlan } from './hlsArgs.js';
 import { segmentDurations, type SegmentType } from './hlsPlaylists.js';
@@ -122,12 +122,12 @@ export class HlsSession {
 
   /** Absolute path of a complete segment, waiting for it, restarting ffmpeg when it is far away. */
   async segmentPath(index: number): Promise<string> {
-    if (index < 0 || index >= this.segmentCount) throw new HttpError(404, 'NotFound', `No segment ${index}`);
+    if (index < 0 || index >= this.segmentCount) throw notFound(`No segment ${index}`);
     this.touch();
     this.lastRequested = index;
     const deadline = Date.now() + this.env.timings.segmentWaitMs;
     for (;;) {
-      if (this.stopped) throw new HttpError(404, 'NotFound', 'This playback session has ended');
+      if (this.stopped) throw notFound('This playback session has ended');
       this.refresh();
       const run = this.run;
       const action = decideSegmentAction({
@@ -138,21 +138,13 @@ export class HlsSession {
       });
       if (action === 'serve') return path.join(this.env.dir, this.complete.get(index)!);
       if (action === 'fail') {
-        throw new HttpError(
-          500,
-          'TranscodeFailed',
-          `The server could not convert this file for streaming: ${reasonOf(run!.stderr.text())}`,
-        );
+        throw processingFailed(`The server could not convert this file for streaming: ${reasonOf(run!.stderr.text())}`, 'TranscodeFailed');
       }
-      if (action === 'end') throw new HttpError(404, 'NotFound', `Segment ${index} is past the end of the stream`);
+      if (action === 'end') throw notFound(`Segment ${index} is past the end of the stream`);
       if (action === 'restart') this.startRun(index);
       else this.throttle();
       if (Date.now() >= deadline) {
-        throw new HttpError(
-          503,
-          'SegmentTimeout',
-          `Segment ${index} was not ready in ${Math.round(this.env.timings.segmentWaitMs / 1000)} s`,
-        );
+        throw unavailable(`Segment ${index} was not ready in ${Math.round(this.env.timings.segmentWaitMs / 1000)} s`, 'SegmentTimeout');
       }
       this.touch();
       await sleep(this.env.timings.pollMs);
@@ -161,7 +153,7 @@ export class HlsSession {
 
   /** fMP4: the init segment (any run's: every run encodes with the same settings). */
   async initPath(): Promise<string> {
-    if (this.job.segmentType !== 'fmp4') throw new HttpError(404, 'NotFound', 'No init segment for TS streams');
+    if (this.job.segmentType !== 'fmp4') throw notFound('No init segment for TS streams');
     const deadline = Date.now() + this.env.timings.segmentWaitMs;
     this.touch();
     if (!this.run) this.startRun(Math.min(this.lastRequested, this.segmentCount - 1));
@@ -169,13 +161,12 @@ export class HlsSession {
       this.refresh();
       if (this.initFile) return path.join(this.env.dir, this.initFile);
       if (this.run?.state === 'failed') {
-        throw new HttpError(
-          500,
-          'TranscodeFailed',
+        throw processingFailed(
           `The server could not convert this file for streaming: ${reasonOf(this.run.stderr.text())}`,
+          'TranscodeFailed',
         );
       }
-      if (Date.now() >= deadline) throw new HttpError(503, 'SegmentTimeout', 'The stream did not start in time');
+      if (Date.now() >= deadline) throw unavailable('The stream did not start in time', 'SegmentTimeout');
       await sleep(this.env.timings.pollMs);
     }
   }

@@ -11,8 +11,7 @@ import { canonicalCodec, isTextSubtitleCodec } from '../../shared/profile/codecs
 import { buildSubtitleExtractArgs } from '../convert/ffmpegArgs.js';
 import { runProcess } from '../convert/ffmpegProcess.js';
 import { decodeSubtitleBytes } from '../convert/subtitleText.js';
-import { HttpError, badRequest, notFound } from '../http/errors.js';
-import { DomainError } from '../errors.js';
+import { DomainError, badRequest, notFound, processingFailed } from '../errors.js';
 import { externalSubtitlePath } from '../library/libraryWriter.js';
 import type { ItemRow } from '../library/itemsRepo.js';
 
@@ -83,8 +82,8 @@ export class SubtitleVttCache {
       await fs.promises.rename(partial, out);
       return out;
     } catch (err) {
-      if (err instanceof HttpError || err instanceof DomainError) throw err;
-      throw new HttpError(500, 'SubtitleFailed', `The subtitle could not be converted: ${(err as Error).message.split('\n').slice(-1)[0]}`);
+      if (err instanceof DomainError) throw err;
+      throw processingFailed(`The subtitle could not be converted: ${(err as Error).message.split('\n').slice(-1)[0]}`, 'SubtitleFailed');
     } finally {
       await Promise.all(temps.map((t) => fs.promises.rm(t, { force: true })));
     }

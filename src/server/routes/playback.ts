@@ -5,10 +5,10 @@
 import fs from 'node:fs';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { Compile } from 'typebox/compile';
 import type { Api, AppDeps } from '../appDeps.js';
 import { badRequest, DomainError } from '../errors.js';
 import { caller, extractToken } from '../http/authPlugin.js';
-import { HttpError } from '../http/errors.js';
 import { Id, IdParams, ShortString, Ticks } from '../http/schemas.js';
 import { prepareProfileField } from '../profile/deviceCapabilities.js';
 import { DeviceProfileSchema, toDeviceProfile } from '../profile/deviceProfileSchema.js';
@@ -46,6 +46,11 @@ const SubtitleParams = Type.Object({
   format: Type.String({ maxLength: 8 }),
 });
 const SubtitleQuery = Type.Object({ api_key: Type.Optional(ShortString) });
+/**
+ * The part of a Stopped report this file acts on. The report's own route (routes/userData.ts) has already
+ * validated the whole body before onResponse runs; this fragment only gives the hook a typed view of it.
+ */
+const StoppedSession = Compile(Type.Object({ PlaySessionId: Type.String({ minLength: 1, maxLength: 128 }) }));
 const ActiveEncodingsQuery = Type.Object({
   PlaySessionId: Type.Optional(Type.String({ maxLength: 128 })),
   DeviceId: Type.Optional(ShortString),
@@ -124,14 +129,11 @@ export function registerPlaybackRoutes(app: Api, deps: AppDeps): void {
   // The player's Stopped report ends its encoder too (the route itself lives with the other reports).
   app.addHook('onResponse', async (req, reply) => {
     if (req.method !== 'POST' || reply.statusCode >= 300 || !/\/sessions\/playing\/stopped$/i.test(req.routeOptions.url ?? '')) return;
-    const body: unknown = req.body;
-    const id = body && typeof body === 'object' ? Reflect.get(body, 'PlaySessionId') : undefined;
-    if (typeof id !== 'string' || !id) return;
+    if (!StoppedSession.Check(req.body)) return;
     try {
-      await hlsStreams.stop(caller(req), id);
+      await hlsStreams.stop(caller(req), req.body.PlaySessionId);
     } catch (err) {
-      if (!(err instanceof HttpError || err instanceof DomainError))
-        req.log.warn({ err }, 'could not stop the encoder of a stopped session');
+      if (!(err instanceof DomainError)) req.log.warn({ err }, 'could not stop the encoder of a stopped session');
     }
   });
 }

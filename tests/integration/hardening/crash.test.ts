@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeClip, tempDir } from '../../helpers/media.js';
 import { signIn, type Session } from '../../helpers/server.js';
 import { startServerProcess, type ServerProcess } from '../../helpers/serverProcess.js';
@@ -36,23 +36,21 @@ async function boot(): Promise<{ s: Session; ids: Record<string, string> }> {
   const s = await signIn(server.url, 'admin', 'pw', 'crash-phone');
   await s.json('POST', '/Sessions/Capabilities/Full', { SupportsSync: true, DeviceProfile: MP4_PROFILE });
   // The first scan runs in the background after start: wait for the items.
-  let items: any[] = [];
-  for (let i = 0; i < 200 && items.length < 2; i++) {
-    items = (await s.json('GET', `/Users/${s.userId}/Items?Recursive=true&IncludeItemTypes=Movie`)).Items;
-    if (items.length < 2) await new Promise((r) => setTimeout(r, 100));
-  }
+  const items: any[] = await vi.waitUntil(
+    async () => {
+      const found: any[] = (await s.json('GET', `/Users/${s.userId}/Items?Recursive=true&IncludeItemTypes=Movie`)).Items;
+      return found.length >= 2 && found;
+    },
+    { timeout: 30_000, interval: 100 },
+  );
   return { s, ids: Object.fromEntries(items.map((i) => [i.Name, i.Id])) };
 }
 
-async function waitFor<T>(fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('timed out');
-}
+/**
+ * Polls until `fn` gives a value. waitUntil, not waitFor: an assertion failing inside `fn` ends the test at
+ * once instead of being retried until it happens to pass.
+ */
+const waitFor = <T>(fn: () => Promise<T | undefined>, ms = 60_000) => vi.waitUntil(fn, { timeout: ms, interval: 100 });
 
 function integrity(): string {
   const db = new Database(path.join(dataDir, 'stowaway.db'), { readonly: true });
@@ -141,12 +139,16 @@ describe('crash and restart', () => {
         })
         .catch(() => undefined),
     );
-    await new Promise((r) => setTimeout(r, 40));
+    // Kill once the server has committed a job, with the others still arriving: a fixed delay could fire
+    // before any request reached the server (and then the test would prove nothing).
+    await Promise.race(posts);
     await server!.killHard();
     await Promise.all(posts);
     expect(integrity()).toBe('ok');
     const db = new Database(path.join(dataDir, 'stowaway.db'), { readonly: true });
     try {
+      const created = db.prepare(`SELECT COUNT(*) AS n FROM sync_jobs WHERE name LIKE 'job %'`).get() as { n: number };
+      expect(created.n).toBeGreaterThan(0);
       const partial = db
         .prepare(
           `SELECT j.id FROM sync_jobs j WHERE j.name LIKE 'job %' AND (SELECT COUNT(*) FROM sync_job_items i WHERE i.job_id = j.id) <> 2`,

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeClip, mediaBinaries, tempDir } from '../../helpers/media.js';
 import { signIn, startTestServer, type Session, type TestServer } from '../../helpers/server.js';
 import { ensureAdministrator } from '../../../src/server/system/firstRun.js';
@@ -66,14 +66,18 @@ async function start(overrides: Partial<ServerConfig> = {}, scan = true): Promis
 
 /** Polls the job's only item until it leaves Queued/Converting. */
 async function settledItem(s: Session, jobId: string, ms = 30_000): Promise<any> {
-  const end = Date.now() + ms;
   let last: any;
-  while (Date.now() < end) {
-    last = (await s.json('GET', `/Sync/JobItems?JobId=${jobId}`)).Items[0];
-    if (last && last.Status !== 'Queued' && last.Status !== 'Converting') return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`item stayed ${last?.Status}`);
+  return vi
+    .waitUntil(
+      async () => {
+        last = (await s.json('GET', `/Sync/JobItems?JobId=${jobId}`)).Items[0];
+        return last && last.Status !== 'Queued' && last.Status !== 'Converting' && last;
+      },
+      { timeout: ms, interval: 100 },
+    )
+    .catch((err: unknown) => {
+      throw new Error(`item stayed ${last?.Status}`, { cause: err });
+    });
 }
 
 async function syncOne(r: Running, name: string): Promise<any> {
@@ -120,7 +124,8 @@ describe('ffmpeg and ffprobe missing', () => {
     try {
       const refresh = await r.admin.req('POST', '/Library/Refresh');
       expect(refresh.status).toBe(204);
-      await new Promise((res) => setTimeout(res, 50));
+      // No pause needed: Refresh started its scan before answering, so this call queues one that runs after
+      // it and resolves with a report that has certainly seen the new file.
       await r.server.built.deps.library.scanner.scan();
       const report = await (await r.get('/Library/ScanReport')).json();
       const issue = report.Issues.find((i: { Path: string }) => i.Path.endsWith('Late Movie (2022).mp4'));

@@ -176,6 +176,7 @@ describe('playback reports and the resume rules (API.md §5.12)', () => {
       s.req('POST', '/Sessions/Playing/Progress', { ItemId: id, PositionTicks: ticks, IsPaused: false });
     expect((await s.req('POST', '/Sessions/Playing', { ItemId: lib.movies.alien, PositionTicks: 0 })).status).toBe(204);
     expect((await progress(lib.movies.alien, pct(20))).status).toBe(204);
+    // The pauses only make the LastPlayedDate values (millisecond ISO strings) differ; Resume sorts by them.
     await new Promise((r) => setTimeout(r, 5));
     await progress(lib.show.s1e2, 10 * MINUTE_TICKS);
     await new Promise((r) => setTimeout(r, 5));

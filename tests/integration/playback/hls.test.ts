@@ -208,9 +208,10 @@ describe('HLS', () => {
     const res = await f.admin.req('GET', segments[0]!);
     expect(performance.now() - t0).toBeLessThan(5000);
     expect(res.status).toBe(500);
+    expect(res.headers.get('x-application-error-code')).toBe('TranscodeFailed');
     const body = (await res.json()) as { error: string; message: string };
     expect(body.error).toBe('TranscodeFailed');
-    expect(body.message).toMatch(/could not convert this file/);
+    expect(body.message).toMatch(/^The server could not convert this file for streaming: \S/);
   });
 });
 
@@ -284,5 +285,20 @@ describe('subtitles', () => {
     expect(sidecar).toContain('A sidecar line.');
     const missing = await f.admin.req('GET', `/Videos/${f.ids['Subtitled Movie']}/${f.ids['Subtitled Movie']}/Subtitles/99/Stream.vtt`);
     expect(missing.status).toBe(404);
+  });
+
+  // Runs last in this file: it replaces the Subtitled Movie's file with garbage.
+  it('answers 500 SubtitleFailed with the reason when ffmpeg cannot extract the subtitle', async () => {
+    const source = (await playbackInfo('Subtitled Movie')).MediaSources[0]!;
+    const embedded = (source.MediaStreams as Array<Record<string, any>>).find((s) => s.Type === 'Subtitle' && !s.IsExternal)!;
+    // A new size means a new cache key: the earlier extraction cannot answer for the broken file.
+    fs.writeFileSync(f.pathOf('Subtitled Movie'), 'not a video any more');
+    const res = await f.admin.req('GET', embedded.DeliveryUrl);
+    expect(res.status).toBe(500);
+    expect(res.headers.get('x-application-error-code')).toBe('SubtitleFailed');
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(['error', 'message']);
+    expect(body.error).toBe('SubtitleFailed');
+    expect(body.message).toMatch(/^The subtitle could not be converted: \S/);
   });
 });
