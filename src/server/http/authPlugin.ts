@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseAuthorizationHeader, type ClientIdentity } from '../auth/authHeader.js';
 import type { AuthContext, AuthService } from '../auth/authService.js';
-import { forbidden, unauthorized } from './errors.js';
+import { forbidden, unauthorized } from '../errors.js';
 
 /** Per-route access level, set as `config: { auth }` on the route; 'user' when absent. */
 export type AuthLevel = 'none' | 'optional' | 'user' | 'admin';

@@ -1,6 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { DomainError, type ErrorKind } from '../errors.js';
-import { HttpError } from './errors.js';
 
 const STATUS: Record<ErrorKind, number> = {
   Invalid: 400,
@@ -24,9 +23,8 @@ export function registerErrorHandling(
   app: FastifyInstance,
   htmlFallback: (method: string, accept: string | undefined) => NodeJS.ReadableStream | undefined = () => undefined,
 ): void {
-  app.setErrorHandler((err: FastifyError | HttpError | DomainError | Error, req, reply) => {
+  app.setErrorHandler((err: FastifyError | DomainError | Error, req, reply) => {
     if (err instanceof DomainError) return send(reply, STATUS[err.kind], err.code, err.message);
-    if (err instanceof HttpError) return send(reply, err.status, err.code, err.message);
     const fe = err as FastifyError;
     if (fe.validation) return send(reply, 400, 'BadRequest', fe.message);
     if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return send(reply, 413, 'PayloadTooLarge', 'Request body is too large');

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { pipeline, Readable, Transform } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { notFound } from './errors.js';
+import { notFound } from '../errors.js';
 import type { SharedRateLimiter } from './rateLimit.js';
 
 export type ParsedRange =
