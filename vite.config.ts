@@ -9,7 +9,7 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      // `npm run dev:app` talks to a running server on the default port.
+      // Vite's dev server (`npx vite`) talks to a running server on the default port.
       '^/(Users|Items|Sync|System|Sessions|Shows|Videos|Audio|Library|Genres|MusicGenres|Studios|Persons|Artists|Devices|Collections|Playlists|emby)':
         'http://127.0.0.1:8096',
     },

@@ -1,8 +1,8 @@
 /**
  * Scale-out: a batch of four transcodes through the server's BullMQ queue with one worker, then with two
  * (throughput ratio). Workers run in this process — ffmpeg is their child either way, which is what uses
- * the CPU. Needs Redis: a redis-server of our own on a free loopback port, else STOWAWAY_TEST_REDIS_URL or
- * REDIS_URL (whose `stowaway-convert` queue is then used: don't point it at a production Redis).
+ * the CPU. Needs Redis: STOWAWAY_TEST_REDIS_URL (whose `stowaway-convert` queue is then used: don't point it
+ * at a production Redis), else a redis-server of our own on a free loopback port.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

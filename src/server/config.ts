@@ -25,6 +25,10 @@ export interface ServerConfig {
   imageCacheBytes?: number;
   /** Largest camera upload accepted, bytes (STOWAWAY_MAX_UPLOAD_BYTES, default 4 GiB). */
   maxUploadBytes?: number;
+  /** An HLS stream nobody asked for this long is stopped (STOWAWAY_STREAM_IDLE_SECONDS; default in playback). */
+  streamIdleSeconds?: number;
+  /** HLS encoders at once, shared fairly between users (STOWAWAY_MAX_STREAMS; default in playback). */
+  maxStreams?: number;
 }
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
@@ -33,11 +37,11 @@ function nonEmpty(v: string | undefined): string | undefined {
   return v && v.trim() !== '' ? v.trim() : undefined;
 }
 
-function positiveInt(v: string | undefined, name: string): number | undefined {
+function positiveInt(v: string | undefined, name: string, unit = 'bytes'): number | undefined {
   const s = nonEmpty(v);
   if (s === undefined) return undefined;
   const n = Number(s);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number of bytes, got ${v}`);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number of ${unit}, got ${v}`);
   return n;
 }
 
@@ -75,5 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     appDir: path.resolve(cwd, nonEmpty(env.STOWAWAY_APP_DIR) ?? './dist/app'),
     imageCacheBytes: mebibytes(env.STOWAWAY_IMAGE_CACHE_MB, 'STOWAWAY_IMAGE_CACHE_MB'),
     maxUploadBytes: positiveInt(env.STOWAWAY_MAX_UPLOAD_BYTES, 'STOWAWAY_MAX_UPLOAD_BYTES') ?? DEFAULT_MAX_UPLOAD_BYTES,
+    streamIdleSeconds: positiveInt(env.STOWAWAY_STREAM_IDLE_SECONDS, 'STOWAWAY_STREAM_IDLE_SECONDS', 'seconds'),
+    maxStreams: positiveInt(env.STOWAWAY_MAX_STREAMS, 'STOWAWAY_MAX_STREAMS', 'streams'),
   };
 }

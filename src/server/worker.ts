@@ -31,6 +31,8 @@ async function main(): Promise<void> {
   const binaries = await selectToolchain({
     ffmpegPath: process.env.FFMPEG_PATH?.trim() || undefined,
     ffprobePath: process.env.FFPROBE_PATH?.trim() || undefined,
+    // As in the server (config.ts): 0 = only FFMPEG_PATH/FFPROBE_PATH, no PATH or npm candidates.
+    discover: process.env.STOWAWAY_TOOLCHAIN_DISCOVERY !== '0',
     cacheDir: process.env.STOWAWAY_TOOLCHAIN_CACHE?.trim() || path.join(os.tmpdir(), 'stowaway-toolchain'),
     log,
   });

@@ -16,7 +16,8 @@ export interface ConvertJobData extends ConversionJob {
 /**
  * Lock and stall timing. ffmpeg runs as a child process, so the worker's event loop stays free to renew
  * the lock every lockDuration/2; a worker that dies stops renewing, and after at most lockDuration +
- * stalledInterval another worker takes the job over. Two stalls in a row fail it (a file that kills workers).
+ * stalledInterval another worker takes the job over. The third stall fails it (BullMQ fails a job once its
+ * stall count exceeds maxStalledCount: a file that kills every worker that takes it).
  */
 export const DEFAULT_LOCK_DURATION_MS = 30_000;
 export const DEFAULT_STALLED_INTERVAL_MS = 15_000;

@@ -27,25 +27,14 @@ export interface PlaybackSources {
   deviceProfile(deviceId: string): DeviceProfile | undefined;
 }
 
-function positive(raw: string | undefined): number | undefined {
-  const n = Number(raw);
-  return raw && Number.isFinite(n) && n > 0 ? n : undefined;
-}
-
-export function wirePlayback(
-  config: ServerConfig,
-  binaries: MediaBinaries,
-  log: Logger,
-  sources: PlaybackSources,
-  env: NodeJS.ProcessEnv = process.env,
-): PlaybackParts {
-  const idleSeconds = positive(env.STOWAWAY_STREAM_IDLE_SECONDS);
+export function wirePlayback(config: ServerConfig, binaries: MediaBinaries, log: Logger, sources: PlaybackSources): PlaybackParts {
+  const idleSeconds = config.streamIdleSeconds;
   const playback = new PlaybackSessions({
     ...DEFAULT_PLAYBACK_OPTIONS,
     dataDir: config.dataDir,
     ffmpeg: binaries.ffmpeg,
     idleTimeoutMs: idleSeconds ? idleSeconds * 1000 : DEFAULT_PLAYBACK_OPTIONS.idleTimeoutMs,
-    maxSessions: positive(env.STOWAWAY_MAX_STREAMS) ?? DEFAULT_PLAYBACK_OPTIONS.maxSessions,
+    maxSessions: config.maxStreams ?? DEFAULT_PLAYBACK_OPTIONS.maxSessions,
     log: log.child({ module: 'playback' }),
   });
   const subtitleVtt = new SubtitleVttCache(path.join(config.dataDir, 'subtitles-vtt'), binaries.ffmpeg);
