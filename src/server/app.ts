@@ -19,6 +19,7 @@ import { registerSecurityHeaders } from './http/securityHeaders.js';
 import type { RouteOptions } from 'fastify';
 import { appShellIndex, registerAppStatic, spaFallback } from './http/appStatic.js';
 import { newId } from './ids.js';
+import { serverEncoders } from './media/serverEncoders.js';
 import { selectServerToolchain, type Toolchain } from './media/toolchain.js';
 import { SettingsRepo } from './system/settingsRepo.js';
 import { registerSystemRoutes } from './routes/system.js';
@@ -96,6 +97,7 @@ export async function buildApp(
   const playback = wirePlayback(config, binaries, log, {
     items: library.items,
     deviceProfile: (id) => accounts.capabilities.profileOf(id),
+    encoders: conversion.encoders,
   });
   const sync = wireSyncCore(config, db, log, accounts, library, conversion);
   const deps = assembleDeps({ config, log, db, binaries, accounts, library, conversion, playback, sync });
@@ -155,7 +157,9 @@ function wireConversion(config: ServerConfig, db: Db, binaries: Toolchain, setti
   const syncSettings = new SyncSettings(settings, config.dataDir);
   const outputs = new OutputStore(db, syncSettings.workDir(), log);
   const queue = createConversionQueue({ redisUrl: config.redisUrl, store: outputs, settings: syncSettings, binaries, log });
-  return { syncSettings, outputs, queue, engine: new ConversionEngine(outputs, queue, log) };
+  // Plans name only codecs this ffmpeg has an encoder for (the self-test demands just libx264 and aac).
+  const encoders = serverEncoders(binaries);
+  return { syncSettings, outputs, queue, engine: new ConversionEngine(outputs, queue, log), encoders };
 }
 type ConversionParts = ReturnType<typeof wireConversion>;
 
@@ -168,6 +172,7 @@ function wireSyncCore(
   conversion: ConversionParts,
 ): SyncModule {
   const { serverId, users, devices, tokens, capabilities } = accounts;
+  const { encoders } = conversion;
   const { items, itemDtos, userData } = library;
   return wireSync({
     db,
@@ -182,6 +187,7 @@ function wireSyncCore(
     itemDtos,
     userData,
     conversion: conversion.engine,
+    encoders,
     // Error messages name files relative to their library, never server paths (issue 14 item 4).
     pathRoots: () => ({
       library: [...(config.mediaDirs ?? []), cameraUploadsRoot(config.dataDir)],

@@ -13,6 +13,9 @@ import type {
   TranscodePlan,
   VideoEncode,
 } from '../../shared/profile/decision.js';
+// The same table the decision checks the toolchain against (media/serverEncoders.ts), so a plan names
+// only encoders this ffmpeg has.
+import { AUDIO_ENCODERS, VIDEO_ENCODERS } from '../../shared/profile/encoders.js';
 
 export interface FfmpegOutputOptions {
   inputPath: string;
@@ -42,23 +45,6 @@ export interface SubtitleOutput {
   format: string;
   path: string;
 }
-
-const VIDEO_ENCODERS: Record<VideoEncode['codec'], string> = {
-  h264: 'libx264',
-  hevc: 'libx265',
-  vp9: 'libvpx-vp9',
-  vp8: 'libvpx',
-};
-
-const AUDIO_ENCODERS: Record<string, string> = {
-  aac: 'aac',
-  mp3: 'libmp3lame',
-  opus: 'libopus',
-  vorbis: 'libvorbis',
-  ac3: 'ac3',
-  eac3: 'eac3',
-  flac: 'flac',
-};
 
 const MUXERS: Record<string, string> = {
   mp4: 'mp4',

@@ -12,6 +12,7 @@ import type { ItemRow } from '../library/itemsRepo.js';
 import type { MediaType } from '../../shared/api/items.js';
 import { TICKS_PER_SECOND } from '../../shared/api/items.js';
 import { videoFramerate } from '../../shared/profile/conditions.js';
+import type { ServerEncoders } from '../../shared/profile/encoders.js';
 import type { DeviceProfile } from '../../shared/profile/types.js';
 import { pickAudio } from './hlsArgs.js';
 import {
@@ -74,6 +75,8 @@ export class HlsStreams {
       items: VisibleItems;
       sessions: PlaybackSessions;
       subtitles: Pick<SubtitleVttCache, 'vttFor'>;
+      /** The output codecs this server's ffmpeg can encode. */
+      encoders?: ServerEncoders;
     },
   ) {}
 
@@ -106,6 +109,7 @@ export class HlsStreams {
       audioStreamIndex: q.AudioStreamIndex,
       enableDirectPlay: false,
       enableTranscoding: q.EnableTranscoding !== false,
+      encoders: this.d.encoders,
     });
     if (!decision.stream) throw badRequest(`This file cannot be streamed with ${q.VideoCodec ?? 'h264'}/${q.AudioCodec ?? 'aac'}`);
     const intent: StreamIntent = {

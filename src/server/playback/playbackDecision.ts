@@ -7,6 +7,7 @@
 import type { MediaSourceInfo, MediaStream, MediaType } from '../../shared/api/items.js';
 import { canonicalContainer, isTextSubtitleCodec } from '../../shared/profile/codecs.js';
 import { decideConversion, orderAudioStreams, sourceBitrate, type ConversionPlan } from '../../shared/profile/decision.js';
+import type { ServerEncoders } from '../../shared/profile/encoders.js';
 import type { DeviceProfile, TranscodingProfile } from '../../shared/profile/types.js';
 import type { StreamPlan } from './hlsArgs.js';
 import type { SegmentType } from './hlsPlaylists.js';
@@ -18,6 +19,8 @@ export interface StreamRequest {
   audioStreamIndex?: number;
   enableDirectPlay: boolean;
   enableTranscoding: boolean;
+  /** The output codecs this server's ffmpeg can encode (media/serverEncoders.ts). */
+  encoders?: ServerEncoders;
 }
 
 export type StreamMethod = 'DirectPlay' | 'Remux' | 'Transcode';
@@ -76,7 +79,14 @@ export function decideStreaming(mediaType: MediaType, source: MediaSourceInfo, r
   const chosen =
     req.audioStreamIndex !== undefined ? streams.find((s) => s.Type === 'Audio' && s.Index === req.audioStreamIndex) : undefined;
   const otherTrack = chosen !== undefined && defaultAudio !== undefined && chosen.Index !== defaultAudio.Index;
-  const base = { mediaType, source, quality: 'high' as const, context: 'Streaming' as const, audioLanguage: chosen?.Language };
+  const base = {
+    mediaType,
+    source,
+    quality: 'high' as const,
+    context: 'Streaming' as const,
+    audioLanguage: chosen?.Language,
+    encoders: req.encoders,
+  };
 
   // Plays as is? Asked with a streaming profile present, so "direct" can only mean "plays", never
   // "nothing else to offer".

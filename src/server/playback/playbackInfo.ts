@@ -8,6 +8,7 @@ import { newId } from '../ids.js';
 import { toMediaSource } from '../library/itemDto.js';
 import type { MediaType } from '../../shared/api/items.js';
 import { TICKS_PER_SECOND } from '../../shared/api/items.js';
+import type { ServerEncoders } from '../../shared/profile/encoders.js';
 import type { DeviceProfile } from '../../shared/profile/types.js';
 import { segmentExtension } from './hlsPlaylists.js';
 import { mediaKind, playableItem, sourceFile, type VisibleItems } from './playableItem.js';
@@ -27,6 +28,8 @@ export interface PlaybackInfoDeps {
   sessions: Pick<PlaybackSessions, 'remember'>;
   /** The profile the caller's device reported (validated), if any. */
   deviceProfile(deviceId: string): DeviceProfile | undefined;
+  /** The output codecs this server's ffmpeg can encode. */
+  encoders?: ServerEncoders;
 }
 
 function queryString(params: Record<string, string | number | undefined>): string {
@@ -55,6 +58,7 @@ export class PlaybackInfoService {
       audioStreamIndex: input.AudioStreamIndex,
       enableDirectPlay: input.EnableDirectPlay !== false,
       enableTranscoding: input.EnableTranscoding !== false,
+      encoders: this.d.encoders,
     });
     const playSessionId = newId();
     const kind = mediaKind(item);

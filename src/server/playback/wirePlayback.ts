@@ -11,6 +11,7 @@ import { SubtitleVttCache } from './subtitleVtt.js';
 import { HlsStreams } from './hlsStreams.js';
 import type { VisibleItems } from './playableItem.js';
 import { PlaybackInfoService } from './playbackInfo.js';
+import type { ServerEncoders } from '../../shared/profile/encoders.js';
 import type { DeviceProfile } from '../../shared/profile/types.js';
 
 export interface PlaybackParts {
@@ -25,6 +26,8 @@ export interface PlaybackSources {
   items: VisibleItems;
   /** The DeviceProfile a device reported (validated), for a PlaybackInfo without one in its body. */
   deviceProfile(deviceId: string): DeviceProfile | undefined;
+  /** The output codecs this server's ffmpeg can encode (media/serverEncoders.ts): plans use only these. */
+  encoders?: ServerEncoders;
 }
 
 export function wirePlayback(config: ServerConfig, binaries: MediaBinaries, log: Logger, sources: PlaybackSources): PlaybackParts {
@@ -41,7 +44,12 @@ export function wirePlayback(config: ServerConfig, binaries: MediaBinaries, log:
   return {
     playback,
     subtitleVtt,
-    playbackInfo: new PlaybackInfoService({ items: sources.items, sessions: playback, deviceProfile: sources.deviceProfile }),
-    hlsStreams: new HlsStreams({ items: sources.items, sessions: playback, subtitles: subtitleVtt }),
+    playbackInfo: new PlaybackInfoService({
+      items: sources.items,
+      sessions: playback,
+      deviceProfile: sources.deviceProfile,
+      encoders: sources.encoders,
+    }),
+    hlsStreams: new HlsStreams({ items: sources.items, sessions: playback, subtitles: subtitleVtt, encoders: sources.encoders }),
   };
 }

@@ -7,6 +7,7 @@ import type { UserRecord } from '../auth/usersRepo.js';
 import { badRequest } from '../errors.js';
 import type { MediaSourceInfo, MediaType } from '../../shared/api/items.js';
 import { decideConversion, type ConversionPlan } from '../../shared/profile/decision.js';
+import type { ServerEncoders } from '../../shared/profile/encoders.js';
 import type { DeviceProfile } from '../../shared/profile/types.js';
 import { parseQualityId } from '../../shared/quality.js';
 import { expandJob } from './expansion.js';
@@ -26,6 +27,8 @@ export class ItemPlanner {
       lib: SyncLibrary;
       profiles: TargetProfiles;
       log: Pick<Logger, 'warn'>;
+      /** The output codecs this server's ffmpeg can encode (media/serverEncoders.ts); absent: all. */
+      encoders?: ServerEncoders;
     },
   ) {}
 
@@ -53,6 +56,7 @@ export class ItemPlanner {
       audioLanguage: user.configuration.AudioLanguagePreference,
       subtitleLanguage: user.configuration.SubtitleLanguagePreference,
       context: 'Static',
+      encoders: this.d.encoders,
     });
   }
 

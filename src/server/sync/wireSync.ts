@@ -20,6 +20,7 @@ import type { ItemsRepo } from '../library/itemsRepo.js';
 import { latestItemIds, nextUpEpisodes, resumeItems } from '../library/categories.js';
 import type { UserDataService } from '../userdata/userDataService.js';
 import type { BaseItemDto } from '../../shared/api/items.js';
+import type { ServerEncoders } from '../../shared/profile/encoders.js';
 import type { ConversionPort } from './conversionPort.js';
 import { ItemPlanner, type TargetProfiles } from './itemPlanner.js';
 import { SqlItemSyncInfo } from './itemSyncInfo.js';
@@ -65,6 +66,8 @@ export interface SyncWiring {
   userData: UserDataService;
   conversion?: ConversionPort;
   pathRoots?: () => PathRoots;
+  /** The output codecs this server's ffmpeg can encode: plans (jobs, the dialog's estimates) use only these. */
+  encoders?: ServerEncoders;
 }
 
 export function wireSync(d: SyncWiring): SyncModule {
@@ -88,7 +91,7 @@ export function wireSync(d: SyncWiring): SyncModule {
       hasSession: (userId, deviceId) => d.tokens.hasSession(userId, deviceId),
     },
   });
-  const planner = new ItemPlanner({ lib, profiles: d.capabilities, log: d.log });
+  const planner = new ItemPlanner({ lib, profiles: d.capabilities, log: d.log, encoders: d.encoders });
   const processor = new JobItemProcessor({
     store,
     uow,

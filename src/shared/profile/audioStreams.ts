@@ -10,6 +10,7 @@ import {
   type OutputCaps,
   type SourceProperties,
 } from './conditions.js';
+import { canEncode, missingEncoderText, type ServerEncoders } from './encoders.js';
 import type { AudioAction } from './plan.js';
 import { languageMatches, num } from './sourceFacts.js';
 import type { DeviceProfile, TranscodingProfile } from './types.js';
@@ -41,9 +42,22 @@ export interface AudioPlanContext {
   /** In a transcode a copy must also fit the audio budget. */
   transcoding: boolean;
   videoProps: SourceProperties;
+  /** The server's encoders (ConversionInput.encoders); absent: every ENCODABLE_AUDIO codec. */
+  encoders?: ServerEncoders;
 }
 
-function planAudioStream(stream: MediaStream, isSecondary: boolean, ctx: AudioPlanContext, reasons: string[]): AudioAction {
+/**
+ * The codec a track is encoded into: the TranscodingProfile's first that we encode, the container carries
+ * and this server's ffmpeg has an encoder for; else AAC (Opus where the container can't carry AAC) if it has.
+ */
+function chooseAudioTarget(ctx: AudioPlanContext): { codec: string; failure?: undefined } | { codec?: undefined; failure: string } {
+  const listed = csvList(ctx.tp.AudioCodec, canonicalCodec).filter((c) => ENCODABLE_AUDIO.includes(c) && canMuxAudio(ctx.container, c));
+  const candidates = [...listed, canMuxAudio(ctx.container, 'aac') ? 'aac' : 'opus'];
+  const codec = candidates.find((c) => canEncode('audio', c, ctx.encoders));
+  return codec ? { codec } : { failure: missingEncoderText('audio', candidates) };
+}
+
+function planAudioStream(stream: MediaStream, isSecondary: boolean, ctx: AudioPlanContext, reasons: string[]): AudioAction | string {
   const codec = canonicalCodec(stream.Codec ?? 'unknown');
   const props = { ...ctx.videoProps, ...audioProperties(stream, isSecondary) };
   const maxChannels = num(ctx.tp.MaxAudioChannels);
@@ -59,9 +73,13 @@ function planAudioStream(stream: MediaStream, isSecondary: boolean, ctx: AudioPl
   why.push(...failed.map((c) => describeFailure(c, props)));
   if (maxChannels && (stream.Channels ?? 0) > maxChannels) why.push(`${stream.Channels} channels over MaxAudioChannels ${maxChannels}`);
 
-  const target =
-    csvList(ctx.tp.AudioCodec, canonicalCodec).find((c) => ENCODABLE_AUDIO.includes(c) && canMuxAudio(ctx.container, c)) ??
-    (canMuxAudio(ctx.container, 'aac') ? 'aac' : 'opus');
+  const choice = chooseAudioTarget(ctx);
+  if (!choice.codec) {
+    // Nothing to encode into: a track that needs no change is still copied, one that does sinks the plan.
+    if (why.length > 0) return `audio ${codec} (stream ${stream.Index}) must be re-encoded but ${choice.failure}`;
+    return { streamIndex: stream.Index, action: 'copy', codec, ...lang, ...(stream.BitRate ? { bitrate: stream.BitRate } : {}) };
+  }
+  const target = choice.codec;
   const targetCaps = capsFromConditions(
     codecConditions(ctx.profile.CodecProfiles, { type: 'VideoAudio', codec: target, container: [ctx.container] }, props),
   );
@@ -93,8 +111,14 @@ export function planAudioStreams(
   allAudio: readonly MediaStream[],
   ctx: AudioPlanContext,
   reasons: string[],
-): AudioAction[] {
-  return ordered.map((s) => planAudioStream(s, s !== allAudio[0], ctx, reasons));
+): AudioAction[] | string {
+  const actions: AudioAction[] = [];
+  for (const s of ordered) {
+    const action = planAudioStream(s, s !== allAudio[0], ctx, reasons);
+    if (typeof action === 'string') return action;
+    actions.push(action);
+  }
+  return actions;
 }
 
 export function audioBitrateOf(action: AudioAction): number {

@@ -1,6 +1,7 @@
 /** A song's plan: direct play, a remux into a container the device lists for its codec, or a transcode. */
 import { CODEC_MAX_CHANNELS } from './audioStreams.js';
 import { canMuxAudio, canonicalCodec, canonicalContainer, csvList, ENCODABLE_AUDIO, isWritableContainer, listAccepts } from './codecs.js';
+import { canEncode, missingEncoderText } from './encoders.js';
 import { audioProperties, capsFromConditions, codecConditions, failedConditions, type SourceProperties } from './conditions.js';
 import type { MediaStream } from '../api/items.js';
 import type { DirectPlayProfile, ProfileCondition } from './types.js';
@@ -128,10 +129,16 @@ function transcodePlan(song: SongFacts, reasons: string[]): ConversionPlan {
     return direct([...reasons, 'transcoding is off for this user (EnableSyncTranscoding=false); serving the source']);
   const container = canonicalContainer(tp.Container);
   const listed = csvList(tp.AudioCodec, canonicalCodec);
-  const target =
-    listed.length === 0 ? defaultAudioCodecFor(container) : listed.find((c) => ENCODABLE_AUDIO.includes(c) && canMuxAudio(container, c));
-  if (!target || !isWritableContainer(container))
+  const writable =
+    listed.length === 0
+      ? [defaultAudioCodecFor(container)]
+      : listed.filter((c) => ENCODABLE_AUDIO.includes(c) && canMuxAudio(container, c));
+  const target = writable.find((c) => canEncode('audio', c, input.encoders));
+  if (writable.length === 0 || !isWritableContainer(container))
     return direct([...reasons, `can't encode ${tp.AudioCodec} into ${container}; serving the source`]);
+  if (!target) return direct([...reasons, `${missingEncoderText('audio', writable)}; serving the source`]);
+  const passed = writable.slice(0, writable.indexOf(target));
+  if (passed.length > 0) reasons.push(`${target}, not ${passed.join(', ')}: ${missingEncoderText('audio', passed)}`);
 
   const targetProps = audioProperties(audio, false);
   const caps = capsFromConditions(

@@ -4,6 +4,7 @@
  */
 import type { MediaSourceInfo, MediaType } from '../api/items.js';
 import type { SyncQualityId } from '../quality.js';
+import type { ServerEncoders } from './encoders.js';
 import type { SubtitleAction } from './subtitles.js';
 import type { DeviceProfile } from './types.js';
 
@@ -34,6 +35,11 @@ export interface ConversionInput {
   subtitleLanguage?: string;
   /** Default Static (sync). */
   context?: ConversionContext;
+  /**
+   * The output codecs this server's ffmpeg can encode (encoders.ts); codecs outside it are skipped for
+   * the profile's next. Absent: every codec in ENCODABLE_VIDEO/ENCODABLE_AUDIO is taken as encodable.
+   */
+  encoders?: ServerEncoders;
 }
 
 export type AudioAction =

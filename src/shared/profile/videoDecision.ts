@@ -143,10 +143,12 @@ function remuxOrTranscode(
     const langs = kept.map((s) => s.Language ?? `stream ${s.Index}`).join(' + ');
     reasons.push(`audio: kept ${langs} of ${allAudio.length} tracks`);
   }
+  const audioContext = { profile, tp, container, cap, videoProps: f.videoProps, encoders: input.encoders };
   const remuxBlockers = remuxMisses(f, tp);
   if (remuxBlockers.length === 0) {
     reasons.push(`remux to ${container}: ${f.videoCodec} video copied`);
-    const audio = planAudioStreams(kept, allAudio, { profile, tp, container, cap, transcoding: false, videoProps: f.videoProps }, reasons);
+    const audio = planAudioStreams(kept, allAudio, { ...audioContext, transcoding: false }, reasons);
+    if (typeof audio === 'string') return direct([...reasons, `${audio}; serving the source`]);
     return {
       kind: 'remux',
       container,
@@ -162,7 +164,8 @@ function remuxOrTranscode(
     return direct([...reasons, 'transcoding is off for this user (EnableSyncTranscoding=false); serving the source']);
   }
 
-  const audio = planAudioStreams(kept, allAudio, { profile, tp, container, cap, transcoding: true, videoProps: f.videoProps }, reasons);
+  const audio = planAudioStreams(kept, allAudio, { ...audioContext, transcoding: true }, reasons);
+  if (typeof audio === 'string') return direct([...reasons, `${audio}; serving the source`]);
   const encode = planVideoEncode(f, tp, container, audio, reasons);
   if (typeof encode === 'string') return direct([...reasons, `${encode}; serving the source`]);
   reasons.push(

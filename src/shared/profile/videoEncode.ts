@@ -3,6 +3,7 @@ import type { MediaSourceInfo, MediaStream } from '../api/items.js';
 import { audioBitrateOf } from './audioStreams.js';
 import { canMuxVideo, canonicalCodec, csvList, ENCODABLE_VIDEO } from './codecs.js';
 import { capsFromConditions, codecConditions, videoFramerate, type SourceProperties } from './conditions.js';
+import { canEncode, missingEncoderText, type ServerEncoders } from './encoders.js';
 import { displayFrame, pictureFixes } from './picture.js';
 import {
   KEYFRAME_INTERVAL_SECONDS,
@@ -51,6 +52,28 @@ function chooseVideoProfile(codec: VideoCodecOut, allowed: string[] | undefined)
   return options.find((p) => allowed.includes(p) || (p === 'baseline' && allowed.includes('constrained baseline'))) ?? options[0];
 }
 
+function isVideoCodecOut(codec: string): codec is VideoCodecOut {
+  return ENCODABLE_VIDEO.includes(codec);
+}
+
+/**
+ * The profile's first video codec (h264 when it lists none) that we encode, the container carries and this
+ * server's ffmpeg has an encoder for; else why none is. A codec passed over for want of an encoder is said
+ * in the reasons, so a device that gets H.264 where it listed HEVC first can tell why.
+ */
+function chooseVideoCodec(tp: TranscodingProfile, container: string, encoders: ServerEncoders | undefined, reasons: string[]) {
+  const listed = csvList(tp.VideoCodec, canonicalCodec);
+  const writable = (listed.length > 0 ? listed : ['h264']).filter(isVideoCodecOut).filter((c) => canMuxVideo(container, c));
+  const codec = writable.find((c) => canEncode('video', c, encoders));
+  if (!codec) {
+    if (writable.length > 0) return { failure: missingEncoderText('video', writable) };
+    return { failure: `can't encode any of ${tp.VideoCodec ?? 'the listed codecs'} into ${container}` };
+  }
+  const passed = writable.slice(0, writable.indexOf(codec));
+  if (passed.length > 0) reasons.push(`video ${codec}, not ${passed.join(', ')}: ${missingEncoderText('video', passed)}`);
+  return { codec };
+}
+
 export function planVideoEncode(
   f: VideoFacts,
   tp: TranscodingProfile,
@@ -58,10 +81,9 @@ export function planVideoEncode(
   audio: AudioAction[],
   reasons: string[],
 ): VideoEncode | string {
-  const codec = (csvList(tp.VideoCodec, canonicalCodec).find((c) => ENCODABLE_VIDEO.includes(c) && canMuxVideo(container, c)) ??
-    (csvList(tp.VideoCodec, canonicalCodec).length === 0 && canMuxVideo(container, 'h264') ? 'h264' : undefined)) as
-    VideoCodecOut | undefined;
-  if (!codec) return `can't encode any of ${tp.VideoCodec ?? 'the listed codecs'} into ${container}`;
+  const choice = chooseVideoCodec(tp, container, f.input.encoders, reasons);
+  if (!choice.codec) return choice.failure;
+  const codec = choice.codec;
 
   const caps = capsFromConditions(
     codecConditions(f.input.profile.CodecProfiles, { type: 'Video', codec, container: [container] }, f.videoProps),
