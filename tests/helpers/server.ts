@@ -5,6 +5,7 @@ import { buildApp, type BuiltApp } from '../../src/server/app.js';
 import { loadConfig, type ServerConfig } from '../../src/server/config.js';
 import { createLogger } from '../../src/server/logger.js';
 import type { Logger } from 'pino';
+import type { Toolchain } from '../../src/server/media/toolchain.js';
 import { TEST_TOOLCHAIN_CACHE } from './toolchain.js';
 
 export interface TestServer {
@@ -21,7 +22,13 @@ export interface TestServer {
  */
 export async function startTestServer(
   overrides: Partial<ServerConfig> = {},
-  opts: { background?: boolean; /** A logger of the test's own (to read what is logged). */ log?: Logger } = {},
+  opts: {
+    background?: boolean;
+    /** A logger of the test's own (to read what is logged). */
+    log?: Logger;
+    /** A toolchain of the test's own (e.g. the real one reporting an encoder missing); default: the server's choice. */
+    toolchain?: Promise<Toolchain>;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'stowaway-test-'));
   const config: ServerConfig = {
@@ -35,7 +42,7 @@ export async function startTestServer(
     toolchainCacheDir: TEST_TOOLCHAIN_CACHE,
     ...overrides,
   };
-  const built = await buildApp(config, opts.log ?? createLogger(config.logLevel));
+  const built = await buildApp(config, opts.log ?? createLogger(config.logLevel), opts.toolchain);
   await built.app.listen({ port: 0, host: '127.0.0.1' });
   if (opts.background) await built.deps.startBackground?.();
   const address = built.app.server.address();
