@@ -117,7 +117,7 @@ export function isWritableContainer(container: string): boolean {
   return c in MUXABLE || c === 'mkv';
 }
 
-/** Video codecs we can encode (ffmpeg 4.1 static: libx264, libx265, libvpx). */
+/** Video codecs the decision knows how to write; whether this server's ffmpeg has each encoder is asked apart (encoders.ts). */
 export const ENCODABLE_VIDEO: readonly string[] = ['h264', 'hevc', 'vp9', 'vp8'];
 /** Audio codecs we can encode. */
 export const ENCODABLE_AUDIO: readonly string[] = ['aac', 'mp3', 'opus', 'vorbis', 'ac3', 'eac3', 'flac'];
