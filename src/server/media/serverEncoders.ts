@@ -7,7 +7,13 @@
 import { AUDIO_ENCODERS, VIDEO_ENCODERS, type ServerEncoders } from '../../shared/profile/encoders.js';
 import type { Toolchain } from './toolchain.js';
 
-export function serverEncoders(toolchain: Pick<Toolchain, 'hasEncoder'>): ServerEncoders {
+/**
+ * Undefined when the toolchain knows no encoder at all (its ffmpeg is missing or would not list them):
+ * nothing can be said about codecs then, so plans are made as usual and the conversion fails with what is
+ * missing ("ffmpeg not found") — not served as the source, which the device may not be able to play.
+ */
+export function serverEncoders(toolchain: Pick<Toolchain, 'hasEncoder' | 'encoders'>): ServerEncoders | undefined {
+  if (toolchain.encoders.length === 0) return undefined;
   const have = (table: Readonly<Record<string, string>>) =>
     Object.entries(table)
       .filter(([, encoder]) => toolchain.hasEncoder(encoder))

@@ -22,4 +22,9 @@ describe('serverEncoders', () => {
       audio: ['aac'],
     });
   });
+  it('knows nothing when the toolchain lists no encoder at all (ffmpeg missing): plans stay as they were', () => {
+    // Else every plan would fall back to serving the source, and a device that needs a remux would be sent a
+    // file it cannot play instead of an item failing with "ffmpeg not found".
+    expect(serverEncoders(aToolchain({ encoders: [] }))).toBeUndefined();
+  });
 });
