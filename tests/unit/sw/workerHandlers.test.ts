@@ -8,26 +8,14 @@ import { afterRun } from '../../../sw/sync/afterRun';
 import { broadcastNotifier, PROGRESS_INTERVAL_MS } from '../../../sw/sync/broadcastNotifier';
 import { ItemControls } from '../../../sw/sync/itemControls';
 import type { ItemProgress, RunSummary } from '../../../sw/sync/ports';
+import { emptySummary } from '../../../sw/sync/runContext';
 import { PauseState, RunScheduler } from '../../../sw/sync/runScheduler';
 import type { RunOptions } from '../../../sw/sync/syncLoop';
 import { SyncLoop } from '../../../sw/sync/syncLoop';
 import { aReadyItem, FakeClock, FakeControlStorage, FakeServer, RecordingNotifier, SERVER_ID } from './fakes';
 
-const summary = (over: Partial<RunSummary> = {}): RunSummary => ({
-  reason: 'test',
-  startedAt: 0,
-  finishedAt: 1,
-  servers: 1,
-  downloaded: 0,
-  removed: 0,
-  actionsSent: 0,
-  quotaExceeded: false,
-  errors: [],
-  offline: false,
-  mediaBytes: 0,
-  mediaMs: 0,
-  ...over,
-});
+// The loop's own empty summary, finished, with one server visited.
+const summary = (over: Partial<RunSummary> = {}): RunSummary => ({ ...emptySummary('test', 0), finishedAt: 1, servers: 1, ...over });
 
 describe('RunScheduler', () => {
   it('never overlaps runs: requests during a run book exactly one more run, and every caller waits for it', async () => {
